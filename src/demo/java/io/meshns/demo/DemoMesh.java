@@ -1,0 +1,62 @@
+package io.meshns.demo;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.meshns.cluster.ClusterRegistry;
+import io.meshns.cluster.Credentials;
+import io.meshns.mock.MockApiServer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The embedded demo mesh: a control plane and two data-plane clusters, "east" and "west", as
+ * in-process Kubernetes API servers, seeded with a few namespaces. Only in the demo build (-Pdemo).
+ */
+public class DemoMesh {
+
+    private static final Logger LOG = Logger.getLogger(DemoMesh.class);
+
+    @Inject
+    ClusterRegistry registry;
+
+    private List<MockApiServer> servers = List.of();
+
+    void start(@Observes @Priority(1) StartupEvent event) {
+        MockApiServer controlPlane = MockApiServer.start(DemoConfig.CONTROL_PLANE_PORT);
+        MockApiServer east = MockApiServer.start(DemoConfig.EAST_PORT);
+        MockApiServer west = MockApiServer.start(DemoConfig.WEST_PORT);
+        servers = List.of(controlPlane, east, west);
+
+        seed(controlPlane, "shop", "payments", "legacy");
+        seed(east, "shop", "payments");
+        seed(west, "shop", "legacy");
+        // Another team's label, to show that meshns leaves it alone.
+        east.client().namespaces().withName("shop").edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                .addToLabels("team", "storefront").endMetadata().build());
+
+        Credentials demoToken = new Credentials("demo-token", null, null);
+        registry.register(new ClusterRegistry.Registration("east", east.url(), demoToken, Map.of("region", "east")));
+        registry.register(new ClusterRegistry.Registration("west", west.url(), demoToken, Map.of("region", "west")));
+        LOG.infof("demo mesh ready: control plane %s, data planes east %s and west %s", controlPlane.url(), east.url(),
+                west.url());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        servers.forEach(MockApiServer::close);
+    }
+
+    private static void seed(MockApiServer server, String... namespaces) {
+        for (String name : namespaces) {
+            server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                    .addToLabels("kubernetes.io/metadata.name", name).endMetadata().build()).create();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.meshns.cluster;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * A registered data-plane cluster as callers see it. Holds no credential, only what kind there is.
+ * {@code namespaces} is filled by registerCluster: what bringing the new cluster up to date did.
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Cluster(String name, String server, Map<String, String> labels, String credentials, String registered,
+        List<NamespaceOutcome> namespaces) {
+
+    /** One namespace's outcome in one cluster. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NamespaceOutcome(String namespace, String outcome, String message) {
+    }
+}

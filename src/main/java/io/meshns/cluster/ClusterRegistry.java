@@ -1,0 +1,126 @@
+package io.meshns.cluster;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.meshns.config.MeshConfig;
+import io.meshns.error.MeshException;
+import io.meshns.mesh.Labels;
+import io.meshns.mesh.Names;
+import io.meshns.state.ClusterRecord;
+import io.meshns.state.StateStore;
+
+/** The data-plane clusters of the mesh: registered in the control plane, each with a reusable client. */
+@ApplicationScoped
+public class ClusterRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ClusterRegistry.class);
+
+    private final StateStore store;
+    private final DataPlaneClients clients;
+    private final MeshConfig config;
+
+    public ClusterRegistry(StateStore store, DataPlaneClients clients, MeshConfig config) {
+        this.store = store;
+        this.clients = clients;
+        this.config = config;
+    }
+
+    /** A new cluster to register, validated. */
+    public record Registration(String name, String server, Credentials credentials, Map<String, String> labels) {
+    }
+
+    public ClusterRecord register(Registration registration) {
+        Names.requireValid("name", registration.name());
+        requireValidServer(registration.server());
+        Labels.requireValid(registration.labels());
+        if (registration.credentials().kubeconfig() != null) {
+            Credentials.requireSafeKubeconfig(registration.credentials().kubeconfig());
+        }
+        ClusterRecord record = new ClusterRecord(registration.name(), registration.server(), registration.labels(),
+                Instant.now());
+        store.createCluster(record, registration.credentials().toSecretData());
+        LOG.infof("registered cluster %s at %s with %s credentials", record.name(), record.server(),
+                registration.credentials().kind());
+        return record;
+    }
+
+    public void deregister(String name) {
+        Names.requireValid("name", name);
+        if (!store.deleteCluster(name)) {
+            throw MeshException.notFound("cluster-not-found", "cluster \"" + name + "\" is not registered");
+        }
+        clients.forget(name);
+        LOG.infof("deregistered cluster %s", name);
+    }
+
+    public List<ClusterRecord> list() {
+        return store.clusters();
+    }
+
+    /** What kind of credentials each cluster has (token, kubeconfig, none), by cluster name. */
+    public Map<String, String> credentialKinds() {
+        Map<String, String> kinds = new java.util.TreeMap<>();
+        store.clusterSecrets().forEach((name, secret) -> kinds.put(name, Credentials.fromSecret(secret).kind()));
+        return kinds;
+    }
+
+    /** Every registered cluster with its client: two LISTs in the control plane, clients reused. */
+    public List<DataPlane> dataPlanes() {
+        Map<String, Secret> secrets = store.clusterSecrets();
+        List<DataPlane> planes = new ArrayList<>();
+        for (ClusterRecord cluster : store.clusters()) {
+            planes.add(dataPlane(cluster, secrets.get(cluster.name())));
+        }
+        return planes;
+    }
+
+    /** One cluster with its client. */
+    public DataPlane dataPlane(ClusterRecord cluster, Secret secret) {
+        if (secret == null) {
+            return DataPlane.broken(cluster.name(), "its credentials Secret is missing from " + store.namespace());
+        }
+        try {
+            return DataPlane.ready(cluster.name(), clients.clientFor(cluster.name(), cluster.server(), secret));
+        } catch (RuntimeException e) {
+            // The exception may quote the credentials; only its type is reported.
+            return DataPlane.broken(cluster.name(), "no client could be built from its credentials ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private void requireValidServer(String server) {
+        if (server.contains("@")) {
+            // Never echo it: the part before '@' may be a password.
+            throw MeshException.badRequest("invalid-server",
+                    "'server' must not carry user info; pass credentials in 'token' or 'kubeconfig'");
+        }
+        URI uri;
+        try {
+            uri = new URI(server);
+        } catch (URISyntaxException e) {
+            throw MeshException.badRequest("invalid-server", "'server' \"" + server + "\" is not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw MeshException.badRequest("invalid-server",
+                    "'server' \"" + server + "\" must be an absolute URL like https://api.cluster.example:6443");
+        }
+        if (scheme.equals("http") && !config.allowPlaintextClusters()) {
+            throw MeshException.badRequest("plaintext-server", "'server' \"" + server
+                    + "\" is plain http; meshns only sends credentials over https (set meshns.allow-plaintext-clusters=true for local demos and tests)");
+        }
+        if (uri.getQuery() != null || uri.getFragment() != null) {
+            throw MeshException.badRequest("invalid-server", "'server' \"" + server + "\" must not carry a query or a fragment");
+        }
+    }
+}

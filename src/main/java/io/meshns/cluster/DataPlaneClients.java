@@ -1,0 +1,80 @@
+package io.meshns.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.meshns.config.MeshConfig;
+
+/**
+ * One fabric8 client per data-plane cluster, built from its Secret and kept while the instance is
+ * warm. A client is rebuilt when its Secret or server changes and closed when the cluster leaves.
+ */
+@ApplicationScoped
+public class DataPlaneClients {
+
+    private record Cached(String version, KubernetesClient client) {
+    }
+
+    private final Map<String, Cached> clients = new ConcurrentHashMap<>();
+    private final MeshConfig config;
+
+    public DataPlaneClients(MeshConfig config) {
+        this.config = config;
+    }
+
+    /** The client for a cluster, reusing the one built for the same server and Secret version. */
+    public KubernetesClient clientFor(String cluster, String server, Secret secret) {
+        String version = server + "@" + secret.getMetadata().getResourceVersion();
+        Cached cached = clients.compute(cluster, (name, old) -> {
+            if (old != null && old.version().equals(version)) {
+                return old;
+            }
+            if (old != null) {
+                old.client().close();
+            }
+            return new Cached(version, build(server, Credentials.fromSecret(secret)));
+        });
+        return cached.client();
+    }
+
+    /** Closes and drops a cluster's client (after deregistration). */
+    public void forget(String cluster) {
+        Cached old = clients.remove(cluster);
+        if (old != null) {
+            old.client().close();
+        }
+    }
+
+    @PreDestroy
+    void closeAll() {
+        clients.keySet().forEach(this::forget);
+    }
+
+    private KubernetesClient build(String server, Credentials credentials) {
+        Config base = credentials.kubeconfig() != null ? Config.fromKubeconfig(credentials.kubeconfig()) : Config.empty();
+        int timeoutMillis = (int) Math.max(1, config.fanoutTimeout().toMillis());
+        ConfigBuilder builder = new ConfigBuilder(base)
+                .withMasterUrl(server)
+                .withConnectionTimeout(timeoutMillis)
+                .withRequestTimeout(timeoutMillis)
+                // meshns retries on its own, within the fan-out deadline (Deadline.retry).
+                .withRequestRetryBackoffLimit(0);
+        if (credentials.token() != null) {
+            builder.withOauthToken(credentials.token());
+        }
+        if (credentials.caCert() != null) {
+            builder.withCaCertData(Base64.getEncoder().encodeToString(credentials.caCert().getBytes(StandardCharsets.UTF_8)));
+        }
+        return new KubernetesClientBuilder().withConfig(builder.build()).build();
+    }
+}

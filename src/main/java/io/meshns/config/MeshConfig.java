@@ -1,0 +1,46 @@
+package io.meshns.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Every setting of meshns; each also works as an environment variable (MESHNS_FANOUT_TIMEOUT, ...). */
+@ConfigMapping(prefix = "meshns")
+public interface MeshConfig {
+
+    /** Control-plane namespace holding meshns' ConfigMaps and Secrets; created when first needed. */
+    @WithDefault("meshns-system")
+    String stateNamespace();
+
+    /** Deadline for one data-plane cluster in one call, retries included. */
+    @WithDefault("5s")
+    Duration fanoutTimeout();
+
+    /** Accept http:// data-plane servers. Only for local demos and tests: tokens would cross the wire in clear. */
+    @WithDefault("false")
+    boolean allowPlaintextClusters();
+
+    /**
+     * Namespaces no call may touch, in addition to kube-system, kube-public, kube-node-lease,
+     * istio-system and the state namespace, which are always protected.
+     */
+    Optional<List<String>> protectedNamespaces();
+
+    /** Caller authentication and authorization. */
+    Auth auth();
+
+    interface Auth {
+        /** Check each caller's bearer token (TokenReview) and permission (SubjectAccessReview) against the control plane. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long a positive TokenReview or SubjectAccessReview answer is reused. */
+        @WithName("cache-ttl")
+        @WithDefault("10s")
+        Duration cacheTtl();
+    }
+}

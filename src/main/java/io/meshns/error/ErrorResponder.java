@@ -1,0 +1,131 @@
+package io.meshns.error;
+
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshns.kube.KubeErrors;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The one place where failures become answers: every error, ours or Funqy's, is sent as a status
+ * and {"error", "message"}. Without it Funqy would answer a caller's mistake with a bare 500.
+ */
+public class ErrorResponder {
+
+    private static final Logger LOG = Logger.getLogger(ErrorResponder.class);
+
+    void install(@Observes Router router) {
+        // Runs before Funqy: the API is POST only (a GET must never change a mesh).
+        router.route().order(-100).handler(ErrorResponder::requirePost);
+        router.route().failureHandler(ErrorResponder::respond);
+        // Funqy serves only the paths of its functions; anything else gets a JSON 404 too.
+        router.route().last().handler(context -> send(context, unknownFunction(context)));
+    }
+
+    private static void requirePost(RoutingContext context) {
+        if (context.request().method() != HttpMethod.POST && !context.request().path().startsWith("/q/")) {
+            send(context, new MeshException(405, "method-not-allowed",
+                    "meshns functions are called with POST /{function} and a JSON body"));
+            return;
+        }
+        if ("0".equals(context.request().getHeader("Content-Length"))) {
+            send(context, emptyBody(context));
+            return;
+        }
+        context.next();
+    }
+
+    private static MeshException emptyBody(RoutingContext context) {
+        return MeshException.badRequest("empty-body", "the request body is empty; " + context.request().path().substring(1)
+                + " takes a JSON object, e.g. {} or {\"name\": \"shop\"}");
+    }
+
+    private static MeshException unknownFunction(RoutingContext context) {
+        return MeshException.notFound("unknown-function", "there is no function at " + context.request().path()
+                + "; call POST /{function}, e.g. /createNamespace");
+    }
+
+    private static void respond(RoutingContext context) {
+        if (context.response().ended()) {
+            return;
+        }
+        send(context, toMeshException(context));
+    }
+
+    static MeshException toMeshException(RoutingContext context) {
+        Throwable failure = meaningful(context.failure());
+        if (failure instanceof MeshException mesh) {
+            return mesh;
+        }
+        if (failure instanceof KubernetesClientException kce) {
+            return (MeshException) KubeErrors.controlPlane(kce, "serving the call");
+        }
+        if (failure instanceof JsonProcessingException) {
+            return MeshException.badRequest("invalid-json", "the request is not valid JSON: "
+                    + ((JsonProcessingException) failure).getOriginalMessage());
+        }
+        if (failure != null && (context.body() == null || context.body().length() == 0)) {
+            return emptyBody(context);
+        }
+        if (failure != null) {
+            LOG.errorf(failure, "unexpected failure serving %s", context.request().path());
+            return new MeshException(500, "internal-error", "meshns failed unexpectedly: " + failure.getClass().getSimpleName()
+                    + "; see the function's log");
+        }
+        boolean cloudEvent = context.request().headers().contains("ce-id")
+                || String.valueOf(context.request().getHeader("Content-Type")).startsWith("application/cloudevents");
+        return switch (context.statusCode()) {
+            case 400 -> MeshException.badRequest("invalid-json", cloudEvent
+                    ? "the CloudEvent is not valid: its body must be JSON and, in structured mode, carry type, specversion and datacontenttype application/json"
+                    : "the request body is not valid JSON");
+            case 404 -> cloudEvent
+                    ? MeshException.badRequest("unknown-event-type", "no function takes CloudEvents of type \""
+                            + eventType(context) + "\"; types are meshns.{function}, e.g. meshns.enableInjection")
+                    : unknownFunction(context);
+            case 405 -> new MeshException(405, "method-not-allowed", "meshns functions are called with POST /{function}");
+            case 406 -> new MeshException(415, "unsupported-media-type",
+                    "send Content-Type: application/json (or a CloudEvent: application/cloudevents+json or ce-* headers)");
+            default -> new MeshException(context.statusCode() > 0 ? context.statusCode() : 500, "internal-error",
+                    "meshns failed with status " + context.statusCode());
+        };
+    }
+
+    /** The first failure in the chain that says what went wrong: ours, the control plane's, or JSON's. */
+    private static Throwable meaningful(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof MeshException || t instanceof KubernetesClientException || t instanceof JsonProcessingException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return failure;
+    }
+
+    private static String eventType(RoutingContext context) {
+        String header = context.request().getHeader("ce-type");
+        if (header != null) {
+            return header;
+        }
+        try {
+            return new JsonObject(context.body().buffer()).getString("type");
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static void send(RoutingContext context, MeshException error) {
+        context.response()
+                .setStatusCode(error.status())
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", error.code()).put("message", error.getMessage()).encode());
+    }
+}

@@ -1,0 +1,44 @@
+package io.meshns.function;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.meshns.cluster.Cluster;
+import io.meshns.cluster.ClusterRegistry;
+import io.meshns.cluster.Credentials;
+import io.meshns.service.ClusterService;
+import io.quarkus.funqy.Funq;
+import io.quarkus.funqy.knative.events.CloudEventMapping;
+
+/** registerCluster, deregisterCluster, listClusters: the data-plane clusters of the mesh. */
+public class ClusterFunctions {
+
+    @Inject
+    ClusterService clusters;
+
+    @Funq
+    @CloudEventMapping(trigger = "meshns.registerCluster", responseType = "meshns.registerCluster.result", responseSource = "meshns")
+    public Cluster registerCluster(JsonNode body) {
+        Input input = Input.of(body, "registerCluster", "name", "server", "token", "caCert", "kubeconfig", "labels");
+        Credentials credentials = new Credentials(input.optionalString("token"), input.optionalString("caCert"),
+                input.optionalString("kubeconfig"));
+        return clusters.register(new ClusterRegistry.Registration(input.requiredString("name"),
+                input.requiredString("server"), credentials, input.optionalStringMap("labels")));
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = "meshns.deregisterCluster", responseType = "meshns.deregisterCluster.result", responseSource = "meshns")
+    public Answers.Deregistered deregisterCluster(JsonNode body) {
+        String name = Input.of(body, "deregisterCluster", "name").requiredString("name");
+        clusters.deregister(name);
+        return new Answers.Deregistered(name, true);
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = "meshns.listClusters", responseType = "meshns.listClusters.result", responseSource = "meshns")
+    public Answers.Items<Cluster> listClusters(JsonNode body) {
+        Input.of(body, "listClusters");
+        return new Answers.Items<>(clusters.list());
+    }
+}

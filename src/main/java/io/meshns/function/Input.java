@@ -1,0 +1,99 @@
+package io.meshns.function;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.meshns.error.MeshException;
+
+/**
+ * A function's JSON input, read field by field so that a caller's mistake (an empty body, a field
+ * missing, of the wrong JSON type, or unknown) is answered with a 400 that names it.
+ */
+final class Input {
+
+    private final JsonNode body;
+    private final String function;
+    private final List<String> fields;
+
+    private Input(JsonNode body, String function, List<String> fields) {
+        this.body = body;
+        this.function = function;
+        this.fields = fields;
+    }
+
+    /** Checks that {@code body} is a JSON object whose fields are all among {@code fields}. */
+    static Input of(JsonNode body, String function, String... fields) {
+        Input input = new Input(body, function, List.of(fields));
+        if (body == null || body.isMissingNode() || body.isNull()) {
+            throw MeshException.badRequest("empty-body", function + " needs a JSON object body, e.g. " + input.example());
+        }
+        if (!body.isObject()) {
+            throw MeshException.badRequest("invalid-body", function + " needs a JSON object body, not a JSON "
+                    + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + "; e.g. " + input.example());
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!input.fields.contains(name)) {
+                throw MeshException.badRequest("unknown-field", function + " has no field '" + name + "'; its fields are "
+                        + input.fields);
+            }
+        }
+        return input;
+    }
+
+    String requiredString(String field) {
+        String value = optionalString(field);
+        if (value == null) {
+            throw MeshException.badRequest("missing-field", function + " needs the string field '" + field + "'; e.g. "
+                    + example());
+        }
+        return value;
+    }
+
+    String optionalString(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw wrongType(field, "a string", value);
+        }
+        return value.textValue();
+    }
+
+    Map<String, String> optionalStringMap(String field) {
+        JsonNode value = body.get(field);
+        Map<String, String> map = new LinkedHashMap<>();
+        if (value == null || value.isNull()) {
+            return map;
+        }
+        if (!value.isObject()) {
+            throw wrongType(field, "an object of strings", value);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> entries = value.fields(); entries.hasNext();) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            if (!entry.getValue().isTextual()) {
+                throw wrongType(field + "." + entry.getKey(), "a string", entry.getValue());
+            }
+            map.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return map;
+    }
+
+    private MeshException wrongType(String field, String wanted, JsonNode got) {
+        return MeshException.badRequest("wrong-type", function + ": field '" + field + "' must be " + wanted + ", not a JSON "
+                + got.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private String example() {
+        StringBuilder example = new StringBuilder("{");
+        for (String field : fields) {
+            example.append(example.length() > 1 ? ", " : "").append('"').append(field).append("\": …");
+        }
+        return example.append('}').toString();
+    }
+}

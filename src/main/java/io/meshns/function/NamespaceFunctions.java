@@ -1,0 +1,45 @@
+package io.meshns.function;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.meshns.mesh.MeshNamespace;
+import io.meshns.service.NamespaceService;
+import io.quarkus.funqy.Funq;
+import io.quarkus.funqy.knative.events.CloudEventMapping;
+
+/** createNamespace, getNamespace, listNamespaces, deleteNamespace: mesh namespaces in the control plane. */
+public class NamespaceFunctions {
+
+    @Inject
+    NamespaceService namespaces;
+
+    @Funq
+    @CloudEventMapping(trigger = "meshns.createNamespace", responseType = "meshns.createNamespace.result", responseSource = "meshns")
+    public MeshNamespace createNamespace(JsonNode body) {
+        Input input = Input.of(body, "createNamespace", "name", "labels");
+        return namespaces.create(input.requiredString("name"), input.optionalStringMap("labels"));
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = "meshns.getNamespace", responseType = "meshns.getNamespace.result", responseSource = "meshns")
+    public MeshNamespace getNamespace(JsonNode body) {
+        return namespaces.get(Input.of(body, "getNamespace", "name").requiredString("name"));
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = "meshns.listNamespaces", responseType = "meshns.listNamespaces.result", responseSource = "meshns")
+    public Answers.Items<MeshNamespace> listNamespaces(JsonNode body) {
+        String selector = Input.of(body, "listNamespaces", "labelSelector").optionalString("labelSelector");
+        return new Answers.Items<>(namespaces.list(selector));
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = "meshns.deleteNamespace", responseType = "meshns.deleteNamespace.result", responseSource = "meshns")
+    public Answers.Deleted deleteNamespace(JsonNode body) {
+        String name = Input.of(body, "deleteNamespace", "name").requiredString("name");
+        namespaces.delete(name);
+        return new Answers.Deleted(name, true);
+    }
+}

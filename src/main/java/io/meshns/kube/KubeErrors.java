@@ -1,0 +1,85 @@
+package io.meshns.kube;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.TimeoutException;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshns.error.MeshException;
+
+/** Reads fabric8 failures: which are worth a retry, and what a caller should be told. */
+public final class KubeErrors {
+
+    private KubeErrors() {
+    }
+
+    /** HTTP status of a failed call, or 0 when no answer came (connection refused, reset, timed out). */
+    public static int status(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException kce && kce.getCode() > 0) {
+                return kce.getCode();
+            }
+        }
+        return 0;
+    }
+
+    /** True when the server gave no answer at all: nothing to read but the network. */
+    public static boolean isUnreachable(Throwable failure) {
+        if (status(failure) != 0) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof TimeoutException || t instanceof InterruptedIOException) {
+                return true;
+            }
+        }
+        return failure instanceof KubernetesClientException;
+    }
+
+    /** Transient failures: a dropped connection, a conflict, throttling or a server error. */
+    public static boolean isTransient(Throwable failure) {
+        int status = status(failure);
+        return status == 0 ? isUnreachable(failure)
+                : status == 408 || status == 409 || status == 422 || status == 429 || status >= 500;
+    }
+
+    /** A one-line reason for a failure, without request bodies or headers (which may carry credentials). */
+    public static String describe(Throwable failure) {
+        int status = status(failure);
+        if (status != 0) {
+            String reason = "";
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                if (t instanceof KubernetesClientException kce && kce.getStatus() != null
+                        && kce.getStatus().getMessage() != null) {
+                    reason = ": " + kce.getStatus().getMessage();
+                    break;
+                }
+            }
+            return switch (status) {
+                case 401 -> "refused: the cluster did not accept meshns' credentials (401)";
+                case 403 -> "refused: meshns' credentials lack permission there (403)" + reason;
+                default -> "rejected with HTTP " + status + reason;
+            };
+        }
+        if (!isUnreachable(failure)) {
+            return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return "unreachable: " + root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
+
+    /** Wraps a control-plane failure for the caller: 503 when it could not be reached. */
+    public static RuntimeException controlPlane(KubernetesClientException failure, String doing) {
+        if (isUnreachable(failure)) {
+            return MeshException.unavailable("the control plane could not be reached while " + doing + ": "
+                    + describe(failure) + "; check quarkus.kubernetes-client.api-server-url or the in-cluster config",
+                    failure);
+        }
+        return new MeshException(502, "control-plane-error",
+                "the control plane answered while " + doing + ": " + describe(failure), failure);
+    }
+}

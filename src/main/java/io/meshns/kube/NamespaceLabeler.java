@@ -1,0 +1,74 @@
+package io.meshns.kube;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.Outcome;
+
+/**
+ * Puts a namespace's Istio labels into a wanted state on one cluster (kubectl label ns --overwrite),
+ * touching no other label and never creating the namespace.
+ */
+public final class NamespaceLabeler {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private NamespaceLabeler() {
+    }
+
+    /**
+     * Reads the namespace and, when its Istio labels differ, sends a JSON Patch for just those keys.
+     * JSON Patch because it removes labels on every API server (a merge patch with null does not on
+     * some, and strategic merge is not served by all). Transient failures are retried until the deadline.
+     */
+    public static Outcome.Result apply(KubernetesClient client, String namespace, Injection wanted, Deadline deadline) {
+        return deadline.retry(() -> {
+            Namespace current = client.namespaces().withName(namespace).get();
+            if (current == null) {
+                return Outcome.Result.ABSENT;
+            }
+            return patch(client, current, wanted);
+        });
+    }
+
+    /** Same as {@link #apply} for a namespace already read, e.g. from one LIST of the whole cluster. */
+    public static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted) {
+        Map<String, String> labels = current.getMetadata().getLabels();
+        Injection.LabelChange change = wanted.changeFrom(labels);
+        if (change.isEmpty()) {
+            return Outcome.Result.UNCHANGED;
+        }
+        String name = current.getMetadata().getName();
+        client.namespaces().withName(name).patch(PatchContext.of(PatchType.JSON), jsonPatch(labels, change));
+        return Outcome.Result.APPLIED;
+    }
+
+    static String jsonPatch(Map<String, String> labels, Injection.LabelChange change) {
+        List<Map<String, Object>> ops = new ArrayList<>();
+        if (labels == null) {
+            ops.add(Map.of("op", "add", "path", "/metadata/labels", "value", change.set()));
+        } else {
+            change.remove().forEach(key -> ops.add(Map.of("op", "remove", "path", labelPath(key))));
+            change.set().forEach((key, value) -> ops.add(Map.of("op", "add", "path", labelPath(key), "value", value)));
+        }
+        try {
+            return JSON.writeValueAsString(ops);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String labelPath(String key) {
+        // RFC 6901: '~' and '/' inside a key are escaped.
+        return "/metadata/labels/" + key.replace("~", "~0").replace("/", "~1");
+    }
+}

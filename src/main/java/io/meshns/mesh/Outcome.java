@@ -1,0 +1,56 @@
+package io.meshns.mesh;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** What one injection change did in one data-plane cluster. */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Outcome(String cluster, Result outcome, String message) {
+
+    public enum Result {
+        /** This call changed the labels there. */
+        @JsonProperty("applied")
+        APPLIED,
+        /** The labels were already as wanted. */
+        @JsonProperty("unchanged")
+        UNCHANGED,
+        /** That cluster has no namespace of that name; nothing is created there. */
+        @JsonProperty("absent")
+        ABSENT,
+        /** Unreachable, timed out, refused or rejected. */
+        @JsonProperty("failed")
+        FAILED;
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Result ofWord(String word) {
+            return valueOf(word.toUpperCase(java.util.Locale.ROOT));
+        }
+
+        /** True when the cluster holds the wanted labels (or has nothing to hold them). */
+        public boolean inSync() {
+            return this != FAILED;
+        }
+    }
+
+    public static Outcome applied(String cluster) {
+        return new Outcome(cluster, Result.APPLIED, null);
+    }
+
+    public static Outcome unchanged(String cluster) {
+        return new Outcome(cluster, Result.UNCHANGED, null);
+    }
+
+    public static Outcome absent(String cluster) {
+        return new Outcome(cluster, Result.ABSENT, null);
+    }
+
+    public static Outcome failed(String cluster, String message) {
+        return new Outcome(cluster, Result.FAILED, message);
+    }
+}

@@ -1,0 +1,87 @@
+package io.meshns.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.meshns.cluster.ClusterRegistry;
+import io.meshns.cluster.FanOut;
+import io.meshns.kube.ControlPlane;
+import io.meshns.kube.Deadline;
+import io.meshns.kube.NamespaceLabeler;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.Labels;
+import io.meshns.mesh.MeshNamespace;
+import io.meshns.mesh.Names;
+import io.meshns.mesh.Outcome;
+import io.meshns.mesh.ProtectedNamespaces;
+import io.meshns.state.StateStore;
+
+/**
+ * Enables, disables or removes sidecar injection for a mesh namespace: the control-plane namespace
+ * first, then the same-named namespace in every data-plane cluster, in parallel, before returning.
+ */
+@ApplicationScoped
+public class InjectionService {
+
+    private static final Logger LOG = Logger.getLogger(InjectionService.class);
+
+    private final ControlPlane controlPlane;
+    private final ClusterRegistry registry;
+    private final FanOut fanOut;
+    private final StateStore store;
+    private final NamespaceLock lock;
+    private final ProtectedNamespaces protectedNamespaces;
+
+    public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
+            NamespaceLock lock, ProtectedNamespaces protectedNamespaces) {
+        this.controlPlane = controlPlane;
+        this.registry = registry;
+        this.fanOut = fanOut;
+        this.store = store;
+        this.lock = lock;
+        this.protectedNamespaces = protectedNamespaces;
+    }
+
+    /** Validates a revision name before anything is touched. */
+    public static Injection revision(String revision) {
+        if (revision.isEmpty() || Labels.problemWithValue(revision) != null) {
+            throw io.meshns.error.MeshException.badRequest("invalid-revision", "'revision' \"" + revision
+                    + "\" must be a non-empty label value, e.g. 1-24-0 or canary");
+        }
+        return Injection.revision(revision);
+    }
+
+    public MeshNamespace change(String namespace, Injection wanted) {
+        Names.requireValid("namespace", namespace);
+        protectedNamespaces.requireUnprotected(namespace);
+        Map<String, String> before = controlPlane.get(namespace).getMetadata().getLabels();
+
+        String holder = lock.acquire(namespace);
+        List<Outcome> outcomes = new ArrayList<>();
+        boolean[] labelled = { false };
+        try {
+            controlPlane.label(namespace, wanted, Deadline.in(fanOut.timeout()));
+            labelled[0] = true;
+            outcomes.addAll(fanOut.acrossClusters(registry.dataPlanes(),
+                    (cluster, deadline) -> new Outcome(cluster.name(),
+                            NamespaceLabeler.apply(cluster.client(), namespace, wanted, deadline), null),
+                    (cluster, why) -> Outcome.failed(cluster.name(), why)).values());
+        } finally {
+            Instant now = Instant.now();
+            store.updateNamespaceState(namespace, state -> NamespaceLock.released(
+                    labelled[0] ? state.withOutcomes(wanted, outcomes, now) : state, holder));
+        }
+        LOG.infof("namespace %s: injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
+        return MeshNamespace.of(namespace, wanted.changeFrom(before).applyTo(before), outcomes);
+    }
+
+    private static String summary(List<Outcome> outcomes) {
+        return outcomes.stream().map(o -> o.cluster() + "=" + o.outcome().word()).toList().toString();
+    }
+}

@@ -1,0 +1,91 @@
+package io.meshns.service;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.meshns.kube.ControlPlane;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.Labels;
+import io.meshns.mesh.MeshNamespace;
+import io.meshns.mesh.Names;
+import io.meshns.mesh.Outcome;
+import io.meshns.mesh.ProtectedNamespaces;
+import io.meshns.state.ClusterRecord;
+import io.meshns.state.NamespaceState;
+import io.meshns.state.StateStore;
+
+/**
+ * Mesh namespaces: Namespace objects of the control plane, with their recorded per-cluster outcomes.
+ * Creating or deleting one never touches a data-plane cluster.
+ */
+@ApplicationScoped
+public class NamespaceService {
+
+    private static final Logger LOG = Logger.getLogger(NamespaceService.class);
+
+    private final ControlPlane controlPlane;
+    private final StateStore store;
+    private final ProtectedNamespaces protectedNamespaces;
+
+    public NamespaceService(ControlPlane controlPlane, StateStore store, ProtectedNamespaces protectedNamespaces) {
+        this.controlPlane = controlPlane;
+        this.store = store;
+        this.protectedNamespaces = protectedNamespaces;
+    }
+
+    public MeshNamespace create(String name, Map<String, String> labels) {
+        Names.requireValid("name", name);
+        Labels.requireValid(labels);
+        protectedNamespaces.requireUnprotected(name);
+        Namespace created = controlPlane.create(name, labels);
+        Map<String, String> createdLabels = created.getMetadata().getLabels();
+        store.updateNamespaceState(name, state -> state.withDesired(Injection.fromLabels(createdLabels)));
+        LOG.infof("created namespace %s in the control plane", name);
+        return MeshNamespace.of(name, createdLabels, List.of());
+    }
+
+    public MeshNamespace get(String name) {
+        Names.requireValid("name", name);
+        Namespace namespace = controlPlane.get(name);
+        NamespaceState state = store.namespaceState(name).orElse(NamespaceState.EMPTY);
+        return view(namespace, state, registeredClusters());
+    }
+
+    public List<MeshNamespace> list(String labelSelector) {
+        List<Namespace> namespaces = controlPlane.list(labelSelector);
+        Map<String, NamespaceState> states = store.allNamespaceStates();
+        Set<String> clusters = registeredClusters();
+        return namespaces.stream()
+                .map(ns -> view(ns, states.getOrDefault(ns.getMetadata().getName(), NamespaceState.EMPTY), clusters))
+                .toList();
+    }
+
+    public void delete(String name) {
+        Names.requireValid("name", name);
+        protectedNamespaces.requireUnprotected(name);
+        controlPlane.get(name);
+        controlPlane.delete(name);
+        store.deleteNamespaceState(name);
+        LOG.infof("deleted namespace %s from the control plane", name);
+    }
+
+    private Set<String> registeredClusters() {
+        return store.clusters().stream().map(ClusterRecord::name).collect(Collectors.toSet());
+    }
+
+    /** The caller's view: the control-plane labels and the last outcome of each cluster still registered. */
+    static MeshNamespace view(Namespace namespace, NamespaceState state, Set<String> registeredClusters) {
+        List<Outcome> outcomes = state.clusters().entrySet().stream()
+                .filter(entry -> registeredClusters.contains(entry.getKey()))
+                .map(entry -> entry.getValue().toOutcome(entry.getKey()))
+                .toList();
+        return MeshNamespace.of(namespace.getMetadata().getName(), namespace.getMetadata().getLabels(), outcomes);
+    }
+}

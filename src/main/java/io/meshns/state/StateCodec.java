@@ -1,0 +1,119 @@
+package io.meshns.state;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.Outcome;
+
+/** Turns state records into ConfigMap data and back. Pure: no I/O. */
+public final class StateCodec {
+
+    static final String DESIRED = "desired";
+    static final String CLUSTER_PREFIX = "cluster.";
+    static final String LOCK_HOLDER = "lock.holder";
+    static final String LOCK_EXPIRES = "lock.expires";
+    static final String SERVER = "server";
+    static final String LABELS = "labels";
+    static final String REGISTERED = "registered";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private StateCodec() {
+    }
+
+    public static Map<String, String> encode(NamespaceState state) {
+        Map<String, String> data = new TreeMap<>();
+        if (state.desired() != null) {
+            data.put(DESIRED, state.desired().encode());
+        }
+        state.clusters().forEach((cluster, record) -> {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("outcome", record.outcome().word());
+            if (record.message() != null) {
+                fields.put("message", record.message());
+            }
+            fields.put("time", record.time().toString());
+            if (record.desired() != null) {
+                fields.put("desired", record.desired().encode());
+            }
+            data.put(CLUSTER_PREFIX + cluster, write(fields));
+        });
+        if (state.lockHolder() != null) {
+            data.put(LOCK_HOLDER, state.lockHolder());
+            data.put(LOCK_EXPIRES, state.lockExpires().toString());
+        }
+        return data;
+    }
+
+    public static NamespaceState decodeNamespace(Map<String, String> data) {
+        if (data == null) {
+            return NamespaceState.EMPTY;
+        }
+        Map<String, NamespaceState.ClusterRecord> clusters = new TreeMap<>();
+        data.forEach((key, value) -> {
+            if (key.startsWith(CLUSTER_PREFIX)) {
+                Map<String, String> fields = readMap(value);
+                if (fields != null && fields.get("outcome") != null) {
+                    clusters.put(key.substring(CLUSTER_PREFIX.length()), new NamespaceState.ClusterRecord(
+                            Outcome.Result.ofWord(fields.get("outcome")), fields.get("message"),
+                            parseInstant(fields.get("time")), Injection.decode(fields.get("desired"))));
+                }
+            }
+        });
+        return new NamespaceState(Injection.decode(data.get(DESIRED)), clusters, data.get(LOCK_HOLDER),
+                parseInstant(data.get(LOCK_EXPIRES)));
+    }
+
+    public static Map<String, String> encode(ClusterRecord cluster) {
+        Map<String, String> data = new TreeMap<>();
+        data.put(SERVER, cluster.server());
+        data.put(LABELS, write(cluster.labels()));
+        data.put(REGISTERED, cluster.registered().toString());
+        return data;
+    }
+
+    public static ClusterRecord decodeCluster(String name, Map<String, String> data) {
+        Map<String, String> safe = data == null ? Map.of() : data;
+        Map<String, String> labels = readMap(safe.get(LABELS));
+        return new ClusterRecord(name, safe.get(SERVER), labels == null ? Map.of() : labels,
+                parseInstant(safe.get(REGISTERED)));
+    }
+
+    private static String write(Map<String, String> fields) {
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> readMap(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readValue(json, STRING_MAP);
+        } catch (IOException e) {
+            // A hand-edited or foreign entry is ignored rather than failing every call on this namespace.
+            return null;
+        }
+    }
+
+    private static Instant parseInstant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

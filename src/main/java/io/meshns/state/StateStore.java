@@ -1,0 +1,220 @@
+package io.meshns.state;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshns.config.MeshConfig;
+import io.meshns.error.MeshException;
+import io.meshns.kube.KubeErrors;
+
+/**
+ * meshns' memory: ConfigMaps (and, for credentials, Secrets) in the control plane's state namespace.
+ * Every write carries the resourceVersion it read, so concurrent instances never overwrite each other.
+ */
+@ApplicationScoped
+public class StateStore {
+
+    public static final String NAMESPACE_LABEL = "meshns.io/namespace";
+    public static final String CLUSTER_LABEL = "meshns.io/cluster";
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    private static final int MAX_CONFLICT_RETRIES = 20;
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private volatile boolean namespaceSeen;
+
+    public StateStore(KubernetesClient client, MeshConfig config) {
+        this.client = client;
+        this.namespace = config.stateNamespace();
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    // ---- per mesh namespace -------------------------------------------------------------------
+
+    public Optional<NamespaceState> namespaceState(String name) {
+        return call("reading the state of " + name, () -> Optional.ofNullable(namespaceConfigMap(name))
+                .map(cm -> StateCodec.decodeNamespace(cm.getData())));
+    }
+
+    /** The state of every namespace that has one, by namespace name: one LIST. */
+    public Map<String, NamespaceState> allNamespaceStates() {
+        return call("listing namespace state", () -> {
+            Map<String, NamespaceState> states = new LinkedHashMap<>();
+            for (ConfigMap cm : client.configMaps().inNamespace(namespace).withLabel(NAMESPACE_LABEL).list().getItems()) {
+                states.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL), StateCodec.decodeNamespace(cm.getData()));
+            }
+            return states;
+        });
+    }
+
+    /**
+     * Applies {@code change} to the namespace's state and stores it, creating the ConfigMap when
+     * needed. On a conflict (another instance wrote first) it reads again and reapplies. A change
+     * that returns the state it was given writes nothing.
+     */
+    public NamespaceState updateNamespaceState(String name, UnaryOperator<NamespaceState> change) {
+        ensureNamespace();
+        return call("writing the state of " + name, () -> {
+            for (int attempt = 0;; attempt++) {
+                ConfigMap current = namespaceConfigMap(name);
+                NamespaceState before = current == null ? NamespaceState.EMPTY : StateCodec.decodeNamespace(current.getData());
+                NamespaceState after = change.apply(before);
+                if (after.equals(before) && current != null) {
+                    return after;
+                }
+                try {
+                    if (current == null) {
+                        client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                                .withNewMetadata().withName(namespaceConfigMapName(name)).withNamespace(namespace)
+                                .addToLabels(NAMESPACE_LABEL, name).addToLabels(MANAGED_BY, "meshns").endMetadata()
+                                .withData(StateCodec.encode(after)).build()).create();
+                    } else {
+                        current.setData(StateCodec.encode(after));
+                        client.configMaps().inNamespace(namespace).resource(current).update();
+                    }
+                    return after;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
+                        throw e;
+                    }
+                }
+            }
+        });
+    }
+
+    public void deleteNamespaceState(String name) {
+        call("deleting the state of " + name,
+                () -> client.configMaps().inNamespace(namespace).withName(namespaceConfigMapName(name)).delete());
+    }
+
+    private ConfigMap namespaceConfigMap(String name) {
+        return client.configMaps().inNamespace(namespace).withName(namespaceConfigMapName(name)).get();
+    }
+
+    static String namespaceConfigMapName(String name) {
+        return "namespace-" + name;
+    }
+
+    // ---- registered clusters ------------------------------------------------------------------
+
+    public List<ClusterRecord> clusters() {
+        return call("listing clusters", () -> client.configMaps().inNamespace(namespace).withLabel(CLUSTER_LABEL).list()
+                .getItems().stream()
+                .map(cm -> StateCodec.decodeCluster(cm.getMetadata().getLabels().get(CLUSTER_LABEL), cm.getData()))
+                .sorted(java.util.Comparator.comparing(ClusterRecord::name))
+                .toList());
+    }
+
+    public Optional<ClusterRecord> cluster(String name) {
+        return call("reading cluster " + name, () -> Optional
+                .ofNullable(client.configMaps().inNamespace(namespace).withName(clusterObjectName(name)).get())
+                .map(cm -> StateCodec.decodeCluster(name, cm.getData())));
+    }
+
+    /** Credentials of every registered cluster, by cluster name: one LIST. */
+    public Map<String, Secret> clusterSecrets() {
+        return call("reading cluster credentials", () -> {
+            Map<String, Secret> secrets = new LinkedHashMap<>();
+            for (Secret secret : client.secrets().inNamespace(namespace).withLabel(CLUSTER_LABEL).list().getItems()) {
+                secrets.put(secret.getMetadata().getLabels().get(CLUSTER_LABEL), secret);
+            }
+            return secrets;
+        });
+    }
+
+    /** Stores a new cluster: its credentials first, so that a listed cluster always has them. 409 if it exists. */
+    public void createCluster(ClusterRecord cluster, Map<String, String> credentials) {
+        ensureNamespace();
+        String objectName = clusterObjectName(cluster.name());
+        call("registering cluster " + cluster.name(), () -> {
+            try {
+                client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                        .withNewMetadata().withName(objectName).withNamespace(namespace)
+                        .addToLabels(CLUSTER_LABEL, cluster.name()).addToLabels(MANAGED_BY, "meshns").endMetadata()
+                        .withData(StateCodec.encode(cluster)).build()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    throw MeshException.conflict("cluster-exists", "cluster \"" + cluster.name()
+                            + "\" is already registered; deregister it first to change it");
+                }
+                throw e;
+            }
+            Secret secret = new SecretBuilder().withNewMetadata().withName(objectName).withNamespace(namespace)
+                    .addToLabels(CLUSTER_LABEL, cluster.name()).addToLabels(MANAGED_BY, "meshns").endMetadata()
+                    .withType("Opaque").withStringData(credentials).build();
+            try {
+                client.secrets().inNamespace(namespace).resource(secret).createOr(existing -> existing.update());
+            } catch (KubernetesClientException e) {
+                // Do not leave a cluster without credentials behind.
+                client.configMaps().inNamespace(namespace).withName(objectName).delete();
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    /** Removes a cluster's ConfigMap and Secret; false when it was not registered. */
+    public boolean deleteCluster(String name) {
+        String objectName = clusterObjectName(name);
+        return call("deregistering cluster " + name, () -> {
+            boolean existed = !client.configMaps().inNamespace(namespace).withName(objectName).delete().isEmpty();
+            client.secrets().inNamespace(namespace).withName(objectName).delete();
+            return existed;
+        });
+    }
+
+    static String clusterObjectName(String name) {
+        return "cluster-" + name;
+    }
+
+    // ---- the state namespace itself -------------------------------------------------------------
+
+    private void ensureNamespace() {
+        if (namespaceSeen) {
+            return;
+        }
+        call("creating the state namespace " + namespace, () -> {
+            if (client.namespaces().withName(namespace).get() == null) {
+                try {
+                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                            .addToLabels(MANAGED_BY, "meshns").endMetadata().build()).create();
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                }
+            }
+            return null;
+        });
+        namespaceSeen = true;
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+
+    private static <T> T call(String doing, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.controlPlane(e, doing);
+        }
+    }
+}

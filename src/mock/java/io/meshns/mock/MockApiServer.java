@@ -1,0 +1,103 @@
+package io.meshns.mock;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+
+/**
+ * An in-process Kubernetes API server (fabric8 mock, CRUD mode) on loopback, for tests, the demo
+ * mesh and benchmarks. It also serves the discovery documents kubectl asks for first, so that
+ * {@code kubectl --server URL get ns --show-labels} works against it.
+ */
+public final class MockApiServer implements AutoCloseable {
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+
+    private MockApiServer(KubernetesMockServer server) {
+        this.server = server;
+        this.client = server.createClient();
+    }
+
+    /** Starts a server on a free loopback port. */
+    public static MockApiServer start() {
+        return start(0);
+    }
+
+    /** Starts a server on {@code port} of the loopback address (0: any free port). */
+    public static MockApiServer start(int port) {
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
+                new KubernetesMixedDispatcher(expectations), false);
+        server.init(InetAddress.getLoopbackAddress(), port);
+        serveDiscovery(server);
+        return new MockApiServer(server);
+    }
+
+    private static void serveDiscovery(KubernetesMockServer server) {
+        String apiVersions = "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
+                + "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}";
+        String groups = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}";
+        String coreResources = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+                + resource("namespaces", "Namespace", false, "ns")
+                + "," + resource("configmaps", "ConfigMap", true, "cm")
+                + "," + resource("secrets", "Secret", true, null)
+                + "]}";
+        serve(server, "/api", apiVersions);
+        serve(server, "/apis", groups);
+        serve(server, "/api/v1", coreResources);
+    }
+
+    private static void serve(KubernetesMockServer server, String path, String json) {
+        // kubectl adds ?timeout=32s to discovery requests; the mock matches paths with their query.
+        for (String variant : new String[] { path, path + "?timeout=32s" }) {
+            server.expect().get().withPath(variant).andReturn(200, json)
+                    .withHeader("Content-Type", "application/json").always();
+        }
+    }
+
+    private static String resource(String plural, String kind, boolean namespaced, String shortName) {
+        return "{\"name\":\"" + plural + "\",\"singularName\":\"\",\"namespaced\":" + namespaced + ",\"kind\":\"" + kind
+                + "\",\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]"
+                + (shortName == null ? "" : ",\"shortNames\":[\"" + shortName + "\"]") + "}";
+    }
+
+    /** The server's URL, e.g. http://127.0.0.1:18001. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** A client of this server, for seeding and checking what meshns did. */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** How many requests this server has answered so far. */
+    public int requestCount() {
+        return server.getRequestCount();
+    }
+
+    /** The underlying mock, for expectations beyond CRUD (e.g. TokenReview). */
+    public KubernetesMockServer mock() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
