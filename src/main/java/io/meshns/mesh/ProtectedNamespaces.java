@@ -14,7 +14,7 @@ public final class ProtectedNamespaces {
     private final java.util.SortedSet<String> names;
 
     public ProtectedNamespaces(String stateNamespace, Collection<String> configured) {
-        Set<String> all = new TreeSet<>(BUILT_IN);
+        java.util.SortedSet<String> all = new TreeSet<>(BUILT_IN);
         all.add(stateNamespace);
         all.addAll(configured);
         this.names = java.util.Collections.unmodifiableSortedSet(all);
