@@ -1,6 +1,5 @@
 package io.meshns.state;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,8 +138,11 @@ public class StateStore {
         });
     }
 
-    /** Stores a new cluster: its credentials first, so that a listed cluster always has them. 409 if it exists. */
-    public void createCluster(ClusterRecord cluster, Map<String, String> credentials) {
+    /**
+     * Stores a new cluster: its ConfigMap (409 if it exists), then its Secret with {@code secretData}
+     * (base64 values). If the Secret cannot be written the ConfigMap is removed again.
+     */
+    public void createCluster(ClusterRecord cluster, Map<String, String> secretData) {
         ensureNamespace();
         String objectName = clusterObjectName(cluster.name());
         call("registering cluster " + cluster.name(), () -> {
@@ -158,7 +160,7 @@ public class StateStore {
             }
             Secret secret = new SecretBuilder().withNewMetadata().withName(objectName).withNamespace(namespace)
                     .addToLabels(CLUSTER_LABEL, cluster.name()).addToLabels(MANAGED_BY, "meshns").endMetadata()
-                    .withType("Opaque").withStringData(credentials).build();
+                    .withType("Opaque").withData(secretData).build();
             try {
                 client.secrets().inNamespace(namespace).resource(secret).createOr(existing -> existing.update());
             } catch (KubernetesClientException e) {
@@ -204,10 +206,6 @@ public class StateStore {
             return null;
         });
         namespaceSeen = true;
-    }
-
-    static Instant now() {
-        return Instant.now();
     }
 
     private static <T> T call(String doing, Supplier<T> call) {
