@@ -9,12 +9,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * A registered data-plane cluster as callers see it. Holds no credential, only what kind there is.
- * {@code namespaces} is filled by registerCluster: what bringing the new cluster up to date did.
+ * registerCluster also fills {@code namespaces}, what bringing the new cluster up to date did, and
+ * {@code resync}: "done", or why it could not finish (the next reconcile does it then).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Cluster(String name, String server, Map<String, String> labels, String credentials, String registered,
-        List<NamespaceOutcome> namespaces) {
+        List<NamespaceOutcome> namespaces, String resync) {
 
     /** One namespace's outcome in one cluster. */
     @RegisterForReflection

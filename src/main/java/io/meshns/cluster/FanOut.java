@@ -1,18 +1,22 @@
 package io.meshns.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -91,6 +95,26 @@ public class FanOut {
     private static <T> T failed(DataPlane cluster, String why, BiFunction<DataPlane, String, T> onFailure) {
         LOG.warnf("data-plane cluster %s failed: %s", cluster.name(), why);
         return onFailure.apply(cluster, why);
+    }
+
+    /**
+     * Runs {@code work} for every item, at most {@code parallelism} at once, and waits for all.
+     * {@code work} handles its own failures; one that escapes is rethrown after all have finished.
+     */
+    public <T> void forEach(Collection<T> items, int parallelism, Consumer<T> work) {
+        Semaphore slots = new Semaphore(parallelism);
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (T item : items) {
+            slots.acquireUninterruptibly();
+            running.add(CompletableFuture.runAsync(() -> {
+                try {
+                    work.accept(item);
+                } finally {
+                    slots.release();
+                }
+            }, workers));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
     }
 
     @PreDestroy

@@ -8,7 +8,9 @@ import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.Credentials;
 import io.meshns.service.ClusterService;
+import io.quarkus.funqy.Context;
 import io.quarkus.funqy.Funq;
+import io.quarkus.funqy.knative.events.CloudEvent;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
 
 /** registerCluster, deregisterCluster, listClusters: the data-plane clusters of the mesh. */
@@ -17,22 +19,28 @@ public class ClusterFunctions {
     @Inject
     ClusterService clusters;
 
+    @Inject
+    Redelivery redelivery;
+
     @Funq
     @CloudEventMapping(trigger = "meshns.registerCluster", responseType = "meshns.registerCluster.result", responseSource = "meshns")
-    public Cluster registerCluster(JsonNode body) {
+    public Cluster registerCluster(JsonNode body, @Context CloudEvent<?> event) {
         Input input = Input.of(body, "registerCluster", "name", "server", "token", "caCert", "kubeconfig", "labels");
         Credentials credentials = new Credentials(input.optionalString("token"), input.optionalString("caCert"),
                 input.optionalString("kubeconfig"));
-        return clusters.register(new ClusterRegistry.Registration(input.requiredString("name"),
-                input.requiredString("server"), credentials, input.optionalStringMap("labels")));
+        var registration = new ClusterRegistry.Registration(input.requiredString("name"), input.requiredString("server"),
+                credentials, input.optionalStringMap("labels"));
+        return redelivery.once(event, "registerCluster", Cluster.class, () -> clusters.register(registration));
     }
 
     @Funq
     @CloudEventMapping(trigger = "meshns.deregisterCluster", responseType = "meshns.deregisterCluster.result", responseSource = "meshns")
-    public Answers.Deregistered deregisterCluster(JsonNode body) {
+    public Answers.Deregistered deregisterCluster(JsonNode body, @Context CloudEvent<?> event) {
         String name = Input.of(body, "deregisterCluster", "name").requiredString("name");
-        clusters.deregister(name);
-        return new Answers.Deregistered(name, true);
+        return redelivery.once(event, "deregisterCluster", Answers.Deregistered.class, () -> {
+            clusters.deregister(name);
+            return new Answers.Deregistered(name, true);
+        });
     }
 
     @Funq

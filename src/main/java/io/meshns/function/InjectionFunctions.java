@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.MeshNamespace;
 import io.meshns.service.InjectionService;
+import io.quarkus.funqy.Context;
 import io.quarkus.funqy.Funq;
+import io.quarkus.funqy.knative.events.CloudEvent;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
 
 /** enableInjection, disableInjection, removeInjection: sidecar injection across the mesh. */
@@ -16,26 +18,32 @@ public class InjectionFunctions {
     @Inject
     InjectionService injection;
 
+    @Inject
+    Redelivery redelivery;
+
     @Funq
     @CloudEventMapping(trigger = "meshns.enableInjection", responseType = "meshns.enableInjection.result", responseSource = "meshns")
-    public MeshNamespace enableInjection(JsonNode body) {
+    public MeshNamespace enableInjection(JsonNode body, @Context CloudEvent<?> event) {
         Input input = Input.of(body, "enableInjection", "namespace", "revision");
         String namespace = input.requiredString("namespace");
         String revision = input.optionalString("revision");
-        return injection.change(namespace, revision == null ? Injection.ENABLED : InjectionService.revision(revision));
+        Injection wanted = revision == null ? Injection.ENABLED : InjectionService.revision(revision);
+        return redelivery.once(event, "enableInjection", MeshNamespace.class, () -> injection.change(namespace, wanted));
     }
 
     @Funq
     @CloudEventMapping(trigger = "meshns.disableInjection", responseType = "meshns.disableInjection.result", responseSource = "meshns")
-    public MeshNamespace disableInjection(JsonNode body) {
-        return injection.change(Input.of(body, "disableInjection", "namespace").requiredString("namespace"),
-                Injection.DISABLED);
+    public MeshNamespace disableInjection(JsonNode body, @Context CloudEvent<?> event) {
+        String namespace = Input.of(body, "disableInjection", "namespace").requiredString("namespace");
+        return redelivery.once(event, "disableInjection", MeshNamespace.class,
+                () -> injection.change(namespace, Injection.DISABLED));
     }
 
     @Funq
     @CloudEventMapping(trigger = "meshns.removeInjection", responseType = "meshns.removeInjection.result", responseSource = "meshns")
-    public MeshNamespace removeInjection(JsonNode body) {
-        return injection.change(Input.of(body, "removeInjection", "namespace").requiredString("namespace"),
-                Injection.UNSET);
+    public MeshNamespace removeInjection(JsonNode body, @Context CloudEvent<?> event) {
+        String namespace = Input.of(body, "removeInjection", "namespace").requiredString("namespace");
+        return redelivery.once(event, "removeInjection", MeshNamespace.class,
+                () -> injection.change(namespace, Injection.UNSET));
     }
 }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.meshns.mesh.MeshNamespace;
 import io.meshns.service.NamespaceService;
+import io.quarkus.funqy.Context;
 import io.quarkus.funqy.Funq;
+import io.quarkus.funqy.knative.events.CloudEvent;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
 
 /** createNamespace, getNamespace, listNamespaces, deleteNamespace: mesh namespaces in the control plane. */
@@ -15,11 +17,16 @@ public class NamespaceFunctions {
     @Inject
     NamespaceService namespaces;
 
+    @Inject
+    Redelivery redelivery;
+
     @Funq
     @CloudEventMapping(trigger = "meshns.createNamespace", responseType = "meshns.createNamespace.result", responseSource = "meshns")
-    public MeshNamespace createNamespace(JsonNode body) {
+    public MeshNamespace createNamespace(JsonNode body, @Context CloudEvent<?> event) {
         Input input = Input.of(body, "createNamespace", "name", "labels");
-        return namespaces.create(input.requiredString("name"), input.optionalStringMap("labels"));
+        String name = input.requiredString("name");
+        var labels = input.optionalStringMap("labels");
+        return redelivery.once(event, "createNamespace", MeshNamespace.class, () -> namespaces.create(name, labels));
     }
 
     @Funq
@@ -37,9 +44,11 @@ public class NamespaceFunctions {
 
     @Funq
     @CloudEventMapping(trigger = "meshns.deleteNamespace", responseType = "meshns.deleteNamespace.result", responseSource = "meshns")
-    public Answers.Deleted deleteNamespace(JsonNode body) {
+    public Answers.Deleted deleteNamespace(JsonNode body, @Context CloudEvent<?> event) {
         String name = Input.of(body, "deleteNamespace", "name").requiredString("name");
-        namespaces.delete(name);
-        return new Answers.Deleted(name, true);
+        return redelivery.once(event, "deleteNamespace", Answers.Deleted.class, () -> {
+            namespaces.delete(name);
+            return new Answers.Deleted(name, true);
+        });
     }
 }

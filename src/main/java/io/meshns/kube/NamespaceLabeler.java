@@ -31,8 +31,19 @@ public final class NamespaceLabeler {
      * some, and strategic merge is not served by all). Transient failures are retried until the deadline.
      */
     public static Outcome.Result apply(KubernetesClient client, String namespace, Injection wanted, Deadline deadline) {
+        return applyFrom(client, namespace, null, wanted, deadline);
+    }
+
+    /**
+     * Same as {@link #apply}, starting from a copy already read (e.g. by one LIST of the whole
+     * cluster) so the first attempt costs one PATCH at most; a retry reads the namespace afresh.
+     */
+    public static Outcome.Result applyFrom(KubernetesClient client, String namespace, Namespace alreadyRead,
+            Injection wanted, Deadline deadline) {
+        Namespace[] known = { alreadyRead };
         return deadline.retry(() -> {
-            Namespace current = client.namespaces().withName(namespace).get();
+            Namespace current = known[0] != null ? known[0] : client.namespaces().withName(namespace).get();
+            known[0] = null;
             if (current == null) {
                 return Outcome.Result.ABSENT;
             }
@@ -40,15 +51,14 @@ public final class NamespaceLabeler {
         });
     }
 
-    /** Same as {@link #apply} for a namespace already read, e.g. from one LIST of the whole cluster. */
-    public static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted) {
+    private static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted) {
         Map<String, String> labels = current.getMetadata().getLabels();
         Injection.LabelChange change = wanted.changeFrom(labels);
         if (change.isEmpty()) {
             return Outcome.Result.UNCHANGED;
         }
-        String name = current.getMetadata().getName();
-        client.namespaces().withName(name).patch(PatchContext.of(PatchType.JSON), jsonPatch(labels, change));
+        // resource(current): fabric8 would otherwise GET the namespace again before patching it.
+        client.namespaces().resource(current).patch(PatchContext.of(PatchType.JSON), jsonPatch(labels, change));
         return Outcome.Result.APPLIED;
     }
 

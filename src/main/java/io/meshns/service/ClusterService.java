@@ -1,27 +1,55 @@
 package io.meshns.service;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
+import io.meshns.cluster.DataPlane;
 import io.meshns.state.ClusterRecord;
 
 /** Registers and lists data-plane clusters, as callers see them (never with credentials). */
 @ApplicationScoped
 public class ClusterService {
 
-    private final ClusterRegistry registry;
+    private static final Logger LOG = Logger.getLogger(ClusterService.class);
 
-    public ClusterService(ClusterRegistry registry) {
+    private final ClusterRegistry registry;
+    private final ReconcileService reconcile;
+
+    public ClusterService(ClusterRegistry registry, ReconcileService reconcile) {
         this.registry = registry;
+        this.reconcile = reconcile;
     }
 
+    /** Registers a cluster and brings it up to date at once, so nobody has to remember to reconcile. */
     public Cluster register(ClusterRegistry.Registration registration) {
         ClusterRecord record = registry.register(registration);
-        return view(record, registration.credentials().kind());
+        Cluster cluster = view(record, registration.credentials().kind());
+        try {
+            DataPlane plane = registry.dataPlanes().stream().filter(p -> p.name().equals(record.name())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the cluster vanished while it was being registered"));
+            List<Cluster.NamespaceOutcome> outcomes = new ArrayList<>();
+            for (ReconcileService.NamespaceResult result : reconcile.resync(plane).results()) {
+                result.clusters().forEach(o -> outcomes.add(
+                        new Cluster.NamespaceOutcome(result.namespace(), o.outcome().word(), o.message())));
+            }
+            return withResync(cluster, outcomes, "done");
+        } catch (RuntimeException e) {
+            // The registration stands; the scheduled reconcile finishes what could not be done now.
+            LOG.warnf("cluster %s registered, but bringing it up to date failed: %s", record.name(), e.getMessage());
+            return withResync(cluster, List.of(), "failed: " + e.getMessage() + "; the next reconcile retries");
+        }
+    }
+
+    private static Cluster withResync(Cluster cluster, List<Cluster.NamespaceOutcome> outcomes, String resync) {
+        return new Cluster(cluster.name(), cluster.server(), cluster.labels(), cluster.credentials(), cluster.registered(),
+                outcomes, resync);
     }
 
     public void deregister(String name) {
@@ -35,6 +63,6 @@ public class ClusterService {
 
     static Cluster view(ClusterRecord record, String credentialKind) {
         return new Cluster(record.name(), record.server(), record.labels(), credentialKind,
-                record.registered() == null ? null : record.registered().toString(), null);
+                record.registered() == null ? null : record.registered().toString(), null, null);
     }
 }

@@ -53,9 +53,30 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
         return new NamespaceState(desired, merged, lockHolder, lockExpires);
     }
 
-    public NamespaceState withoutCluster(String cluster) {
-        Map<String, ClusterRecord> rest = new TreeMap<>(clusters);
-        rest.remove(cluster);
-        return new NamespaceState(desired, rest, lockHolder, lockExpires);
+    /**
+     * True when the records already say what these outcomes say for {@code wanted}: same wanted
+     * state and, per cluster, the same finding (in sync, absent, or failed for the same reason).
+     * A reconcile that finds nothing new then writes nothing.
+     */
+    public boolean agreesWith(Injection wanted, Iterable<Outcome> outcomes) {
+        if (!wanted.equals(desired)) {
+            return false;
+        }
+        for (Outcome outcome : outcomes) {
+            ClusterRecord record = clusters.get(outcome.cluster());
+            if (record == null || !wanted.equals(record.desired())
+                    || !finding(record.outcome(), record.message()).equals(finding(outcome.outcome(), outcome.message()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String finding(Outcome.Result result, String message) {
+        return switch (result) {
+            case APPLIED, UNCHANGED -> "in-sync";
+            case ABSENT -> "absent";
+            case FAILED -> "failed:" + message;
+        };
     }
 }

@@ -188,7 +188,8 @@ public class StateStore {
 
     // ---- the state namespace itself -------------------------------------------------------------
 
-    private void ensureNamespace() {
+    /** Creates the state namespace if it does not exist yet (checked once per instance). */
+    public void ensureNamespace() {
         if (namespaceSeen) {
             return;
         }

@@ -17,6 +17,7 @@ public final class DroppingProxy implements AutoCloseable {
     private final ServerSocket socket;
     private final AtomicInteger dropsLeft;
     private final AtomicInteger dropped = new AtomicInteger();
+    private final java.util.List<Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public DroppingProxy(int targetPort, int drops) throws IOException {
         this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -32,6 +33,8 @@ public final class DroppingProxy implements AutoCloseable {
                         continue;
                     }
                     Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                    open.add(client);
+                    open.add(target);
                     pump(client.getInputStream(), target.getOutputStream(), target);
                     pump(target.getInputStream(), client.getOutputStream(), client);
                 } catch (IOException e) {
@@ -57,6 +60,18 @@ public final class DroppingProxy implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + socket.getLocalPort();
+    }
+
+    /** Drops every connection from now on (the cluster is down) or none (it is back). */
+    public void down(boolean down) throws IOException {
+        dropsLeft.set(down ? Integer.MAX_VALUE : 0);
+        if (down) {
+            // Kept-alive connections die with the cluster too.
+            for (Socket socket : open) {
+                socket.close();
+            }
+            open.clear();
+        }
     }
 
     /** How many connections were dropped so far. */

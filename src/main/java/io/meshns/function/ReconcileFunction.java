@@ -1,0 +1,32 @@
+package io.meshns.function;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.meshns.service.ReconcileService;
+import io.quarkus.funqy.Funq;
+import io.quarkus.funqy.knative.events.CloudEventMapping;
+
+/** reconcile: repair every data-plane cluster from the control plane's injection labels. */
+public class ReconcileFunction {
+
+    @Inject
+    ReconcileService reconcile;
+
+    @Funq
+    @CloudEventMapping(trigger = "meshns.reconcile", responseType = "meshns.reconcile.result", responseSource = "meshns")
+    public ReconcileService.Report reconcile(JsonNode body) {
+        return reconcile.reconcile(Input.of(body, "reconcile", "namespace").optionalString("namespace"));
+    }
+
+    /**
+     * The same, for the PingSource of function.yaml: its events have type dev.knative.sources.ping,
+     * and each one reconciles every namespace.
+     */
+    @Funq
+    @CloudEventMapping(trigger = "dev.knative.sources.ping", responseType = "meshns.reconcile.result", responseSource = "meshns")
+    public ReconcileService.Report reconcileOnSchedule(JsonNode ignored) {
+        return reconcile.reconcile(null);
+    }
+}

@@ -1,0 +1,199 @@
+package io.meshns.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.meshns.cluster.ClusterRegistry;
+import io.meshns.cluster.DataPlane;
+import io.meshns.cluster.FanOut;
+import io.meshns.kube.ControlPlane;
+import io.meshns.kube.NamespaceLabeler;
+import io.meshns.mesh.Drift;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.Names;
+import io.meshns.mesh.Outcome;
+import io.meshns.mesh.ProtectedNamespaces;
+import io.meshns.state.NamespaceState;
+import io.meshns.state.StateStore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Re-applies each control-plane namespace's injection labels to every data-plane cluster. Costs one
+ * LIST per cluster plus one PATCH per drifted namespace there; records outcomes only where they
+ * changed, so a second reconcile right after a first writes nothing.
+ */
+@ApplicationScoped
+public class ReconcileService {
+
+    private static final Logger LOG = Logger.getLogger(ReconcileService.class);
+    /** Drifted namespaces repaired at once; each repair is itself parallel across clusters. */
+    private static final int PARALLEL_REPAIRS = 8;
+
+    private final ControlPlane controlPlane;
+    private final ClusterRegistry registry;
+    private final FanOut fanOut;
+    private final StateStore store;
+    private final NamespaceLock lock;
+    private final ProtectedNamespaces protectedNamespaces;
+
+    public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
+            NamespaceLock lock, ProtectedNamespaces protectedNamespaces) {
+        this.controlPlane = controlPlane;
+        this.registry = registry;
+        this.fanOut = fanOut;
+        this.store = store;
+        this.lock = lock;
+        this.protectedNamespaces = protectedNamespaces;
+    }
+
+    /** One namespace's outcomes in every cluster reconciled. */
+    @RegisterForReflection
+    public record NamespaceResult(String namespace, List<Outcome> clusters) {
+    }
+
+    /** What a reconcile did: how many namespaces it looked at, and each one's outcomes. */
+    @RegisterForReflection
+    public record Report(int namespaces, List<NamespaceResult> results) {
+    }
+
+    /** Reconciles one namespace, or all when {@code only} is null, across every registered cluster. */
+    public Report reconcile(String only) {
+        return reconcile(wanted(only), registry.dataPlanes());
+    }
+
+    /** Brings one (newly registered) cluster up to date with every mesh namespace. */
+    public Report resync(DataPlane cluster) {
+        return reconcile(wanted(null), List.of(cluster));
+    }
+
+    /** The wanted injection of each namespace: the control plane's own labels. No label, no entry. */
+    private Map<String, Injection> wanted(String only) {
+        Map<String, Injection> wanted = new TreeMap<>();
+        if (only != null) {
+            Names.requireValid("namespace", only);
+            protectedNamespaces.requireUnprotected(only);
+            Injection injection = Injection.fromLabels(controlPlane.get(only).getMetadata().getLabels());
+            if (injection.mode() != Injection.Mode.UNSET) {
+                wanted.put(only, injection);
+            }
+            return wanted;
+        }
+        for (Namespace namespace : controlPlane.list(null)) {
+            String name = namespace.getMetadata().getName();
+            Injection injection = Injection.fromLabels(namespace.getMetadata().getLabels());
+            if (injection.mode() != Injection.Mode.UNSET && !protectedNamespaces.contains(name)) {
+                wanted.put(name, injection);
+            }
+        }
+        return wanted;
+    }
+
+    private Report reconcile(Map<String, Injection> wanted, List<DataPlane> clusters) {
+        if (wanted.isEmpty() || clusters.isEmpty()) {
+            return new Report(wanted.size(), wanted.keySet().stream().map(ns -> new NamespaceResult(ns, List.of())).toList());
+        }
+        // 1. One LIST per cluster, all clusters at once.
+        Map<String, Listing> listings = fanOut.acrossClusters(clusters,
+                (cluster, deadline) -> Listing.of(deadline.retry(() -> cluster.client().namespaces().list().getItems())),
+                (cluster, why) -> Listing.failed(why));
+
+        // 2. What each cluster needs, from those listings alone.
+        Map<String, Map<String, Outcome>> outcomes = new TreeMap<>();
+        Map<String, Map<String, Namespace>> drifted = new TreeMap<>();
+        wanted.keySet().forEach(ns -> outcomes.put(ns, new ConcurrentHashMap<>()));
+        for (DataPlane cluster : clusters) {
+            Listing listing = listings.get(cluster.name());
+            if (listing.failure() != null) {
+                wanted.keySet().forEach(ns -> outcomes.get(ns).put(cluster.name(), Outcome.failed(cluster.name(), listing.failure())));
+                continue;
+            }
+            Drift.of(wanted, listing.labels()).forEach((ns, finding) -> {
+                if (finding == Drift.Finding.DRIFTED) {
+                    drifted.computeIfAbsent(ns, k -> new LinkedHashMap<>()).put(cluster.name(), listing.namespaces().get(ns));
+                } else {
+                    outcomes.get(ns).put(cluster.name(), Drift.outcomeWithoutWrite(cluster.name(), finding));
+                }
+            });
+        }
+
+        // 3. Repair drifted namespaces, each under its lock so no concurrent change is undone.
+        fanOut.forEach(drifted.keySet(), PARALLEL_REPAIRS,
+                ns -> repair(ns, drifted.get(ns), clusters, outcomes.get(ns)));
+
+        // 4. Record outcomes that say something new.
+        Map<String, NamespaceState> states = store.allNamespaceStates();
+        Instant now = Instant.now();
+        List<NamespaceResult> results = new ArrayList<>();
+        for (Map.Entry<String, Injection> entry : wanted.entrySet()) {
+            String ns = entry.getKey();
+            List<Outcome> ordered = inClusterOrder(outcomes.get(ns), clusters);
+            results.add(new NamespaceResult(ns, ordered));
+            NamespaceState state = states.getOrDefault(ns, NamespaceState.EMPTY);
+            if (!drifted.containsKey(ns) && !state.agreesWith(entry.getValue(), ordered)) {
+                store.updateNamespaceState(ns, current -> current.withOutcomes(entry.getValue(), ordered, now));
+            }
+        }
+        LOG.infof("reconciled %d namespaces over %d clusters; %d needed repair", wanted.size(), clusters.size(),
+                drifted.size());
+        return new Report(wanted.size(), results);
+    }
+
+    private void repair(String ns, Map<String, Namespace> listed, List<DataPlane> clusters, Map<String, Outcome> outcomes) {
+        String holder = lock.acquire(ns);
+        Injection[] intent = { null };
+        try {
+            // Read the intent again under the lock: a call may have changed it since the LIST.
+            intent[0] = controlPlane.find(ns).map(n -> Injection.fromLabels(n.getMetadata().getLabels()))
+                    .orElse(Injection.UNSET);
+            if (intent[0].mode() == Injection.Mode.UNSET) {
+                intent[0] = null;
+                return;
+            }
+            List<DataPlane> targets = clusters.stream().filter(c -> listed.containsKey(c.name())).toList();
+            outcomes.putAll(fanOut.acrossClusters(targets,
+                    (cluster, deadline) -> new Outcome(cluster.name(), NamespaceLabeler.applyFrom(cluster.client(), ns,
+                            listed.get(cluster.name()), intent[0], deadline), null),
+                    (cluster, why) -> Outcome.failed(cluster.name(), why)));
+        } finally {
+            List<Outcome> ordered = inClusterOrder(outcomes, clusters);
+            Instant now = Instant.now();
+            store.updateNamespaceState(ns, state -> NamespaceLock.released(
+                    intent[0] == null ? state : state.withOutcomes(intent[0], ordered, now), holder));
+        }
+    }
+
+    private static List<Outcome> inClusterOrder(Map<String, Outcome> outcomes, List<DataPlane> clusters) {
+        return clusters.stream().map(c -> outcomes.get(c.name())).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** One cluster's namespaces from one LIST, or why the LIST failed. */
+    private record Listing(Map<String, Namespace> namespaces, String failure) {
+
+        static Listing of(List<Namespace> items) {
+            Map<String, Namespace> byName = new LinkedHashMap<>();
+            items.forEach(ns -> byName.put(ns.getMetadata().getName(), ns));
+            return new Listing(byName, null);
+        }
+
+        static Listing failed(String why) {
+            return new Listing(Map.of(), why);
+        }
+
+        Map<String, Map<String, String>> labels() {
+            Map<String, Map<String, String>> labels = new LinkedHashMap<>();
+            namespaces.forEach((name, ns) -> labels.put(name,
+                    ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels()));
+            return labels;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.meshns.function;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshns.testing.Mesh;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.response.ValidatableResponse;
+
+/** Functions invoked by CloudEvents as a Knative broker delivers them: binary and structured, at least once. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class CloudEventsTest {
+
+    @KubernetesTestServer
+    KubernetesServer controlPlane;
+
+    private static ValidatableResponse binary(String type, String source, String id, String data) {
+        return given().contentType("application/json")
+                .header("ce-specversion", "1.0").header("ce-type", type).header("ce-source", source).header("ce-id", id)
+                .body(data).when().post("/").then();
+    }
+
+    private static ValidatableResponse structured(String type, String source, String id, String data) {
+        String event = "{\"specversion\": \"1.0\", \"type\": \"" + type + "\", \"source\": \"" + source + "\", \"id\": \"" + id
+                + "\", \"datacontenttype\": \"application/json\", \"data\": " + data + "}";
+        return given().contentType("application/cloudevents+json").body(event).when().post("/").then();
+    }
+
+    @Test
+    void aBinaryEventInvokesItsFunctionAndAnswersWithAResultEvent() {
+        binary("meshns.createNamespace", "/tests", "bin-1", "{\"name\": \"ce-binary\"}")
+                .statusCode(200)
+                .header("ce-type", "meshns.createNamespace.result")
+                .header("ce-source", "meshns")
+                .body("name", equalTo("ce-binary"));
+        assertEquals("ce-binary", controlPlane.getClient().namespaces().withName("ce-binary").get().getMetadata().getName());
+    }
+
+    @Test
+    void aStructuredEventInvokesItsFunction() {
+        Mesh.createNamespace(controlPlane.getClient(), "ce-structured", Map.of());
+        structured("meshns.enableInjection", "/tests", "str-1", "{\"namespace\": \"ce-structured\"}")
+                .statusCode(200)
+                .contentType("application/cloudevents+json")
+                .body("type", equalTo("meshns.enableInjection.result"))
+                .body("source", equalTo("meshns"))
+                .body("data.injection", equalTo("enabled"));
+    }
+
+    @Test
+    void aRedeliveredBinaryEventGetsTheFirstAnswerAndADifferentOneStillConflicts() {
+        String first = binary("meshns.createNamespace", "/broker", "dup-1", "{\"name\": \"ce-dup\"}").statusCode(200)
+                .extract().asString();
+        String again = binary("meshns.createNamespace", "/broker", "dup-1", "{\"name\": \"ce-dup\"}").statusCode(200)
+                .extract().asString();
+        assertEquals(first, again);
+
+        binary("meshns.createNamespace", "/broker", "dup-2", "{\"name\": \"ce-dup\"}").statusCode(409)
+                .body("error", equalTo("namespace-exists"));
+        // The same id from another source is another event.
+        binary("meshns.createNamespace", "/other-source", "dup-1", "{\"name\": \"ce-dup\"}").statusCode(409);
+    }
+
+    @Test
+    void aRedeliveredStructuredDeleteIsStillA200() {
+        Mesh.createNamespace(controlPlane.getClient(), "ce-del", Map.of());
+        structured("meshns.deleteNamespace", "/broker", "del-1", "{\"name\": \"ce-del\"}").statusCode(200)
+                .body("data.deleted", equalTo(true));
+        assertNull(controlPlane.getClient().namespaces().withName("ce-del").get());
+
+        structured("meshns.deleteNamespace", "/broker", "del-1", "{\"name\": \"ce-del\"}").statusCode(200)
+                .body("data.name", equalTo("ce-del")).body("data.deleted", equalTo(true));
+        structured("meshns.deleteNamespace", "/broker", "del-2", "{\"name\": \"ce-del\"}").statusCode(404)
+                .body("error", equalTo("namespace-not-found"));
+    }
+
+    @Test
+    void theLedgerLivesInTheControlPlane() {
+        binary("meshns.createNamespace", "/broker", "ledger-1", "{\"name\": \"ce-ledger\"}").statusCode(200);
+        var shards = controlPlane.getClient().configMaps().inNamespace("meshns-system")
+                .withLabel("meshns.io/ledger", "events").list().getItems();
+        assertTrue(shards.stream().anyMatch(cm -> cm.getData().values().stream()
+                .anyMatch(entry -> entry.contains("createNamespace") && entry.contains("ce-ledger"))), shards.toString());
+    }
+
+    @Test
+    void aPlainHttpRepeatIsNotARedelivery() {
+        io.meshns.testing.Api.call("createNamespace", "{\"name\": \"http-twice\"}").statusCode(200);
+        io.meshns.testing.Api.fails("createNamespace", "{\"name\": \"http-twice\"}", 409, "namespace-exists");
+    }
+
+    @Test
+    void anUnknownTypeIsAClear400() {
+        binary("meshns.noSuchFunction", "/tests", "u-1", "{}").statusCode(400)
+                .body("error", equalTo("unknown-event-type"))
+                .body("message", org.hamcrest.Matchers.containsString("meshns.noSuchFunction"));
+        structured("com.example.other", "/tests", "u-2", "{}").statusCode(400).body("error", equalTo("unknown-event-type"));
+    }
+
+    @Test
+    void badEventDataIsA400() {
+        binary("meshns.createNamespace", "/tests", "bad-1", "{\"name\": false}").statusCode(400)
+                .body("error", equalTo("wrong-type"));
+        structured("meshns.createNamespace", "/tests", "bad-2", "{\"name\": \"Not_Valid\"}").statusCode(400)
+                .body("error", equalTo("invalid-name"));
+    }
+}

@@ -1,0 +1,29 @@
+package io.meshns.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.meshns.mock.MockApiServer;
+
+/** The requests an API server received, as "METHOD path", for counting what a call cost. */
+public final class Requests {
+
+    private Requests() {
+    }
+
+    /** Takes every request recorded so far, leaving none behind. */
+    public static List<String> drain(MockApiServer server) throws InterruptedException {
+        List<String> requests = new ArrayList<>();
+        RecordedRequest request;
+        while ((request = server.mock().takeRequest(20, TimeUnit.MILLISECONDS)) != null) {
+            requests.add(request.getMethod() + " " + request.getPath());
+        }
+        return requests;
+    }
+
+    public static long count(List<String> requests, String method) {
+        return requests.stream().filter(r -> r.startsWith(method + " ")).count();
+    }
+}
