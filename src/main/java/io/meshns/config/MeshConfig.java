@@ -42,5 +42,11 @@ public interface MeshConfig {
         @WithName("cache-ttl")
         @WithDefault("10s")
         Duration cacheTtl();
+
+        /**
+         * Audiences a caller's token may be issued for (TokenReview spec.audiences), e.g. the
+         * audience of the OIDC tokens Knative Eventing sends; empty: the API server's own.
+         */
+        Optional<List<String>> audiences();
     }
 }

@@ -7,6 +7,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshns.auth.Access;
+import io.meshns.config.MeshConfig;
 import io.meshns.kube.KubeErrors;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -17,22 +19,41 @@ import io.vertx.ext.web.RoutingContext;
  * The one place where failures become answers: every error, ours or Funqy's, is sent as a status
  * and {"error", "message"}. Without it Funqy would answer a caller's mistake with a bare 500.
  */
+@jakarta.inject.Singleton
 public class ErrorResponder {
 
     private static final Logger LOG = Logger.getLogger(ErrorResponder.class);
 
+    private final boolean authRequired;
+
+    ErrorResponder(MeshConfig config) {
+        this.authRequired = config.auth().enabled();
+    }
+
     void install(@Observes Router router) {
         // Runs before Funqy: the API is POST only (a GET must never change a mesh).
-        router.route().order(-100).handler(ErrorResponder::requirePost);
+        router.route().order(-100).handler(this::screen);
         router.route().failureHandler(ErrorResponder::respond);
         // Funqy serves only the paths of its functions; anything else gets a JSON 404 too.
         router.route().last().handler(context -> send(context, unknownFunction(context)));
     }
 
-    private static void requirePost(RoutingContext context) {
-        if (context.request().method() != HttpMethod.POST && !context.request().path().startsWith("/q/")) {
+    /** What can be refused before Funqy reads the call: the method, a missing token, an empty body. */
+    private void screen(RoutingContext context) {
+        if (context.request().path().startsWith("/q/")) {
+            // Health and metrics: for the platform's probes, no token needed.
+            context.next();
+            return;
+        }
+        if (context.request().method() != HttpMethod.POST) {
             send(context, new MeshException(405, "method-not-allowed",
                     "meshns functions are called with POST /{function} and a JSON body"));
+            return;
+        }
+        if (authRequired && Access.bearerToken(context) == null) {
+            // Before reading the body: no token, no service (the token itself is checked in the call).
+            send(context, MeshException.unauthorized(
+                    "send a Kubernetes bearer token of the control plane: Authorization: Bearer <token>"));
             return;
         }
         if ("0".equals(context.request().getHeader("Content-Length"))) {

@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.meshns.auth.Access;
 import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.Credentials;
@@ -22,6 +23,9 @@ public class ClusterFunctions {
     @Inject
     Redelivery redelivery;
 
+    @Inject
+    Access access;
+
     @Funq
     @CloudEventMapping(trigger = "meshns.registerCluster", responseType = "meshns.registerCluster.result", responseSource = "meshns")
     public Cluster registerCluster(JsonNode body, @Context CloudEvent<?> event) {
@@ -30,6 +34,7 @@ public class ClusterFunctions {
                 input.optionalString("kubeconfig"));
         var registration = new ClusterRegistry.Registration(input.requiredString("name"), input.requiredString("server"),
                 credentials, input.optionalStringMap("labels"));
+        access.requireInStateNamespace("create", "secrets");
         return redelivery.once(event, "registerCluster", Cluster.class, () -> clusters.register(registration));
     }
 
@@ -37,6 +42,7 @@ public class ClusterFunctions {
     @CloudEventMapping(trigger = "meshns.deregisterCluster", responseType = "meshns.deregisterCluster.result", responseSource = "meshns")
     public Answers.Deregistered deregisterCluster(JsonNode body, @Context CloudEvent<?> event) {
         String name = Input.of(body, "deregisterCluster", "name").requiredString("name");
+        access.requireInStateNamespace("delete", "secrets");
         return redelivery.once(event, "deregisterCluster", Answers.Deregistered.class, () -> {
             clusters.deregister(name);
             return new Answers.Deregistered(name, true);
@@ -47,6 +53,7 @@ public class ClusterFunctions {
     @CloudEventMapping(trigger = "meshns.listClusters", responseType = "meshns.listClusters.result", responseSource = "meshns")
     public Answers.Items<Cluster> listClusters(JsonNode body) {
         Input.of(body, "listClusters");
+        access.requireInStateNamespace("list", "configmaps");
         return new Answers.Items<>(clusters.list());
     }
 }

@@ -4,6 +4,8 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.meshns.auth.Access;
+import io.meshns.auth.Permission;
 import io.meshns.mesh.MeshNamespace;
 import io.meshns.service.NamespaceService;
 import io.quarkus.funqy.Context;
@@ -20,25 +22,32 @@ public class NamespaceFunctions {
     @Inject
     Redelivery redelivery;
 
+    @Inject
+    Access access;
+
     @Funq
     @CloudEventMapping(trigger = "meshns.createNamespace", responseType = "meshns.createNamespace.result", responseSource = "meshns")
     public MeshNamespace createNamespace(JsonNode body, @Context CloudEvent<?> event) {
         Input input = Input.of(body, "createNamespace", "name", "labels");
         String name = input.requiredString("name");
         var labels = input.optionalStringMap("labels");
+        access.require(Permission.namespaces("create", name));
         return redelivery.once(event, "createNamespace", MeshNamespace.class, () -> namespaces.create(name, labels));
     }
 
     @Funq
     @CloudEventMapping(trigger = "meshns.getNamespace", responseType = "meshns.getNamespace.result", responseSource = "meshns")
     public MeshNamespace getNamespace(JsonNode body) {
-        return namespaces.get(Input.of(body, "getNamespace", "name").requiredString("name"));
+        String name = Input.of(body, "getNamespace", "name").requiredString("name");
+        access.require(Permission.namespaces("get", name));
+        return namespaces.get(name);
     }
 
     @Funq
     @CloudEventMapping(trigger = "meshns.listNamespaces", responseType = "meshns.listNamespaces.result", responseSource = "meshns")
     public Answers.Items<MeshNamespace> listNamespaces(JsonNode body) {
         String selector = Input.of(body, "listNamespaces", "labelSelector").optionalString("labelSelector");
+        access.require(Permission.namespaces("list", null));
         return new Answers.Items<>(namespaces.list(selector));
     }
 
@@ -46,6 +55,7 @@ public class NamespaceFunctions {
     @CloudEventMapping(trigger = "meshns.deleteNamespace", responseType = "meshns.deleteNamespace.result", responseSource = "meshns")
     public Answers.Deleted deleteNamespace(JsonNode body, @Context CloudEvent<?> event) {
         String name = Input.of(body, "deleteNamespace", "name").requiredString("name");
+        access.require(Permission.namespaces("delete", name));
         return redelivery.once(event, "deleteNamespace", Answers.Deleted.class, () -> {
             namespaces.delete(name);
             return new Answers.Deleted(name, true);

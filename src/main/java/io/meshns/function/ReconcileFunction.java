@@ -4,6 +4,8 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.meshns.auth.Access;
+import io.meshns.auth.Permission;
 import io.meshns.service.ReconcileService;
 import io.quarkus.funqy.Funq;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
@@ -14,10 +16,15 @@ public class ReconcileFunction {
     @Inject
     ReconcileService reconcile;
 
+    @Inject
+    Access access;
+
     @Funq
     @CloudEventMapping(trigger = "meshns.reconcile", responseType = "meshns.reconcile.result", responseSource = "meshns")
     public ReconcileService.Report reconcile(JsonNode body) {
-        return reconcile.reconcile(Input.of(body, "reconcile", "namespace").optionalString("namespace"));
+        String namespace = Input.of(body, "reconcile", "namespace").optionalString("namespace");
+        access.require(Permission.namespaces("patch", namespace));
+        return reconcile.reconcile(namespace);
     }
 
     /**
@@ -27,6 +34,7 @@ public class ReconcileFunction {
     @Funq
     @CloudEventMapping(trigger = "dev.knative.sources.ping", responseType = "meshns.reconcile.result", responseSource = "meshns")
     public ReconcileService.Report reconcileOnSchedule(JsonNode ignored) {
+        access.require(Permission.namespaces("patch", null));
         return reconcile.reconcile(null);
     }
 }

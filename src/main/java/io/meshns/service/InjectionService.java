@@ -20,6 +20,7 @@ import io.meshns.mesh.MeshNamespace;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
+import io.meshns.metrics.OutcomeMetrics;
 import io.meshns.state.StateStore;
 
 /**
@@ -37,15 +38,17 @@ public class InjectionService {
     private final StateStore store;
     private final NamespaceLock lock;
     private final ProtectedNamespaces protectedNamespaces;
+    private final OutcomeMetrics metrics;
 
     public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
-            NamespaceLock lock, ProtectedNamespaces protectedNamespaces) {
+            NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
         this.store = store;
         this.lock = lock;
         this.protectedNamespaces = protectedNamespaces;
+        this.metrics = metrics;
     }
 
     /** Validates a revision name before anything is touched. */
@@ -77,6 +80,7 @@ public class InjectionService {
             store.updateNamespaceState(namespace, state -> NamespaceLock.released(
                     labelled[0] ? state.withOutcomes(wanted, outcomes, now) : state, holder));
         }
+        metrics.record(outcomes);
         LOG.infof("namespace %s: injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
         return MeshNamespace.of(namespace, wanted.changeFrom(before).applyTo(before), outcomes);
     }

@@ -23,6 +23,7 @@ import io.meshns.mesh.Injection;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
+import io.meshns.metrics.OutcomeMetrics;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -45,15 +46,17 @@ public class ReconcileService {
     private final StateStore store;
     private final NamespaceLock lock;
     private final ProtectedNamespaces protectedNamespaces;
+    private final OutcomeMetrics metrics;
 
     public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
-            NamespaceLock lock, ProtectedNamespaces protectedNamespaces) {
+            NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
         this.store = store;
         this.lock = lock;
         this.protectedNamespaces = protectedNamespaces;
+        this.metrics = metrics;
     }
 
     /** One namespace's outcomes in every cluster reconciled. */
@@ -138,6 +141,7 @@ public class ReconcileService {
             String ns = entry.getKey();
             List<Outcome> ordered = inClusterOrder(outcomes.get(ns), clusters);
             results.add(new NamespaceResult(ns, ordered));
+            metrics.record(ordered);
             NamespaceState state = states.getOrDefault(ns, NamespaceState.EMPTY);
             if (!drifted.containsKey(ns) && !state.agreesWith(entry.getValue(), ordered)) {
                 store.updateNamespaceState(ns, current -> current.withOutcomes(entry.getValue(), ordered, now));

@@ -1,0 +1,65 @@
+package io.meshns.auth;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.meshns.config.MeshConfig;
+import io.meshns.error.MeshException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Lets a call through only when its caller's bearer token is accepted by the control plane and the
+ * control plane's RBAC allows the equivalent Kubernetes action. meshns itself still acts with its
+ * own service account. Off when {@code meshns.auth.enabled=false}.
+ */
+@ApplicationScoped
+public class Access {
+
+    private final boolean enabled;
+    private final AccessReviews reviews;
+    private final CurrentVertxRequest request;
+    private final String stateNamespace;
+
+    public Access(MeshConfig config, AccessReviews reviews, CurrentVertxRequest request) {
+        this.enabled = config.auth().enabled();
+        this.reviews = reviews;
+        this.request = request;
+        this.stateNamespace = config.stateNamespace();
+    }
+
+    /** Throws 401 or 403 unless the current caller may do {@code permission}. */
+    public void require(Permission permission) {
+        if (!enabled) {
+            return;
+        }
+        String token = bearerToken(request.getCurrent());
+        if (token == null) {
+            throw MeshException.unauthorized(
+                    "send a Kubernetes bearer token of the control plane: Authorization: Bearer <token>");
+        }
+        Caller caller = reviews.authenticate(token).orElseThrow(() -> MeshException.unauthorized(
+                "the control plane does not accept this bearer token (expired, revoked or for another audience)"));
+        if (!reviews.allows(caller, permission)) {
+            throw MeshException.forbidden("forbidden", "user \"" + caller.username() + "\" may not "
+                    + permission.describe() + " in the control plane (kubectl auth can-i " + permission.describe() + ")");
+        }
+    }
+
+    /** A verb on a resource of the state namespace: how the cluster registry is guarded. */
+    public void requireInStateNamespace(String verb, String resource) {
+        require(Permission.inStateNamespace(verb, resource, stateNamespace));
+    }
+
+    /** The token of an "Authorization: Bearer ..." header, or null. */
+    public static String bearerToken(RoutingContext context) {
+        if (context == null) {
+            return null;
+        }
+        String header = context.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = header.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+}

@@ -1,0 +1,65 @@
+package io.meshns.metrics;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Per function: meshns_calls_total{function, status} and the meshns_call_seconds timer, for every
+ * call however it ends (success, caller mistake, failure), whether by HTTP or CloudEvent.
+ */
+@Singleton
+public class CallMetrics {
+
+    private static final String CE_PREFIX = "meshns.";
+
+    private final MeterRegistry registry;
+
+    CallMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(-110).handler(this::measure);
+    }
+
+    private void measure(RoutingContext context) {
+        String path = context.request().path();
+        if (path.startsWith("/q/")) {
+            context.next();
+            return;
+        }
+        Timer.Sample sample = Timer.start(registry);
+        context.addEndHandler(done -> {
+            String function = functionOf(context);
+            String status = String.valueOf(context.response().getStatusCode());
+            registry.counter("meshns.calls", "function", function, "status", status).increment();
+            sample.stop(registry.timer("meshns.call", "function", function));
+        });
+        context.next();
+    }
+
+    /** The function a call named: its path, or for a CloudEvent at "/" its type meshns.{function}. */
+    static String functionOf(RoutingContext context) {
+        String path = context.request().path();
+        if (path.length() > 1) {
+            return path.substring(1);
+        }
+        String type = context.request().getHeader("ce-type");
+        if (type == null && context.body() != null && context.body().length() > 0) {
+            try {
+                type = context.body().asJsonObject().getString("type");
+            } catch (RuntimeException e) {
+                type = null;
+            }
+        }
+        if (type == null) {
+            return "unknown";
+        }
+        return type.startsWith(CE_PREFIX) ? type.substring(CE_PREFIX.length()) : type;
+    }
+}
