@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.Credentials;
+import io.meshns.mock.AccessReviewResponder;
 import io.meshns.mock.MockApiServer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,6 +35,9 @@ public class DemoMesh {
         MockApiServer east = MockApiServer.start(DemoConfig.EAST_PORT);
         MockApiServer west = MockApiServer.start(DemoConfig.WEST_PORT);
         servers = List.of(controlPlane, east, west);
+        // For trying caller auth (MESHNS_AUTH_ENABLED=true): two users of the demo control plane.
+        AccessReviewResponder.serve(controlPlane, Map.of("demo-admin-token", "admin", "demo-viewer-token", "viewer"),
+                request -> request.startsWith("admin ") || request.matches("viewer (get|list) .*"));
 
         seed(controlPlane, "shop", "payments", "legacy");
         seed(east, "shop", "payments");

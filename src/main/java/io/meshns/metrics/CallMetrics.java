@@ -4,6 +4,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.funqy.runtime.FunctionRecorder;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -43,8 +44,16 @@ public class CallMetrics {
         context.next();
     }
 
-    /** The function a call named: its path, or for a CloudEvent at "/" its type meshns.{function}. */
+    /**
+     * The function a call named: its path, or for a CloudEvent at "/" its type meshns.{function};
+     * "unknown" for anything that is not a function, so random paths cannot flood the metrics.
+     */
     static String functionOf(RoutingContext context) {
+        String name = nameOf(context);
+        return name != null && FunctionRecorder.registry.matchInvoker(name) != null ? name : "unknown";
+    }
+
+    private static String nameOf(RoutingContext context) {
         String path = context.request().path();
         if (path.length() > 1) {
             return path.substring(1);
@@ -57,9 +66,6 @@ public class CallMetrics {
                 type = null;
             }
         }
-        if (type == null) {
-            return "unknown";
-        }
-        return type.startsWith(CE_PREFIX) ? type.substring(CE_PREFIX.length()) : type;
+        return type != null && type.startsWith(CE_PREFIX) ? type.substring(CE_PREFIX.length()) : null;
     }
 }

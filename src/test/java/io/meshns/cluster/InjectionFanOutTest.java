@@ -100,6 +100,9 @@ class InjectionFanOutTest {
         // istio.io/rev must go, or Istio would keep the old revision.
         assertEquals(Map.of("istio-injection", "enabled"), labels(west.client(), ns));
         assertNull(labels(north.client(), ns), "nothing is created in a cluster without the namespace");
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("meshns_cluster_outcomes_total{cluster=\"north\",outcome=\"absent\"}"), metrics);
+        assertTrue(metrics.contains("meshns_calls_total{function=\"enableInjection\",status=\"200\"}"), metrics);
         assertEquals("team-a", east.client().namespaces().withName(ns).get().getMetadata().getAnnotations().get("owner"));
     }
 

@@ -165,6 +165,13 @@ class NamespaceFunctionsTest {
     }
 
     @Test
+    void readyWhenTheControlPlaneAnswers() {
+        io.restassured.RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'control-plane' }.status", equalTo("UP"));
+        io.restassured.RestAssured.get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
     void aGetRequestIsRefusedNotServed() {
         io.restassured.RestAssured.given().queryParam("name", "x").when().get("/deleteNamespace").then()
                 .statusCode(405).body("error", equalTo("method-not-allowed"));

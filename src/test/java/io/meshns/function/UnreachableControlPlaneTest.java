@@ -35,6 +35,13 @@ class UnreachableControlPlaneTest {
     }
 
     @Test
+    void notReadyButAlive() {
+        io.restassured.RestAssured.get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'control-plane' }.status", org.hamcrest.Matchers.equalTo("DOWN"));
+        io.restassured.RestAssured.get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
     void validationStillComesFirst() {
         fails("createNamespace", "{\"name\": \"Bad\"}", 400, "invalid-name");
     }
