@@ -9,10 +9,7 @@ import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.Credentials;
 import io.meshns.service.ClusterService;
-import io.quarkus.funqy.Context;
 import io.quarkus.funqy.Funq;
-import io.quarkus.funqy.knative.events.CloudEvent;
-import io.quarkus.funqy.knative.events.CloudEventMapping;
 
 /** registerCluster, deregisterCluster, listClusters: the data-plane clusters of the mesh. */
 public class ClusterFunctions {
@@ -27,30 +24,27 @@ public class ClusterFunctions {
     Access access;
 
     @Funq
-    @CloudEventMapping(trigger = "meshns.registerCluster", responseType = "meshns.registerCluster.result", responseSource = "meshns")
-    public Cluster registerCluster(JsonNode body, @Context CloudEvent<?> event) {
+    public Cluster registerCluster(JsonNode body) {
         Input input = Input.of(body, "registerCluster", "name", "server", "token", "caCert", "kubeconfig", "labels");
         Credentials credentials = new Credentials(input.optionalString("token"), input.optionalString("caCert"),
                 input.optionalString("kubeconfig"));
         var registration = new ClusterRegistry.Registration(input.requiredString("name"), input.requiredString("server"),
                 credentials, input.optionalStringMap("labels"));
         access.requireInStateNamespace("create", "secrets");
-        return redelivery.once(event, "registerCluster", Cluster.class, () -> clusters.register(registration));
+        return redelivery.once("registerCluster", Cluster.class, () -> clusters.register(registration));
     }
 
     @Funq
-    @CloudEventMapping(trigger = "meshns.deregisterCluster", responseType = "meshns.deregisterCluster.result", responseSource = "meshns")
-    public Answers.Deregistered deregisterCluster(JsonNode body, @Context CloudEvent<?> event) {
+    public Answers.Deregistered deregisterCluster(JsonNode body) {
         String name = Input.of(body, "deregisterCluster", "name").requiredString("name");
         access.requireInStateNamespace("delete", "secrets");
-        return redelivery.once(event, "deregisterCluster", Answers.Deregistered.class, () -> {
+        return redelivery.once("deregisterCluster", Answers.Deregistered.class, () -> {
             clusters.deregister(name);
             return new Answers.Deregistered(name, true);
         });
     }
 
     @Funq
-    @CloudEventMapping(trigger = "meshns.listClusters", responseType = "meshns.listClusters.result", responseSource = "meshns")
     public Answers.Items<Cluster> listClusters(JsonNode body) {
         Input.of(body, "listClusters");
         access.requireInStateNamespace("list", "configmaps");

@@ -8,10 +8,7 @@ import io.meshns.auth.Access;
 import io.meshns.auth.Permission;
 import io.meshns.mesh.MeshNamespace;
 import io.meshns.service.NamespaceService;
-import io.quarkus.funqy.Context;
 import io.quarkus.funqy.Funq;
-import io.quarkus.funqy.knative.events.CloudEvent;
-import io.quarkus.funqy.knative.events.CloudEventMapping;
 
 /** createNamespace, getNamespace, listNamespaces, deleteNamespace: mesh namespaces in the control plane. */
 public class NamespaceFunctions {
@@ -26,17 +23,15 @@ public class NamespaceFunctions {
     Access access;
 
     @Funq
-    @CloudEventMapping(trigger = "meshns.createNamespace", responseType = "meshns.createNamespace.result", responseSource = "meshns")
-    public MeshNamespace createNamespace(JsonNode body, @Context CloudEvent<?> event) {
+    public MeshNamespace createNamespace(JsonNode body) {
         Input input = Input.of(body, "createNamespace", "name", "labels");
         String name = input.requiredString("name");
         var labels = input.optionalStringMap("labels");
         access.require(Permission.namespaces("create", name));
-        return redelivery.once(event, "createNamespace", MeshNamespace.class, () -> namespaces.create(name, labels));
+        return redelivery.once("createNamespace", MeshNamespace.class, () -> namespaces.create(name, labels));
     }
 
     @Funq
-    @CloudEventMapping(trigger = "meshns.getNamespace", responseType = "meshns.getNamespace.result", responseSource = "meshns")
     public MeshNamespace getNamespace(JsonNode body) {
         String name = Input.of(body, "getNamespace", "name").requiredString("name");
         access.require(Permission.namespaces("get", name));
@@ -44,7 +39,6 @@ public class NamespaceFunctions {
     }
 
     @Funq
-    @CloudEventMapping(trigger = "meshns.listNamespaces", responseType = "meshns.listNamespaces.result", responseSource = "meshns")
     public Answers.Items<MeshNamespace> listNamespaces(JsonNode body) {
         String selector = Input.of(body, "listNamespaces", "labelSelector").optionalString("labelSelector");
         access.require(Permission.namespaces("list", null));
@@ -52,11 +46,10 @@ public class NamespaceFunctions {
     }
 
     @Funq
-    @CloudEventMapping(trigger = "meshns.deleteNamespace", responseType = "meshns.deleteNamespace.result", responseSource = "meshns")
-    public Answers.Deleted deleteNamespace(JsonNode body, @Context CloudEvent<?> event) {
+    public Answers.Deleted deleteNamespace(JsonNode body) {
         String name = Input.of(body, "deleteNamespace", "name").requiredString("name");
         access.require(Permission.namespaces("delete", name));
-        return redelivery.once(event, "deleteNamespace", Answers.Deleted.class, () -> {
+        return redelivery.once("deleteNamespace", Answers.Deleted.class, () -> {
             namespaces.delete(name);
             return new Answers.Deleted(name, true);
         });

@@ -8,7 +8,6 @@ import io.meshns.auth.Access;
 import io.meshns.auth.Permission;
 import io.meshns.service.ReconcileService;
 import io.quarkus.funqy.Funq;
-import io.quarkus.funqy.knative.events.CloudEventMapping;
 
 /** reconcile: repair every data-plane cluster from the control plane's injection labels. */
 public class ReconcileFunction {
@@ -20,7 +19,6 @@ public class ReconcileFunction {
     Access access;
 
     @Funq
-    @CloudEventMapping(trigger = "meshns.reconcile", responseType = "meshns.reconcile.result", responseSource = "meshns")
     public ReconcileService.Report reconcile(JsonNode body) {
         String namespace = Input.of(body, "reconcile", "namespace").optionalString("namespace");
         access.require(Permission.namespaces("patch", namespace));
@@ -32,7 +30,6 @@ public class ReconcileFunction {
      * and each one reconciles every namespace.
      */
     @Funq
-    @CloudEventMapping(trigger = "dev.knative.sources.ping", responseType = "meshns.reconcile.result", responseSource = "meshns")
     public ReconcileService.Report reconcileOnSchedule(JsonNode ignored) {
         access.require(Permission.namespaces("patch", null));
         return reconcile.reconcile(null);

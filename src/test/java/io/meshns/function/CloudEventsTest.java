@@ -101,6 +101,18 @@ class CloudEventsTest {
     }
 
     @Test
+    void aPingSourceEventRunsAReconcile() {
+        Mesh.createNamespace(controlPlane.getClient(), "ce-pinged", Map.of("istio-injection", "enabled"));
+        given().contentType("application/json").header("ce-specversion", "1.0").header("ce-type", "dev.knative.sources.ping")
+                .header("ce-source", "/apis/v1/namespaces/meshns-system/pingsources/meshns-reconcile").header("ce-id", "p-1")
+                .body("{}").when().post("/").then()
+                .statusCode(200)
+                .header("ce-type", "meshns.reconcile.result")
+                .body("namespaces", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                .body("results.namespace", org.hamcrest.Matchers.hasItem("ce-pinged"));
+    }
+
+    @Test
     void anUnknownTypeIsAClear400() {
         binary("meshns.noSuchFunction", "/tests", "u-1", "{}").statusCode(400)
                 .body("error", equalTo("unknown-event-type"))

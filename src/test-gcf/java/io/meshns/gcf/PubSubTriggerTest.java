@@ -1,0 +1,85 @@
+package io.meshns.gcf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.google.cloud.functions.Context;
+
+import io.quarkus.funqy.gcp.functions.FunqyBackgroundFunction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * The functions built for Google Cloud Functions (-Dbinding=gcf), invoked through the binding's
+ * entry point as the platform does for a Pub/Sub-triggered background function.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@TestProfile(PubSubTriggerTest.ExportTrigger.class)
+class PubSubTriggerTest {
+
+    public static class ExportTrigger implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "meshnsEvent");
+        }
+    }
+
+    @KubernetesTestServer
+    KubernetesServer controlPlane;
+
+    private static void publish(String data) throws Exception {
+        String base64 = Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8));
+        new FunqyBackgroundFunction().accept("{\"data\": \"" + base64 + "\", \"messageId\": \"1\"}", new TestContext());
+    }
+
+    @Test
+    void aMessageCreatesANamespaceInTheControlPlane() throws Exception {
+        publish("{\"function\": \"createNamespace\", \"input\": {\"name\": \"gcf-shop\", \"labels\": {\"team\": \"a\"}}}");
+
+        var namespace = controlPlane.getClient().namespaces().withName("gcf-shop").get();
+        assertNotNull(namespace);
+        assertEquals("a", namespace.getMetadata().getLabels().get("team"));
+    }
+
+    @Test
+    void aMistakeFailsTheInvocationWithItsMessageAndChangesNothing() {
+        Exception failure = assertThrows(Exception.class,
+                () -> publish("{\"function\": \"createNamespace\", \"input\": {\"name\": \"Not_Valid\"}}"));
+        assertTrue(String.valueOf(failure.getMessage()).contains("RFC 1123")
+                || String.valueOf(failure.getCause()).contains("RFC 1123"), failure.toString());
+        assertNull(controlPlane.getClient().namespaces().withName("Not_Valid").get());
+        assertThrows(Exception.class, () -> publish("{\"function\": \"noSuch\", \"input\": {}}"));
+    }
+
+    static class TestContext implements Context {
+        public String eventId() {
+            return "1";
+        }
+
+        public String timestamp() {
+            return "2026-01-01T00:00:00Z";
+        }
+
+        public String eventType() {
+            return "google.pubsub.topic.publish";
+        }
+
+        public String resource() {
+            return "projects/p/topics/meshns";
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.meshns.testing;
+
+import java.util.Map;
+
+import io.meshns.mock.MockApiServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A control plane and two data planes as API servers on loopback, for tests that run the function
+ * in-process (@QuarkusTest) or as the packaged artifact (@QuarkusIntegrationTest) alike.
+ */
+public class MeshServers implements QuarkusTestResourceLifecycleManager {
+
+    public static MockApiServer controlPlane;
+    public static MockApiServer east;
+    public static MockApiServer west;
+
+    @Override
+    public Map<String, String> start() {
+        controlPlane = MockApiServer.start();
+        east = MockApiServer.start();
+        west = MockApiServer.start();
+        return Map.of("quarkus.kubernetes-client.api-server-url", controlPlane.url(),
+                "meshns.allow-plaintext-clusters", "true",
+                "meshns.auth.enabled", "false");
+    }
+
+    @Override
+    public void stop() {
+        controlPlane.close();
+        east.close();
+        west.close();
+    }
+}
