@@ -1,7 +1,10 @@
 package io.meshns.mock;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 
@@ -16,7 +19,8 @@ import io.fabric8.mockwebserver.ServerResponse;
 /**
  * An in-process Kubernetes API server (fabric8 mock, CRUD mode) on loopback, for tests, the demo
  * mesh and benchmarks. It also serves the discovery documents kubectl asks for first, so that
- * {@code kubectl --server URL get ns --show-labels} works against it.
+ * {@code kubectl --server URL get ns --show-labels} works against it, and so does
+ * {@code kubectl apply --dry-run=client -f function.yaml} (RBAC and Knative kinds included).
  */
 public final class MockApiServer implements AutoCloseable {
 
@@ -43,18 +47,34 @@ public final class MockApiServer implements AutoCloseable {
         return new MockApiServer(server);
     }
 
+    /** API group/version -> its resources as {plural, Kind, namespaced[, short name]}: what meshns and function.yaml use. */
+    private static final Map<String, List<String[]>> GROUPS = new LinkedHashMap<>();
+
+    static {
+        GROUPS.put("rbac.authorization.k8s.io/v1", List.of(new String[] { "clusterroles", "ClusterRole", "false" },
+                new String[] { "clusterrolebindings", "ClusterRoleBinding", "false" },
+                new String[] { "roles", "Role", "true" }, new String[] { "rolebindings", "RoleBinding", "true" }));
+        GROUPS.put("serving.knative.dev/v1", List.<String[]> of(new String[] { "services", "Service", "true" }));
+        GROUPS.put("eventing.knative.dev/v1", List.of(new String[] { "brokers", "Broker", "true" },
+                new String[] { "triggers", "Trigger", "true" }));
+        GROUPS.put("sources.knative.dev/v1", List.<String[]> of(new String[] { "pingsources", "PingSource", "true" }));
+    }
+
     private static void serveDiscovery(KubernetesMockServer server) {
-        String apiVersions = "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
-                + "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}";
-        String groups = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}";
-        String coreResources = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
-                + resource("namespaces", "Namespace", false, "ns")
-                + "," + resource("configmaps", "ConfigMap", true, "cm")
-                + "," + resource("secrets", "Secret", true, null)
-                + "]}";
-        serve(server, "/api", apiVersions);
-        serve(server, "/apis", groups);
-        serve(server, "/api/v1", coreResources);
+        serve(server, "/api", "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
+                + "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}");
+        serve(server, "/api/v1", resourceList("v1", List.of(new String[] { "namespaces", "Namespace", "false", "ns" },
+                new String[] { "configmaps", "ConfigMap", "true", "cm" }, new String[] { "secrets", "Secret", "true" },
+                new String[] { "serviceaccounts", "ServiceAccount", "true" })));
+        List<String> groups = new ArrayList<>();
+        GROUPS.forEach((groupVersion, resources) -> {
+            String group = groupVersion.substring(0, groupVersion.indexOf('/'));
+            String version = groupVersion.substring(groupVersion.indexOf('/') + 1);
+            String versionJson = "{\"groupVersion\":\"" + groupVersion + "\",\"version\":\"" + version + "\"}";
+            groups.add("{\"name\":\"" + group + "\",\"versions\":[" + versionJson + "],\"preferredVersion\":" + versionJson + "}");
+            serve(server, "/apis/" + groupVersion, resourceList(groupVersion, resources));
+        });
+        serve(server, "/apis", "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[" + String.join(",", groups) + "]}");
     }
 
     private static void serve(KubernetesMockServer server, String path, String json) {
@@ -65,10 +85,15 @@ public final class MockApiServer implements AutoCloseable {
         }
     }
 
-    private static String resource(String plural, String kind, boolean namespaced, String shortName) {
-        return "{\"name\":\"" + plural + "\",\"singularName\":\"\",\"namespaced\":" + namespaced + ",\"kind\":\"" + kind
-                + "\",\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]"
-                + (shortName == null ? "" : ",\"shortNames\":[\"" + shortName + "\"]") + "}";
+    private static String resourceList(String groupVersion, List<String[]> resources) {
+        List<String> entries = new ArrayList<>();
+        for (String[] r : resources) {
+            entries.add("{\"name\":\"" + r[0] + "\",\"singularName\":\"\",\"namespaced\":" + r[2] + ",\"kind\":\"" + r[1]
+                    + "\",\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]"
+                    + (r.length > 3 ? ",\"shortNames\":[\"" + r[3] + "\"]" : "") + "}");
+        }
+        return "{\"kind\":\"APIResourceList\",\"groupVersion\":\"" + groupVersion + "\",\"resources\":["
+                + String.join(",", entries) + "]}";
     }
 
     /** The server's URL, e.g. http://127.0.0.1:18001. */

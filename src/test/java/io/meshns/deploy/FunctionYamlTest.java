@@ -1,0 +1,180 @@
+package io.meshns.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.meshns.function.ClusterFunctions;
+import io.meshns.function.InjectionFunctions;
+import io.meshns.function.NamespaceFunctions;
+import io.meshns.function.ReconcileFunction;
+import io.meshns.mock.MockApiServer;
+import io.quarkus.funqy.Funq;
+
+/** function.yaml deploys what the code serves, with least privilege, and kubectl accepts it. */
+class FunctionYamlTest {
+
+    private static final Path FUNCTION_YAML = Path.of("function.yaml");
+
+    private static List<HasMetadata> objects() throws IOException {
+        Object parsed = new KubernetesSerialization().unmarshal(Files.readString(FUNCTION_YAML));
+        List<HasMetadata> objects = new ArrayList<>();
+        if (parsed instanceof List<?> list) {
+            list.forEach(o -> objects.add((HasMetadata) o));
+        } else {
+            objects.add((HasMetadata) parsed);
+        }
+        return objects;
+    }
+
+    private static List<HasMetadata> ofKind(List<HasMetadata> objects, String kind) {
+        return objects.stream().filter(o -> o.getKind().equals(kind)).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object at(GenericKubernetesResource resource, String... path) {
+        Object node = resource.getAdditionalProperties();
+        for (String key : path) {
+            node = node instanceof Map<?, ?> map ? map.get(key) : node instanceof List<?> list ? list.get(Integer.parseInt(key)) : null;
+        }
+        return node;
+    }
+
+    @Test
+    void everyObjectAUserNeedsIsThere() throws IOException {
+        List<HasMetadata> objects = objects();
+        Set<String> kinds = objects.stream().map(HasMetadata::getKind).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(List.of("Broker", "ClusterRole", "ClusterRoleBinding", "Namespace", "PingSource", "Role",
+                "RoleBinding", "Service", "ServiceAccount", "Trigger")), kinds);
+        HasMetadata service = ofKind(objects, "Service").get(0);
+        assertEquals("serving.knative.dev/v1", service.getApiVersion());
+        assertEquals("meshns", service.getMetadata().getName());
+        GenericKubernetesResource knative = (GenericKubernetesResource) service;
+        assertEquals("meshns", at(knative, "spec", "template", "spec", "serviceAccountName"));
+        assertEquals("/q/health/ready", at(knative, "spec", "template", "spec", "containers", "0", "readinessProbe", "httpGet", "path"));
+        assertEquals("/q/health/live", at(knative, "spec", "template", "spec", "containers", "0", "livenessProbe", "httpGet", "path"));
+    }
+
+    @Test
+    void rbacIsLeastPrivilege() throws IOException {
+        List<HasMetadata> objects = objects();
+        ClusterRole clusterRole = (ClusterRole) ofKind(objects, "ClusterRole").get(0);
+        Map<String, Set<String>> cluster = rules(clusterRole.getRules());
+        assertEquals(Map.of(
+                "/namespaces", Set.of("get", "list", "create", "delete", "patch", "update"),
+                "authentication.k8s.io/tokenreviews", Set.of("create"),
+                "authorization.k8s.io/subjectaccessreviews", Set.of("create")), cluster);
+
+        Role role = (Role) ofKind(objects, "Role").get(0);
+        assertEquals("meshns-system", role.getMetadata().getNamespace());
+        Map<String, Set<String>> state = rules(role.getRules());
+        assertEquals(Set.of("/configmaps", "/secrets"), state.keySet());
+        assertFalse(state.values().stream().anyMatch(verbs -> verbs.contains("*")));
+    }
+
+    private static Map<String, Set<String>> rules(List<PolicyRule> rules) {
+        Map<String, Set<String>> byResource = new java.util.TreeMap<>();
+        for (PolicyRule rule : rules) {
+            assertTrue(rule.getResourceNames() == null || rule.getResourceNames().isEmpty());
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    assertFalse(resource.equals("*") || group.equals("*"), "no wildcards");
+                    byResource.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
+                }
+            }
+        }
+        return byResource;
+    }
+
+    @Test
+    void everyFunctionHasAnEventTypeAndATrigger() throws IOException {
+        Set<String> functions = new TreeSet<>();
+        for (Class<?> type : List.of(NamespaceFunctions.class, InjectionFunctions.class, ClusterFunctions.class,
+                ReconcileFunction.class)) {
+            for (Method method : type.getDeclaredMethods()) {
+                if (method.isAnnotationPresent(Funq.class)) {
+                    functions.add(method.getName());
+                }
+            }
+        }
+        Properties config = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            config.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        Set<String> triggerTypes = ofKind(objects(), "Trigger").stream()
+                .map(t -> (String) at((GenericKubernetesResource) t, "spec", "filter", "attributes", "type"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        for (String function : functions) {
+            String type = config.getProperty("quarkus.funqy.knative-events.mapping." + function + ".trigger");
+            assertTrue(type != null, function + " has no CloudEvent type in application.properties");
+            if (function.equals("reconcileOnSchedule")) {
+                assertEquals("dev.knative.sources.ping", type);
+                continue;
+            }
+            assertEquals("meshns." + function, type);
+            assertTrue(triggerTypes.contains(type), "function.yaml has no Trigger for " + type);
+            assertEquals("meshns." + function + ".result",
+                    config.getProperty("quarkus.funqy.knative-events.mapping." + function + ".response-type"));
+        }
+        assertEquals(functions.size() - 1, triggerTypes.size(), "one Trigger per function, no more");
+    }
+
+    @Test
+    void aPingSourceRunsReconcile() throws IOException {
+        GenericKubernetesResource ping = (GenericKubernetesResource) ofKind(objects(), "PingSource").get(0);
+        assertEquals("meshns", at(ping, "spec", "sink", "ref", "name"));
+        assertEquals("{}", at(ping, "spec", "data"));
+        assertEquals("application/json", at(ping, "spec", "contentType"));
+        assertTrue(String.valueOf(at(ping, "spec", "schedule")).split(" ").length == 5);
+    }
+
+    /** kubectl apply --dry-run=client against an API server that knows the Knative kinds. */
+    @Test
+    void kubectlAcceptsIt() throws Exception {
+        Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed");
+        try (MockApiServer server = MockApiServer.start()) {
+            Path home = Files.createTempDirectory("kubectl-home");
+            Process kubectl = new ProcessBuilder("kubectl", "--server", server.url(), "--cache-dir", home.toString(),
+                    "apply", "--dry-run=client", "--validate=false", "-f", FUNCTION_YAML.toString())
+                    .redirectErrorStream(true).start();
+            assertTrue(kubectl.waitFor(60, TimeUnit.SECONDS));
+            String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, kubectl.exitValue(), output);
+            assertTrue(output.contains("service.serving.knative.dev/meshns created (dry run)"), output);
+            assertTrue(output.contains("pingsource.sources.knative.dev/meshns-reconcile created (dry run)"), output);
+        }
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
