@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.meshns.kube.ControlPlane;
 import io.meshns.mesh.Injection;
+import io.meshns.mesh.LabelSelectors;
 import io.meshns.mesh.Labels;
 import io.meshns.mesh.MeshNamespace;
 import io.meshns.mesh.Names;
@@ -59,6 +60,7 @@ public class NamespaceService {
     }
 
     public List<MeshNamespace> list(String labelSelector) {
+        LabelSelectors.requireValid(labelSelector);
         List<Namespace> namespaces = controlPlane.list(labelSelector);
         Map<String, NamespaceState> states = store.allNamespaceStates();
         Set<String> clusters = registeredClusters();

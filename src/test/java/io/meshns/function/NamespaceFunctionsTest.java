@@ -140,6 +140,7 @@ class NamespaceFunctionsTest {
             "getNamespace|{\"name\": \"no-such-ns\"}|404|namespace-not-found",
             "getNamespace|{}|400|missing-field",
             "listNamespaces|{\"labelSelector\": 5}|400|wrong-type",
+            "listNamespaces|{\"labelSelector\": \"team in (a\"}|400|invalid-label-selector",
             "noSuchFunction|{}|404|unknown-function" })
     void callerMistakesGetA4xxWithAJsonBodyAndChangeNothing(String function, String body, int status, String error) {
         Snapshot before = Snapshot.of(kube());
