@@ -36,11 +36,21 @@ public final class KubeErrors {
         return failure instanceof KubernetesClientException;
     }
 
-    /** Transient failures: a dropped connection, a conflict, throttling or a server error. */
+    /**
+     * Transient failures: a dropped connection, a conflict, throttling or a server error. An unknown
+     * host or a TLS failure is not: retrying would only spend the deadline on a configuration error.
+     */
     public static boolean isTransient(Throwable failure) {
         int status = status(failure);
-        return status == 0 ? isUnreachable(failure)
-                : status == 408 || status == 409 || status == 422 || status == 429 || status >= 500;
+        if (status != 0) {
+            return status == 408 || status == 409 || status == 422 || status == 429 || status >= 500;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException || t instanceof javax.net.ssl.SSLException) {
+                return false;
+            }
+        }
+        return isUnreachable(failure);
     }
 
     /** A one-line reason for a failure, without request bodies or headers (which may carry credentials). */
