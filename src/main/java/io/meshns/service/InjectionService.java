@@ -1,6 +1,5 @@
 package io.meshns.service;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,6 @@ import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
 import io.meshns.metrics.OutcomeMetrics;
-import io.meshns.state.StateStore;
 
 /**
  * Enables, disables or removes sidecar injection for a mesh namespace: the control-plane namespace
@@ -35,17 +33,14 @@ public class InjectionService {
     private final ControlPlane controlPlane;
     private final ClusterRegistry registry;
     private final FanOut fanOut;
-    private final StateStore store;
     private final NamespaceLock lock;
     private final ProtectedNamespaces protectedNamespaces;
     private final OutcomeMetrics metrics;
 
-    public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
-            NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics) {
+    public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
-        this.store = store;
         this.lock = lock;
         this.protectedNamespaces = protectedNamespaces;
         this.metrics = metrics;
@@ -65,21 +60,13 @@ public class InjectionService {
         protectedNamespaces.requireUnprotected(namespace);
         Map<String, String> before = controlPlane.get(namespace).getMetadata().getLabels();
 
-        String holder = lock.acquire(namespace);
-        List<Outcome> outcomes = new ArrayList<>();
-        boolean[] labelled = { false };
-        try {
+        List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, () -> {
             controlPlane.label(namespace, wanted, Deadline.in(fanOut.timeout()));
-            labelled[0] = true;
-            outcomes.addAll(fanOut.acrossClusters(registry.dataPlanes(),
+            return new NamespaceLock.Change(wanted, fanOut.acrossClusters(registry.dataPlanes(),
                     (cluster, deadline) -> new Outcome(cluster.name(),
                             NamespaceLabeler.apply(cluster.client(), namespace, wanted, deadline), null),
                     (cluster, why) -> Outcome.failed(cluster.name(), why)).values());
-        } finally {
-            Instant now = Instant.now();
-            store.updateNamespaceState(namespace, state -> NamespaceLock.released(
-                    labelled[0] ? state.withOutcomes(wanted, outcomes, now) : state, holder));
-        }
+        }).outcomes());
         metrics.record(outcomes);
         LOG.infof("namespace %s: injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
         return MeshNamespace.of(namespace, wanted.changeFrom(before).applyTo(before), outcomes);

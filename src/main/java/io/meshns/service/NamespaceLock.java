@@ -2,12 +2,16 @@ package io.meshns.service;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.meshns.config.MeshConfig;
 import io.meshns.error.MeshException;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.Outcome;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateStore;
 
@@ -31,8 +35,29 @@ public class NamespaceLock {
         this.ttl = config.fanoutTimeout().multipliedBy(2).plusSeconds(10);
     }
 
+    /** What a change made under the lock: recorded in the namespace's state as the lock is released. */
+    public record Change(Injection desired, Collection<Outcome> outcomes) {
+    }
+
+    /**
+     * Runs {@code change} holding the namespace's lock, then records what it returns (nothing when
+     * it returns null or fails) and releases the lock, in one write.
+     */
+    public Change run(String namespace, Supplier<Change> change) {
+        String holder = acquire(namespace);
+        Change[] done = { null };
+        try {
+            done[0] = change.get();
+            return done[0];
+        } finally {
+            Instant now = Instant.now();
+            store.updateNamespaceState(namespace, state -> released(
+                    done[0] == null ? state : state.withOutcomes(done[0].desired(), done[0].outcomes(), now), holder));
+        }
+    }
+
     /** Waits until this caller holds the lock of {@code namespace}; returns the holder id to release with. */
-    public String acquire(String namespace) {
+    private String acquire(String namespace) {
         String holder = UUID.randomUUID().toString();
         Instant giveUp = Instant.now().plus(ttl).plus(ttl);
         long wait = FIRST_WAIT_MILLIS;
@@ -53,7 +78,7 @@ public class NamespaceLock {
     }
 
     /** The state change that releases the lock, when {@code holder} still holds it. */
-    public static NamespaceState released(NamespaceState state, String holder) {
+    private static NamespaceState released(NamespaceState state, String holder) {
         return holder.equals(state.lockHolder()) ? state.withoutLock() : state;
     }
 

@@ -153,27 +153,20 @@ public class ReconcileService {
     }
 
     private void repair(String ns, Map<String, Namespace> listed, List<DataPlane> clusters, Map<String, Outcome> outcomes) {
-        String holder = lock.acquire(ns);
-        Injection[] intent = { null };
-        try {
+        lock.run(ns, () -> {
             // Read the intent again under the lock: a call may have changed it since the LIST.
-            intent[0] = controlPlane.find(ns).map(n -> Injection.fromLabels(n.getMetadata().getLabels()))
+            Injection intent = controlPlane.find(ns).map(n -> Injection.fromLabels(n.getMetadata().getLabels()))
                     .orElse(Injection.UNSET);
-            if (intent[0].mode() == Injection.Mode.UNSET) {
-                intent[0] = null;
-                return;
+            if (intent.mode() == Injection.Mode.UNSET) {
+                return null;
             }
             List<DataPlane> targets = clusters.stream().filter(c -> listed.containsKey(c.name())).toList();
             outcomes.putAll(fanOut.acrossClusters(targets,
                     (cluster, deadline) -> new Outcome(cluster.name(), NamespaceLabeler.applyFrom(cluster.client(), ns,
-                            listed.get(cluster.name()), intent[0], deadline), null),
+                            listed.get(cluster.name()), intent, deadline), null),
                     (cluster, why) -> Outcome.failed(cluster.name(), why)));
-        } finally {
-            List<Outcome> ordered = inClusterOrder(outcomes, clusters);
-            Instant now = Instant.now();
-            store.updateNamespaceState(ns, state -> NamespaceLock.released(
-                    intent[0] == null ? state : state.withOutcomes(intent[0], ordered, now), holder));
-        }
+            return new NamespaceLock.Change(intent, inClusterOrder(outcomes, clusters));
+        });
     }
 
     private static List<Outcome> inClusterOrder(Map<String, Outcome> outcomes, List<DataPlane> clusters) {
