@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -44,18 +43,27 @@ final class FunctionProcess implements AutoCloseable {
     /** Starts the jar against {@code controlPlane}, its output going to {@code log}. Does not wait. */
     static FunctionProcess start(Path jar, String controlPlane, Path log) throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(javaExecutable(),
+        List<String> arguments = List.of(
                 "-Dquarkus.kubernetes-client.api-server-url=" + controlPlane,
                 "-Dmeshns.allow-plaintext-clusters=true",
                 "-Dmeshns.auth.enabled=false",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
-                "-jar", jar.toString()));
+                "-jar", jar.toString());
+        // Passed in an argument file (java @file): the same command, but a `pkill -f quarkus-run.jar`
+        // meant for another copy of the function on the same machine does not stop this one mid-run.
         Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        Path argumentFile = log.resolveSibling(log.getFileName() + ".args");
+        Files.write(argumentFile, arguments.stream().map(FunctionProcess::quoted).toList());
+        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "@" + argumentFile).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         long started = System.nanoTime();
         Process process = builder.start();
         return new FunctionProcess(process, URI.create("http://127.0.0.1:" + port + "/"), started);
+    }
+
+    private static String quoted(String argument) {
+        return "\"" + argument.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** The java of this JVM, so the function runs on the same JDK as is recorded. */
