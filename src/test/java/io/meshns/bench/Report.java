@@ -139,7 +139,8 @@ final class Report {
         md.append("- kubectl runs with an empty kubeconfig and a discovery cache filled beforehand, as on a user's ")
                 .append("machine; each run still asks `/version`, reads the namespace and patches it.\n");
         md.append("- Requests are counted by the servers themselves. LIST is a GET of a collection; GET reads one object.\n");
-        md.append("- RSS and peak are `VmRSS` and `VmHWM` from `/proc/PID/status`.\n");
+        md.append("- RSS and peak are `VmRSS` and `VmHWM` from `/proc/PID/status`. The JVM keeps its default heap limits ")
+                .append("(at most a quarter of the memory), so RSS shows what it chose to keep, not what it needs.\n");
         md.append("- The machine may be shared (see the load average): compare ratios rather than absolute times.\n");
     }
 
