@@ -1,6 +1,7 @@
 package io.meshns.mock;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,10 +12,14 @@ import java.util.Queue;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * An in-process Kubernetes API server (fabric8 mock, CRUD mode) on loopback, for tests, the demo
@@ -25,10 +30,12 @@ import io.fabric8.mockwebserver.ServerResponse;
 public final class MockApiServer implements AutoCloseable {
 
     private final KubernetesMockServer server;
+    private final Delayed dispatcher;
     private final KubernetesClient client;
 
-    private MockApiServer(KubernetesMockServer server) {
+    private MockApiServer(KubernetesMockServer server, Delayed dispatcher) {
         this.server = server;
+        this.dispatcher = dispatcher;
         this.client = server.createClient();
     }
 
@@ -39,12 +46,60 @@ public final class MockApiServer implements AutoCloseable {
 
     /** Starts a server on {@code port} of the loopback address (0: any free port). */
     public static MockApiServer start(int port) {
+        return start(port, Duration.ZERO);
+    }
+
+    /**
+     * Starts a server on {@code port} (0: any free port) that holds back each answer for {@code latency},
+     * standing in for the network between meshns and a remote cluster. The wait is a timer on the
+     * server's event loop, not a sleeping thread, so many requests wait at once as on a real network.
+     */
+    public static MockApiServer start(int port, Duration latency) {
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        Delayed dispatcher = new Delayed(new KubernetesMixedDispatcher(expectations), latency);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
-                new KubernetesMixedDispatcher(expectations), false);
+                dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
         serveDiscovery(server);
-        return new MockApiServer(server);
+        return new MockApiServer(server, dispatcher);
+    }
+
+    /**
+     * Answers as the wrapped dispatcher does, after {@code latency}: mockwebserver sends a response with
+     * a body delay from a Vert.x timer. The request itself is handled (and recorded) on arrival.
+     */
+    private static final class Delayed extends Dispatcher implements Resetable {
+
+        private final Dispatcher answers;
+        private volatile Duration latency;
+
+        Delayed(Dispatcher answers, Duration latency) {
+            this.answers = answers;
+            this.latency = latency;
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            MockResponse response = answers.dispatch(request);
+            Duration latency = this.latency;
+            if (!latency.isZero() && response != null && response.getWebSocketListener() == null
+                    && response.getBodyDelay() == null) {
+                response.setBodyDelay(latency);
+            }
+            return response;
+        }
+
+        @Override
+        public void reset() {
+            if (answers instanceof Resetable resetable) {
+                resetable.reset();
+            }
+        }
+
+        @Override
+        public void shutdown() {
+            answers.shutdown();
+        }
     }
 
     /** API group/version -> its resources as {plural, Kind, namespaced[, short name]}: what meshns and function.yaml use. */
@@ -108,6 +163,11 @@ public final class MockApiServer implements AutoCloseable {
     /** A client of this server, for seeding and checking what meshns did. */
     public KubernetesClient client() {
         return client;
+    }
+
+    /** Changes the delay of every answer from now on (e.g. none while seeding a benchmark). */
+    public void latency(Duration latency) {
+        dispatcher.latency = latency;
     }
 
     /** How many requests this server has answered so far. */

@@ -1,0 +1,156 @@
+package io.meshns.bench;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The packaged function ({@code java -jar quarkus-run.jar}) in its own process, talking to a given
+ * control plane, called over HTTP as a user with curl would.
+ */
+final class FunctionProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** One answered call: its status, its JSON body and how long it took from send to the last byte. */
+    record Answer(int status, JsonNode body, double millis) {
+    }
+
+    private final Process process;
+    private final URI base;
+    private final long startedNanos;
+
+    private FunctionProcess(Process process, URI base, long startedNanos) {
+        this.process = process;
+        this.base = base;
+        this.startedNanos = startedNanos;
+    }
+
+    /** Starts the jar against {@code controlPlane}, its output going to {@code log}. Does not wait. */
+    static FunctionProcess start(Path jar, String controlPlane, Path log) throws IOException {
+        int port = freePort();
+        List<String> arguments = List.of(
+                "-Dquarkus.kubernetes-client.api-server-url=" + controlPlane,
+                "-Dmeshns.allow-plaintext-clusters=true",
+                "-Dmeshns.auth.enabled=false",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
+                "-jar", jar.toString());
+        // Passed in an argument file (java @file): the same command, but a `pkill -f quarkus-run.jar`
+        // meant for another copy of the function on the same machine does not stop this one mid-run.
+        Files.createDirectories(log.getParent());
+        Path argumentFile = log.resolveSibling(log.getFileName() + ".args");
+        Files.write(argumentFile, arguments.stream().map(FunctionProcess::quoted).toList());
+        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "@" + argumentFile).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        long started = System.nanoTime();
+        Process process = builder.start();
+        return new FunctionProcess(process, URI.create("http://127.0.0.1:" + port + "/"), started);
+    }
+
+    private static String quoted(String argument) {
+        return "\"" + argument.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** The java of this JVM, so the function runs on the same JDK as is recorded. */
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * Polls {@code POST /listClusters {}} until it answers 200 and returns the milliseconds from
+     * process start to that answer.
+     */
+    double awaitFirstAnswer(Duration patience) throws Exception {
+        long giveUp = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < giveUp) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the function exited with " + process.exitValue() + " before answering");
+            }
+            try {
+                HttpResponse<String> response = HTTP.send(request("listClusters", "{}", Duration.ofSeconds(5)),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return (System.nanoTime() - startedNanos) / 1e6;
+                }
+            } catch (ConnectException notYet) {
+                // not listening yet
+            } catch (IOException notYet) {
+                // e.g. the connection was reset while the server came up
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("the function did not answer within " + patience);
+    }
+
+    /** Calls a function and returns its answer, whatever the status. */
+    Answer call(String function, String json) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> response = HTTP.send(request(function, json, Duration.ofMinutes(10)),
+                HttpResponse.BodyHandlers.ofString());
+        double millis = (System.nanoTime() - start) / 1e6;
+        JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        return new Answer(response.statusCode(), body, millis);
+    }
+
+    /** Calls a function and fails unless it answers 200. */
+    Answer ok(String function, String json) throws Exception {
+        Answer answer = call(function, json);
+        if (answer.status() != 200) {
+            throw new IllegalStateException(function + " " + json + " answered " + answer.status() + ": " + answer.body());
+        }
+        return answer;
+    }
+
+    private HttpRequest request(String function, String json, Duration timeout) {
+        return HttpRequest.newBuilder(base.resolve(function)).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** A line of /proc/PID/status in kB (VmRSS, VmHWM), or -1 where there is no /proc. */
+    long statusKb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
