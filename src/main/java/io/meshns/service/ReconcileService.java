@@ -37,8 +37,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public class ReconcileService {
 
     private static final Logger LOG = Logger.getLogger(ReconcileService.class);
-    /** Drifted namespaces repaired at once; each repair is itself parallel across clusters. */
-    private static final int PARALLEL_REPAIRS = 8;
+    /**
+     * Namespaces repaired, or recorded, at once. A repair waits mostly on data-plane round trips (its
+     * own fan-out is parallel across clusters), so many overlap; the control plane sees at most this
+     * many requests of ours at a time.
+     */
+    private static final int PARALLEL_NAMESPACES = 32;
 
     private final ControlPlane controlPlane;
     private final ClusterRegistry registry;
@@ -130,13 +134,14 @@ public class ReconcileService {
         }
 
         // 3. Repair drifted namespaces, each under its lock so no concurrent change is undone.
-        fanOut.forEach(drifted.keySet(), PARALLEL_REPAIRS,
+        fanOut.forEach(drifted.keySet(), PARALLEL_NAMESPACES,
                 ns -> repair(ns, drifted.get(ns), clusters, outcomes.get(ns)));
 
         // 4. Record outcomes that say something new.
         Map<String, NamespaceState> states = store.allNamespaceStates();
         Instant now = Instant.now();
         List<NamespaceResult> results = new ArrayList<>();
+        List<String> toRecord = new ArrayList<>();
         for (Map.Entry<String, Injection> entry : wanted.entrySet()) {
             String ns = entry.getKey();
             List<Outcome> ordered = inClusterOrder(outcomes.get(ns), clusters);
@@ -144,9 +149,11 @@ public class ReconcileService {
             metrics.record(ordered);
             NamespaceState state = states.getOrDefault(ns, NamespaceState.EMPTY);
             if (!drifted.containsKey(ns) && !state.agreesWith(entry.getValue(), ordered)) {
-                store.updateNamespaceState(ns, current -> current.withOutcomes(entry.getValue(), ordered, now));
+                toRecord.add(ns);
             }
         }
+        fanOut.forEach(toRecord, PARALLEL_NAMESPACES, ns -> store.updateNamespaceState(ns,
+                current -> current.withOutcomes(wanted.get(ns), inClusterOrder(outcomes.get(ns), clusters), now)));
         LOG.infof("reconciled %d namespaces over %d clusters; %d needed repair", wanted.size(), clusters.size(),
                 drifted.size());
         return new Report(wanted.size(), results);
