@@ -2,8 +2,7 @@ package io.meshns.service;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,7 +17,6 @@ import io.meshns.mesh.MeshNamespace;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
-import io.meshns.state.ClusterRecord;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateStore;
 
@@ -63,7 +61,7 @@ public class NamespaceService {
         LabelSelectors.requireValid(labelSelector);
         List<Namespace> namespaces = controlPlane.list(labelSelector);
         Map<String, NamespaceState> states = store.allNamespaceStates();
-        Set<String> clusters = registeredClusters();
+        Map<String, Instant> clusters = registeredClusters();
         return namespaces.stream()
                 .map(ns -> view(ns, states.getOrDefault(ns.getMetadata().getName(), NamespaceState.EMPTY), clusters))
                 .toList();
@@ -78,14 +76,22 @@ public class NamespaceService {
         LOG.infof("deleted namespace %s from the control plane", name);
     }
 
-    private Set<String> registeredClusters() {
-        return store.clusters().stream().map(ClusterRecord::name).collect(Collectors.toSet());
+    /** Each registered cluster's registration time, by name. */
+    private Map<String, Instant> registeredClusters() {
+        Map<String, Instant> clusters = new java.util.HashMap<>();
+        store.clusters().forEach(c -> clusters.put(c.name(), c.registered() == null ? Instant.EPOCH : c.registered()));
+        return clusters;
     }
 
-    /** The caller's view: the control-plane labels and the last outcome of each cluster still registered. */
-    static MeshNamespace view(Namespace namespace, NamespaceState state, Set<String> registeredClusters) {
+    /**
+     * The caller's view: the control-plane labels and the last outcome of each registered cluster,
+     * leaving out outcomes older than the cluster's registration (a cluster of the same name
+     * registered again is another cluster).
+     */
+    static MeshNamespace view(Namespace namespace, NamespaceState state, Map<String, Instant> registeredClusters) {
         List<Outcome> outcomes = state.clusters().entrySet().stream()
-                .filter(entry -> registeredClusters.contains(entry.getKey()))
+                .filter(entry -> registeredClusters.containsKey(entry.getKey()) && entry.getValue().time() != null
+                        && !entry.getValue().time().isBefore(registeredClusters.get(entry.getKey())))
                 .map(entry -> entry.getValue().toOutcome(entry.getKey()))
                 .toList();
         return MeshNamespace.of(namespace.getMetadata().getName(), namespace.getMetadata().getLabels(), outcomes);

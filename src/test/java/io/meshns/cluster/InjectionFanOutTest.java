@@ -220,6 +220,20 @@ class InjectionFanOutTest {
     }
 
     @Test
+    void aClusterRegisteredAgainDoesNotInheritTheOldOnesOutcomes() {
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        call("removeInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
+                .body("clusters.find { it.cluster == 'east' }.outcome", equalTo("applied"));
+
+        call("deregisterCluster", "{\"name\": \"east\"}").statusCode(200);
+        Mesh.register("east", north.url());
+
+        JsonPath got = call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        assertEquals(Map.of("west", "applied", "north", "absent"), outcomes(got), "no outcome for the new east yet");
+    }
+
+    @Test
     void injectionCallsRejectMistakesAndChangeNothing() {
         io.meshns.testing.Api.fails("enableInjection", "{\"namespace\": \"no-such-ns\"}", 404, "namespace-not-found");
         io.meshns.testing.Api.fails("enableInjection", "{\"namespace\": \"kube-system\"}", 403, "protected-namespace");
