@@ -95,6 +95,12 @@ public class ErrorResponder {
         if (failure != null && (context.body() == null || context.body().length() == 0)) {
             return emptyBody(context);
         }
+        String missing = missingEventAttributes(context);
+        if (failure != null && missing != null) {
+            // Funqy reads a structured event's attributes without checking they are there.
+            return MeshException.badRequest("invalid-cloudevent", "a structured CloudEvent needs a JSON object with "
+                    + "specversion, id, source and type; missing: " + missing);
+        }
         if (failure != null) {
             LOG.errorf(failure, "unexpected failure serving %s", context.request().path());
             return new MeshException(500, "internal-error", "meshns failed unexpectedly: " + failure.getClass().getSimpleName()
@@ -131,15 +137,34 @@ public class ErrorResponder {
         return failure;
     }
 
+    /** For a structured CloudEvent: the required attributes it lacks, or null when it has them all. */
+    private static String missingEventAttributes(RoutingContext context) {
+        String type = context.request().getHeader("Content-Type");
+        if (type == null || !type.startsWith("application/cloudevents+json") || context.body() == null) {
+            return null;
+        }
+        Object envelope;
+        try {
+            envelope = io.vertx.core.json.Json.decodeValue(context.body().buffer());
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!(envelope instanceof JsonObject event)) {
+            return "all of them (the body is not a JSON object)";
+        }
+        java.util.List<String> missing = java.util.stream.Stream.of("specversion", "id", "source", "type")
+                .filter(attribute -> !(event.getValue(attribute) instanceof String)).toList();
+        return missing.isEmpty() ? null : String.join(", ", missing);
+    }
+
     private static String eventType(RoutingContext context) {
-        String header = context.request().getHeader("ce-type");
-        if (header != null) {
-            return header;
+        if (context.request().headers().contains("ce-id")) {
+            return context.request().getHeader("ce-type") == null ? "(none)" : context.request().getHeader("ce-type");
         }
         try {
-            return new JsonObject(context.body().buffer()).getString("type");
+            return String.valueOf(new JsonObject(context.body().buffer()).getString("type", "(none)"));
         } catch (RuntimeException e) {
-            return "?";
+            return "(none)";
         }
     }
 

@@ -121,6 +121,16 @@ class CloudEventsTest {
     }
 
     @Test
+    void aStructuredEventWithoutItsAttributesIsA400() {
+        given().contentType("application/cloudevents+json")
+                .body("{\"specversion\": \"1.0\", \"source\": \"/t\", \"id\": \"m-1\", \"data\": {}}")
+                .when().post("/").then().statusCode(400)
+                .body("error", equalTo("invalid-cloudevent")).body("message", org.hamcrest.Matchers.containsString("type"));
+        given().contentType("application/cloudevents+json").body("[1]").when().post("/").then().statusCode(400)
+                .body("error", equalTo("invalid-cloudevent"));
+    }
+
+    @Test
     void badEventDataIsA400() {
         binary("meshns.createNamespace", "/tests", "bad-1", "{\"name\": false}").statusCode(400)
                 .body("error", equalTo("wrong-type"));
