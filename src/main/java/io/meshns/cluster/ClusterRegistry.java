@@ -84,8 +84,12 @@ public class ClusterRegistry {
         return planes;
     }
 
-    /** One cluster with its client. */
-    public DataPlane dataPlane(ClusterRecord cluster, Secret secret) {
+    /** One cluster with its client, from its own Secret: one GET. */
+    public DataPlane dataPlane(ClusterRecord cluster) {
+        return dataPlane(cluster, store.clusterSecret(cluster.name()).orElse(null));
+    }
+
+    private DataPlane dataPlane(ClusterRecord cluster, Secret secret) {
         if (secret == null) {
             return DataPlane.broken(cluster.name(), "its credentials Secret is missing from " + store.namespace());
         }

@@ -25,10 +25,6 @@ public class ControlPlane {
         this.client = client;
     }
 
-    public KubernetesClient client() {
-        return client;
-    }
-
     public Optional<Namespace> find(String name) {
         return call("reading namespace " + name, () -> Optional.ofNullable(client.namespaces().withName(name).get()));
     }

@@ -23,10 +23,6 @@ public final class Deadline {
         return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
     }
 
-    public boolean passed() {
-        return System.nanoTime() >= endNanos;
-    }
-
     /**
      * Runs {@code attempt}; on a transient failure waits a little and tries again while time is left.
      * The last failure is rethrown.

@@ -10,7 +10,6 @@ import org.jboss.logging.Logger;
 
 import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
-import io.meshns.cluster.DataPlane;
 import io.meshns.state.ClusterRecord;
 
 /** Registers and lists data-plane clusters, as callers see them (never with credentials). */
@@ -32,10 +31,8 @@ public class ClusterService {
         ClusterRecord record = registry.register(registration);
         Cluster cluster = view(record, registration.credentials().kind());
         try {
-            DataPlane plane = registry.dataPlanes().stream().filter(p -> p.name().equals(record.name())).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the cluster vanished while it was being registered"));
             List<Cluster.NamespaceOutcome> outcomes = new ArrayList<>();
-            for (ReconcileService.NamespaceResult result : reconcile.resync(plane).results()) {
+            for (ReconcileService.NamespaceResult result : reconcile.resync(registry.dataPlane(record)).results()) {
                 result.clusters().forEach(o -> outcomes.add(
                         new Cluster.NamespaceOutcome(result.namespace(), o.outcome().word(), o.message())));
             }

@@ -121,10 +121,10 @@ public class StateStore {
                 .toList());
     }
 
-    public Optional<ClusterRecord> cluster(String name) {
-        return call("reading cluster " + name, () -> Optional
-                .ofNullable(client.configMaps().inNamespace(namespace).withName(clusterObjectName(name)).get())
-                .map(cm -> StateCodec.decodeCluster(name, cm.getData())));
+    /** One cluster's credentials Secret, if it has one. */
+    public Optional<Secret> clusterSecret(String name) {
+        return call("reading the credentials of cluster " + name, () -> Optional
+                .ofNullable(client.secrets().inNamespace(namespace).withName(clusterObjectName(name)).get()));
     }
 
     /** Credentials of every registered cluster, by cluster name: one LIST. */
