@@ -15,10 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.config.MeshConfig;
@@ -36,7 +34,6 @@ public class EventLedger {
     private static final Duration RETENTION = Duration.ofHours(24);
     /** Well under a ConfigMap's 1 MiB. */
     private static final int MAX_SHARD_BYTES = 512 * 1024;
-    private static final int MAX_CONFLICT_RETRIES = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
@@ -72,34 +69,14 @@ public class EventLedger {
     /** Records the answer given to this event. */
     public void record(String source, String id, String function, String answer) {
         String key = key(source, id);
-        store.ensureNamespace();
-        ObjectNode entry = JSON.createObjectNode().put("function", function).put("time", Instant.now().toString())
-                .put("answer", answer);
-        try {
-            for (int attempt = 0;; attempt++) {
-                ConfigMap shard = client.configMaps().inNamespace(namespace).withName(shardName(key)).get();
-                Map<String, String> data = new TreeMap<>(shard == null || shard.getData() == null ? Map.of() : shard.getData());
-                data.put(key, entry.toString());
-                prune(data, Instant.now());
-                try {
-                    if (shard == null) {
-                        client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
-                                .withName(shardName(key)).withNamespace(namespace).addToLabels(LEDGER_LABEL, "events")
-                                .addToLabels(StateStore.MANAGED_BY, "meshns").endMetadata().withData(data).build()).create();
-                    } else {
-                        shard.setData(data);
-                        client.configMaps().inNamespace(namespace).resource(shard).update();
-                    }
-                    return;
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
-                        throw e;
-                    }
-                }
-            }
-        } catch (KubernetesClientException e) {
-            throw KubeErrors.controlPlane(e, "writing the event ledger");
-        }
+        String entry = JSON.createObjectNode().put("function", function).put("time", Instant.now().toString())
+                .put("answer", answer).toString();
+        store.updateConfigMap(shardName(key), Map.of(LEDGER_LABEL, "events"), "writing the event ledger", shard -> {
+            Map<String, String> data = new TreeMap<>(shard == null ? Map.of() : shard);
+            data.put(key, entry);
+            prune(data, Instant.now());
+            return data;
+        });
     }
 
     /** Drops entries past retention, then the oldest, until the shard fits. Pure. */

@@ -69,26 +69,42 @@ public class StateStore {
      * that returns the state it was given writes nothing.
      */
     public NamespaceState updateNamespaceState(String name, UnaryOperator<NamespaceState> change) {
+        NamespaceState[] after = { null };
+        updateConfigMap(namespaceConfigMapName(name), Map.of(NAMESPACE_LABEL, name), "writing the state of " + name,
+                data -> {
+                    NamespaceState before = data == null ? NamespaceState.EMPTY : StateCodec.decodeNamespace(data);
+                    after[0] = change.apply(before);
+                    return data != null && after[0].equals(before) ? data : StateCodec.encode(after[0]);
+                });
+        return after[0];
+    }
+
+    /**
+     * Read-modify-write of one ConfigMap of the state namespace: {@code change} gets its data (null
+     * when it does not exist yet) and returns the new data; the same data writes nothing. On a
+     * conflict (another instance wrote first) it reads again and reapplies.
+     */
+    public void updateConfigMap(String name, Map<String, String> labels, String doing,
+            UnaryOperator<Map<String, String>> change) {
         ensureNamespace();
-        return call("writing the state of " + name, () -> {
+        call(doing, () -> {
             for (int attempt = 0;; attempt++) {
-                ConfigMap current = namespaceConfigMap(name);
-                NamespaceState before = current == null ? NamespaceState.EMPTY : StateCodec.decodeNamespace(current.getData());
-                NamespaceState after = change.apply(before);
-                if (after.equals(before) && current != null) {
-                    return after;
+                ConfigMap current = client.configMaps().inNamespace(namespace).withName(name).get();
+                Map<String, String> before = current == null ? null : current.getData() == null ? Map.of() : current.getData();
+                Map<String, String> after = change.apply(before);
+                if (after.equals(before)) {
+                    return null;
                 }
                 try {
                     if (current == null) {
                         client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
-                                .withNewMetadata().withName(namespaceConfigMapName(name)).withNamespace(namespace)
-                                .addToLabels(NAMESPACE_LABEL, name).addToLabels(MANAGED_BY, "meshns").endMetadata()
-                                .withData(StateCodec.encode(after)).build()).create();
+                                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
+                                .addToLabels(MANAGED_BY, "meshns").endMetadata().withData(after).build()).create();
                     } else {
-                        current.setData(StateCodec.encode(after));
+                        current.setData(after);
                         client.configMaps().inNamespace(namespace).resource(current).update();
                     }
-                    return after;
+                    return null;
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
                         throw e;
