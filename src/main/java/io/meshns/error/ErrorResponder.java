@@ -12,6 +12,7 @@ import io.meshns.config.MeshConfig;
 import io.meshns.kube.KubeErrors;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -56,16 +57,27 @@ public class ErrorResponder {
                     "send a Kubernetes bearer token of the control plane: Authorization: Bearer <token>"));
             return;
         }
-        if ("0".equals(context.request().getHeader("Content-Length"))) {
+        if (isEmpty(context.body())) {
             send(context, emptyBody(context));
             return;
         }
         context.next();
     }
 
+    /**
+     * Quarkus reads the whole body before any route (Funqy asks for its body handler), whatever the
+     * framing: Content-Length 0, a chunked body of no chunks, or neither header. Funqy itself would
+     * fail with a NullPointerException on the last two.
+     */
+    private static boolean isEmpty(RequestBody body) {
+        return body == null || body.buffer() == null || body.buffer().length() == 0;
+    }
+
     private static MeshException emptyBody(RoutingContext context) {
-        return MeshException.badRequest("empty-body", "the request body is empty; " + context.request().path().substring(1)
-                + " takes a JSON object, e.g. {} or {\"name\": \"shop\"}");
+        String function = context.request().path().substring(1);
+        return MeshException.badRequest("empty-body", "the request body is empty; "
+                + (function.isEmpty() ? "a CloudEvent's data is the function's input" : function + " takes")
+                + " a JSON object, e.g. {} or {\"name\": \"shop\"}");
     }
 
     private static MeshException unknownFunction(RoutingContext context) {
@@ -92,7 +104,7 @@ public class ErrorResponder {
             return MeshException.badRequest("invalid-json", "the request is not valid JSON: "
                     + ((JsonProcessingException) failure).getOriginalMessage());
         }
-        if (failure != null && (context.body() == null || context.body().length() == 0)) {
+        if (failure != null && isEmpty(context.body())) {
             return emptyBody(context);
         }
         String missing = missingEventAttributes(context);

@@ -155,6 +155,26 @@ class NamespaceFunctionsTest {
         assertEquals(before, Snapshot.of(kube()));
     }
 
+    /** Every way HTTP/1.x can frame an empty body, sent byte for byte as a raw client would. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Content-Length 0|POST /createNamespace HTTP/1.1\\r\\nContent-Length: 0\\r\\n|",
+            "no length, no chunks|POST /createNamespace HTTP/1.1\\r\\n|",
+            "chunked, no chunk|POST /createNamespace HTTP/1.1\\r\\nTransfer-Encoding: chunked\\r\\n|0",
+            "HTTP/1.0, no length|POST /createNamespace HTTP/1.0\\r\\n|",
+            "binary CloudEvent, chunked|POST / HTTP/1.1\\r\\nce-specversion: 1.0\\r\\nce-type: meshns.createNamespace\\r\\n"
+                    + "ce-source: /t\\r\\nce-id: e1\\r\\nTransfer-Encoding: chunked\\r\\n|0" })
+    void anEmptyBodyIsA400HoweverItIsFramed(String framing, String head, String chunks) throws Exception {
+        Snapshot before = Snapshot.of(kube());
+        String request = head.replace("\\r\\n", "\r\n") + "Host: localhost\r\nContent-Type: application/json\r\n"
+                + "Connection: close\r\n\r\n" + (chunks == null ? "" : chunks + "\r\n\r\n");
+        String answer = io.meshns.testing.RawHttp.send(io.restassured.RestAssured.port, request);
+        org.hamcrest.MatcherAssert.assertThat(answer, org.hamcrest.Matchers.startsWith("HTTP/1."));
+        org.hamcrest.MatcherAssert.assertThat(framing, answer, containsString(" 400 "));
+        org.hamcrest.MatcherAssert.assertThat(framing, answer, containsString("\"error\":\"empty-body\""));
+        assertEquals(before, Snapshot.of(kube()));
+    }
+
     @Test
     void aDuplicateIsA409AndTheFirstIsKept() {
         call("createNamespace", "{\"name\": \"twice\", \"labels\": {\"v\": \"1\"}}").statusCode(200);
