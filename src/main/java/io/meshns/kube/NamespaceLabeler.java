@@ -58,20 +58,33 @@ public final class NamespaceLabeler {
             return Outcome.Result.UNCHANGED;
         }
         // resource(current): fabric8 would otherwise GET the namespace again before patching it.
-        client.namespaces().resource(current).patch(PatchContext.of(PatchType.JSON), jsonPatch(labels, change));
+        var namespace = client.namespaces().resource(current);
+        if (labels == null || labels.isEmpty()) {
+            // A namespace with no labels has no /metadata/labels for a JSON Patch to add keys under
+            // (Kubernetes before 1.21 labels none, and anyone can remove them all): a merge patch
+            // creates the map, and keeps any label that someone adds meanwhile.
+            namespace.patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(change));
+        } else {
+            namespace.patch(PatchContext.of(PatchType.JSON), jsonPatch(change));
+        }
         return Outcome.Result.APPLIED;
     }
 
-    static String jsonPatch(Map<String, String> labels, Injection.LabelChange change) {
+    /** Only adds: a namespace without labels has nothing to remove. */
+    static String mergePatch(Injection.LabelChange change) {
+        return json(Map.of("metadata", Map.of("labels", change.set())));
+    }
+
+    static String jsonPatch(Injection.LabelChange change) {
         List<Map<String, Object>> ops = new ArrayList<>();
-        if (labels == null) {
-            ops.add(Map.of("op", "add", "path", "/metadata/labels", "value", change.set()));
-        } else {
-            change.remove().forEach(key -> ops.add(Map.of("op", "remove", "path", labelPath(key))));
-            change.set().forEach((key, value) -> ops.add(Map.of("op", "add", "path", labelPath(key), "value", value)));
-        }
+        change.remove().forEach(key -> ops.add(Map.of("op", "remove", "path", labelPath(key))));
+        change.set().forEach((key, value) -> ops.add(Map.of("op", "add", "path", labelPath(key), "value", value)));
+        return json(ops);
+    }
+
+    private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(ops);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
