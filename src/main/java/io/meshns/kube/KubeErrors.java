@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.TimeoutException;
 
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.error.MeshException;
 
@@ -59,9 +61,8 @@ public final class KubeErrors {
         if (status != 0) {
             String reason = "";
             for (Throwable t = failure; t != null; t = t.getCause()) {
-                if (t instanceof KubernetesClientException kce && kce.getStatus() != null
-                        && kce.getStatus().getMessage() != null) {
-                    reason = ": " + kce.getStatus().getMessage();
+                if (t instanceof KubernetesClientException kce && kce.getStatus() != null) {
+                    reason = serverSays(kce.getStatus());
                     break;
                 }
             }
@@ -71,15 +72,46 @@ public final class KubeErrors {
                 default -> "rejected with HTTP " + status + reason;
             };
         }
-        if (!isUnreachable(failure)) {
-            return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
-        }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String message = root.getMessage();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS failed: the cluster's certificate is not trusted, or does not name its address; check the caCert "
+                        + "and server it was registered with (" + root.getClass().getSimpleName()
+                        + (message == null ? "" : ": " + message) + ")";
+            }
+        }
+        if (!isUnreachable(failure)) {
+            return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+        }
         return "unreachable: " + root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
+
+    /**
+     * What the API server's Status says: its reason, its message and each cause with its field
+     * (a 422 names the field and the rule it broke there), as ": (Reason) message; field: cause".
+     */
+    static String serverSays(Status status) {
+        StringBuilder says = new StringBuilder();
+        if (status.getReason() != null && !status.getReason().isBlank()) {
+            says.append(" (").append(status.getReason()).append(')');
+        }
+        if (status.getMessage() != null && !status.getMessage().isBlank()) {
+            says.append(' ').append(status.getMessage());
+        }
+        if (status.getDetails() != null && status.getDetails().getCauses() != null) {
+            for (StatusCause cause : status.getDetails().getCauses()) {
+                String message = cause.getMessage() == null ? cause.getReason() : cause.getMessage();
+                // A Status message usually repeats its causes already; say each one only once.
+                if (message != null && !says.toString().contains(message)) {
+                    says.append("; ").append(cause.getField() == null ? "" : cause.getField() + ": ").append(message);
+                }
+            }
+        }
+        return says.length() == 0 ? "" : ":" + says;
     }
 
     /** Wraps a control-plane failure for the caller: 503 when it could not be reached. */

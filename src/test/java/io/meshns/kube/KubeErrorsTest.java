@@ -13,7 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 class KubeErrorsTest {
 
@@ -35,5 +37,33 @@ class KubeErrorsTest {
     @MethodSource
     void whatIsWorthARetry(String name, Exception failure, boolean transientFailure) {
         assertEquals(transientFailure, KubeErrors.isTransient(failure));
+    }
+
+    /** Status bodies as kube-apiserver 1.20 sends them, copied from real answers. */
+    static Stream<Arguments> theServersReasonReachesTheMessage() {
+        String invalidLabel = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                + "\"message\":\"Namespace \\\"bad\\\" is invalid: metadata.labels: Invalid value: \\\"-x-\\\": a valid label must "
+                + "be an empty string or consist of alphanumeric characters\",\"reason\":\"Invalid\",\"details\":{\"name\":\"bad\","
+                + "\"kind\":\"Namespace\",\"causes\":[{\"reason\":\"FieldValueInvalid\",\"message\":\"Invalid value: \\\"-x-\\\": a "
+                + "valid label must be an empty string or consist of alphanumeric characters\",\"field\":\"metadata.labels\"}]},"
+                + "\"code\":422}";
+        String badPatch = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":"
+                + "\"the server rejected our request due to an error in our request\",\"reason\":\"Invalid\",\"details\":{},"
+                + "\"code\":422}";
+        String causeOnly = "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Invalid\",\"details\":{\"causes\":"
+                + "[{\"reason\":\"FieldValueTooLong\",\"message\":\"must have at most 1048576 bytes\",\"field\":\"data\"}]},"
+                + "\"code\":422}";
+        return Stream.of(
+                Arguments.of(invalidLabel, "rejected with HTTP 422: (Invalid) Namespace \"bad\" is invalid: metadata.labels: "
+                        + "Invalid value: \"-x-\": a valid label must be an empty string or consist of alphanumeric characters"),
+                Arguments.of(badPatch, "rejected with HTTP 422: (Invalid) the server rejected our request due to an error in our request"),
+                Arguments.of(causeOnly, "rejected with HTTP 422: (Invalid); data: must have at most 1048576 bytes"));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void theServersReasonReachesTheMessage(String statusJson, String described) {
+        Status status = new KubernetesSerialization().unmarshal(statusJson, Status.class);
+        assertEquals(described, KubeErrors.describe(new KubernetesClientException(status)));
     }
 }
