@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
+import io.meshns.testing.FunctionProcess;
 
 /**
  * The benchmark: fan-out latency against kubectl, reconcile at scale, start time and memory of the

@@ -1,4 +1,4 @@
-package io.meshns.bench;
+package io.meshns.testing;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -10,7 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,38 +20,62 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The packaged function ({@code java -jar quarkus-run.jar}) in its own process, talking to a given
- * control plane, called over HTTP as a user with curl would.
+ * control plane, called over HTTP as a user with curl would. Used by the benchmark and by the tests
+ * against real API servers.
  */
-final class FunctionProcess implements AutoCloseable {
+public final class FunctionProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One answered call: its status, its JSON body and how long it took from send to the last byte. */
-    record Answer(int status, JsonNode body, double millis) {
+    public record Answer(int status, JsonNode body, double millis) {
+
+        /** The text of a field of the answer, "" when absent. */
+        public String text(String field) {
+            return body.path(field).asText("");
+        }
     }
 
     private final Process process;
     private final URI base;
     private final long startedNanos;
+    private final Path log;
 
-    private FunctionProcess(Process process, URI base, long startedNanos) {
+    private FunctionProcess(Process process, URI base, long startedNanos, Path log) {
         this.process = process;
         this.base = base;
         this.startedNanos = startedNanos;
+        this.log = log;
     }
 
-    /** Starts the jar against {@code controlPlane}, its output going to {@code log}. Does not wait. */
-    static FunctionProcess start(Path jar, String controlPlane, Path log) throws IOException {
+    /** The packaged jar of this build. */
+    public static Path packagedJar() {
+        return Path.of("target", "quarkus-app", "quarkus-run.jar");
+    }
+
+    /**
+     * Starts the jar against a plain-http {@code controlPlane} with caller auth off, its output
+     * going to {@code log}. Does not wait.
+     */
+    public static FunctionProcess start(Path jar, String controlPlane, Path log) throws IOException {
+        return start(jar, Map.of(), List.of("-Dquarkus.kubernetes-client.api-server-url=" + controlPlane,
+                "-Dmeshns.allow-plaintext-clusters=true", "-Dmeshns.auth.enabled=false"), log);
+    }
+
+    /**
+     * Starts the jar with {@code environment} added to this JVM's (a value of null removes a
+     * variable) and {@code properties} as -D options, its output going to {@code log}. Does not wait.
+     */
+    public static FunctionProcess start(Path jar, Map<String, String> environment, List<String> properties, Path log)
+            throws IOException {
         int port = freePort();
-        List<String> arguments = List.of(
-                "-Dquarkus.kubernetes-client.api-server-url=" + controlPlane,
-                "-Dmeshns.allow-plaintext-clusters=true",
-                "-Dmeshns.auth.enabled=false",
+        List<String> arguments = new ArrayList<>(properties);
+        arguments.addAll(List.of(
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
-                "-jar", jar.toString());
+                "-jar", jar.toString()));
         // Passed in an argument file (java @file): the same command, but a `pkill -f quarkus-run.jar`
         // meant for another copy of the function on the same machine does not stop this one mid-run.
         Files.createDirectories(log.getParent());
@@ -57,9 +83,16 @@ final class FunctionProcess implements AutoCloseable {
         Files.write(argumentFile, arguments.stream().map(FunctionProcess::quoted).toList());
         ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "@" + argumentFile).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         long started = System.nanoTime();
         Process process = builder.start();
-        return new FunctionProcess(process, URI.create("http://127.0.0.1:" + port + "/"), started);
+        return new FunctionProcess(process, URI.create("http://127.0.0.1:" + port + "/"), started, log);
     }
 
     private static String quoted(String argument) {
@@ -67,7 +100,7 @@ final class FunctionProcess implements AutoCloseable {
     }
 
     /** The java of this JVM, so the function runs on the same JDK as is recorded. */
-    static String javaExecutable() {
+    public static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
@@ -75,14 +108,14 @@ final class FunctionProcess implements AutoCloseable {
      * Polls {@code POST /listClusters {}} until it answers 200 and returns the milliseconds from
      * process start to that answer.
      */
-    double awaitFirstAnswer(Duration patience) throws Exception {
+    public double awaitFirstAnswer(Duration patience) throws Exception {
         long giveUp = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < giveUp) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the function exited with " + process.exitValue() + " before answering");
             }
             try {
-                HttpResponse<String> response = HTTP.send(request("listClusters", "{}", Duration.ofSeconds(5)),
+                HttpResponse<String> response = HTTP.send(request("listClusters", "{}", Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return (System.nanoTime() - startedNanos) / 1e6;
@@ -97,37 +130,75 @@ final class FunctionProcess implements AutoCloseable {
         throw new IllegalStateException("the function did not answer within " + patience);
     }
 
+    /** Waits until the function's liveness probe answers (with caller auth on, functions need a token). */
+    public void awaitLive(Duration patience) throws Exception {
+        long giveUp = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < giveUp) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the function exited with " + process.exitValue() + ": " + log());
+            }
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(base.resolve("q/health/live")).timeout(Duration.ofSeconds(5)).GET()
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the function did not come up within " + patience + ": " + log());
+    }
+
     /** Calls a function and returns its answer, whatever the status. */
-    Answer call(String function, String json) throws Exception {
+    public Answer call(String function, String json) throws Exception {
+        return call(function, json, null);
+    }
+
+    /** Calls a function with {@code bearerToken} (none when null) and returns its answer, whatever the status. */
+    public Answer call(String function, String json, String bearerToken) throws Exception {
         long start = System.nanoTime();
-        HttpResponse<String> response = HTTP.send(request(function, json, Duration.ofMinutes(10)),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = request(function, json, Duration.ofMinutes(10));
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         double millis = (System.nanoTime() - start) / 1e6;
         JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
         return new Answer(response.statusCode(), body, millis);
     }
 
     /** Calls a function and fails unless it answers 200. */
-    Answer ok(String function, String json) throws Exception {
-        Answer answer = call(function, json);
+    public Answer ok(String function, String json) throws Exception {
+        return ok(function, json, null);
+    }
+
+    /** Calls a function with {@code bearerToken} and fails unless it answers 200. */
+    public Answer ok(String function, String json, String bearerToken) throws Exception {
+        Answer answer = call(function, json, bearerToken);
         if (answer.status() != 200) {
             throw new IllegalStateException(function + " " + json + " answered " + answer.status() + ": " + answer.body());
         }
         return answer;
     }
 
-    private HttpRequest request(String function, String json, Duration timeout) {
+    private HttpRequest.Builder request(String function, String json, Duration timeout) {
         return HttpRequest.newBuilder(base.resolve(function)).timeout(timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(json));
     }
 
-    long pid() {
+    /** Everything the function has written to its log so far. */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    public long pid() {
         return process.pid();
     }
 
     /** A line of /proc/PID/status in kB (VmRSS, VmHWM), or -1 where there is no /proc. */
-    long statusKb(String field) {
+    public long statusKb(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
                 if (line.startsWith(field + ":")) {

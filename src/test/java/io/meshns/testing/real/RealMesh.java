@@ -1,0 +1,180 @@
+package io.meshns.testing.real;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.meshns.testing.FunctionProcess;
+
+/**
+ * meshns deployed as a user would on the real servers of {@link RealKube}: function.yaml's
+ * ServiceAccount and RBAC in the control plane, the function run as that ServiceAccount (a
+ * TokenRequest token), and in each data plane an agent ServiceAccount that may only get, list and
+ * patch namespaces (what the README asks of a data-plane cluster).
+ */
+public final class RealMesh {
+
+    /** The kinds of function.yaml that a bare kube-apiserver serves (the Knative ones need Knative). */
+    private static final Set<String> BARE_KINDS = Set.of("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding",
+            "Role", "RoleBinding");
+
+    private static RealMesh deployed;
+
+    private final RealKube servers;
+    private final String functionToken;
+    private final Map<String, String> agentTokens;
+
+    private RealMesh(RealKube servers, String functionToken, Map<String, String> agentTokens) {
+        this.servers = servers;
+        this.functionToken = functionToken;
+        this.agentTokens = agentTokens;
+    }
+
+    /** Deploys once per test JVM. */
+    public static synchronized RealMesh deploy() throws Exception {
+        if (deployed == null) {
+            RealKube servers = RealKube.servers();
+            applyFunctionYaml(servers.controlPlane().admin());
+            String functionToken = servers.controlPlane().serviceAccountToken("meshns-system", "meshns");
+            Map<String, String> agentTokens = new LinkedHashMap<>();
+            for (KubeApiServer dataPlane : List.of(servers.east(), servers.west())) {
+                agentTokens.put(dataPlane.name(), grantAgent(dataPlane));
+            }
+            deployed = new RealMesh(servers, functionToken, agentTokens);
+        }
+        return deployed;
+    }
+
+    private static void applyFunctionYaml(KubernetesClient admin) throws IOException {
+        Object parsed = new KubernetesSerialization().unmarshal(Files.readString(Path.of("function.yaml")));
+        for (Object object : (List<?>) parsed) {
+            HasMetadata resource = (HasMetadata) object;
+            if (BARE_KINDS.contains(resource.getKind())) {
+                admin.resource(resource).create();
+            }
+        }
+    }
+
+    /** The data-plane rights of the README: get, list and patch namespaces, nothing else. */
+    private static String grantAgent(KubeApiServer dataPlane) {
+        KubernetesClient admin = dataPlane.admin();
+        admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("meshns-agent").endMetadata()
+                .addNewRule().withApiGroups("").withResources("namespaces").withVerbs("get", "list", "patch").endRule()
+                .build()).create();
+        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("meshns-agent")
+                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "meshns-agent")
+                .addNewSubject().withKind("ServiceAccount").withName("meshns-agent").withNamespace("kube-system").endSubject()
+                .build()).create();
+        return dataPlane.serviceAccountToken("kube-system", "meshns-agent");
+    }
+
+    public RealKube servers() {
+        return servers;
+    }
+
+    public KubeApiServer controlPlane() {
+        return servers.controlPlane();
+    }
+
+    public KubeApiServer east() {
+        return servers.east();
+    }
+
+    public KubeApiServer west() {
+        return servers.west();
+    }
+
+    /** The function's own credential in the control plane (a token of function.yaml's ServiceAccount). */
+    public String functionToken() {
+        return functionToken;
+    }
+
+    /** The agent token meshns is given for a data plane. */
+    public String agentToken(KubeApiServer dataPlane) {
+        return agentTokens.get(dataPlane.name());
+    }
+
+    /** Every credential in play: none may ever appear in meshns' log. */
+    public List<String> secrets() {
+        List<String> secrets = new ArrayList<>(List.of(functionToken));
+        secrets.addAll(agentTokens.values());
+        servers.all().forEach(server -> secrets.addAll(server.tokens()));
+        return secrets;
+    }
+
+    /** The JSON of registerCluster for {@code dataPlane} under {@code name}, with its agent token and CA. */
+    public String registration(String name, KubeApiServer dataPlane) {
+        return registration(name, dataPlane, dataPlane.caCert());
+    }
+
+    public String registration(String name, KubeApiServer dataPlane, String caCert) {
+        return "{\"name\": \"" + name + "\", \"server\": \"" + dataPlane.url() + "\", \"token\": \"" + agentToken(dataPlane)
+                + "\", \"caCert\": " + quoted(caCert) + "}";
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    /**
+     * The packaged function, caller auth on, given its control-plane credential the way the README
+     * recommends: fabric8's own environment variables, which Quarkus never prints.
+     */
+    public FunctionProcess startFunction(String name, Map<String, String> settings) throws Exception {
+        Map<String, String> environment = new HashMap<>(cleanEnvironment());
+        environment.put("KUBERNETES_MASTER", controlPlane().url());
+        environment.put("KUBERNETES_CERTS_CA_FILE", controlPlane().caFile().toString());
+        environment.put("KUBERNETES_AUTH_TOKEN", functionToken);
+        environment.putAll(settings);
+        return startFunctionWith(name, environment);
+    }
+
+    /** The packaged function with exactly these settings (environment variables) on top of a clean environment. */
+    public FunctionProcess startFunctionWith(String name, Map<String, String> environment) throws Exception {
+        Map<String, String> all = new HashMap<>(cleanEnvironment());
+        all.putAll(environment);
+        Path log = servers.workDir("functions").resolve(name + ".log");
+        FunctionProcess function = FunctionProcess.start(FunctionProcess.packagedJar(), all, List.of(), log);
+        function.awaitLive(Duration.ofSeconds(60));
+        return function;
+    }
+
+    /** Nothing from the developer's machine: no kubeconfig, no in-cluster account, auth on. */
+    private static Map<String, String> cleanEnvironment() {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("KUBECONFIG", null);
+        environment.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        environment.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+        environment.put("MESHNS_AUTH_ENABLED", "true");
+        environment.put("MESHNS_AUTH_CACHE_TTL", "1s");
+        return environment;
+    }
+
+    /** Creates a namespace with exactly {@code labels} (none at all when empty, as Kubernetes 1.20 makes them). */
+    public static void createNamespace(KubeApiServer server, String name, Map<String, String> labels) {
+        server.admin().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                .withLabels(labels.isEmpty() ? null : labels).endMetadata().build()).create();
+    }
+
+    /** A namespace's labels as the server has them: {} when it has none, null when it does not exist. */
+    public static Map<String, String> labels(KubeApiServer server, String name) {
+        var namespace = server.admin().namespaces().withName(name).get();
+        if (namespace == null) {
+            return null;
+        }
+        return namespace.getMetadata().getLabels() == null ? Map.of() : namespace.getMetadata().getLabels();
+    }
+}
