@@ -179,6 +179,26 @@ class RealJourneyIT {
         assertTrue(message.contains("User \"bob\" cannot get resource \"namespaces\""), message);
     }
 
+    /** The mock ignores set-based selectors; a real server applies them, and so must meshns' answers. */
+    @Test
+    void setBasedLabelSelectorsSelectOnARealServer() throws Exception {
+        createNamespace(mesh.controlPlane(), "sel-a", Map.of("tier", "front"));
+        createNamespace(mesh.controlPlane(), "sel-b", Map.of("tier", "back"));
+        createNamespace(mesh.controlPlane(), "sel-c", Map.of("tier", "batch", "legacy", "yes"));
+        String[][] cases = {
+                { "tier in (front,back)", "[sel-a, sel-b]" },
+                { "tier notin (front,back),tier", "[sel-c]" },
+                { "tier,!legacy", "[sel-a, sel-b]" },
+                { "tier=back", "[sel-b]" } };
+        for (String[] selector : cases) {
+            JsonNode answer = ok("listNamespaces", "{\"labelSelector\": \"" + selector[0] + "\"}");
+            java.util.List<String> names = new java.util.ArrayList<>();
+            answer.path("items").forEach(item -> names.add(item.path("name").asText()));
+            names.sort(null);
+            assertEquals(selector[1], names.toString(), selector[0]);
+        }
+    }
+
     @Test
     void aRealUnprocessableEntityIsDescribedWithTheFieldAndTheRule() {
         KubernetesClientException refused = null;

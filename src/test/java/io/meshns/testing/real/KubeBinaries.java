@@ -16,8 +16,8 @@ public record KubeBinaries(Path etcd, Path kubeApiserver) {
             + "and a kube-apiserver " + VERSION + " built from Debian's source package, about 4 minutes the first time)";
 
     public static Optional<KubeBinaries> find() {
-        Optional<Path> etcd = explicit("MESHNS_ETCD").or(() -> onPath("etcd"));
-        Optional<Path> apiserver = explicit("MESHNS_KUBE_APISERVER").or(() -> {
+        Optional<Path> etcd = chosen("MESHNS_ETCD", () -> onPath("etcd"));
+        Optional<Path> apiserver = chosen("MESHNS_KUBE_APISERVER", () -> {
             String cache = Optional.ofNullable(System.getenv("MESHNS_KUBE_CACHE"))
                     .orElse(System.getProperty("user.home") + "/.cache/meshns");
             Path cached = Path.of(cache, "kube-apiserver-" + VERSION);
@@ -27,8 +27,13 @@ public record KubeBinaries(Path etcd, Path kubeApiserver) {
                 : Optional.empty();
     }
 
-    private static Optional<Path> explicit(String variable) {
-        return Optional.ofNullable(System.getenv(variable)).map(Path::of).filter(Files::isExecutable);
+    /** The binary a variable names (and no other, when it is set), else the default. */
+    private static Optional<Path> chosen(String variable, java.util.function.Supplier<Optional<Path>> otherwise) {
+        String named = System.getenv(variable);
+        if (named != null && !named.isBlank()) {
+            return Optional.of(Path.of(named)).filter(Files::isExecutable);
+        }
+        return otherwise.get();
     }
 
     private static Optional<Path> onPath(String name) {
