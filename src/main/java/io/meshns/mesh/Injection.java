@@ -1,28 +1,33 @@
 package io.meshns.mesh;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.Set;
 
 /**
- * The sidecar-injection state of a namespace, read from and written as Istio's namespace labels.
- * Pure: no I/O, so the label rules can be tested as a table.
+ * The data-plane mode of a namespace (sidecar injection or ambient), read from and written as
+ * Istio's three namespace labels. Pure: no I/O, so the label rules can be tested as a table.
  */
 public record Injection(Mode mode, String revision) {
 
     public static final String INJECTION_LABEL = "istio-injection";
     public static final String REVISION_LABEL = "istio.io/rev";
+    public static final String DATAPLANE_MODE_LABEL = "istio.io/dataplane-mode";
+    /** The only keys meshns ever writes, in a data plane or the control plane. */
+    public static final List<String> KEYS = List.of(INJECTION_LABEL, REVISION_LABEL, DATAPLANE_MODE_LABEL);
 
     public static final Injection ENABLED = new Injection(Mode.ENABLED, null);
     public static final Injection DISABLED = new Injection(Mode.DISABLED, null);
     public static final Injection UNSET = new Injection(Mode.UNSET, null);
+    public static final Injection AMBIENT = new Injection(Mode.AMBIENT, null);
 
     public enum Mode {
-        ENABLED, DISABLED, UNSET;
+        ENABLED, DISABLED, UNSET, AMBIENT;
 
-        /** The word used in answers and in state: enabled, disabled, unset. */
+        /** The word used in answers and in state: enabled, disabled, unset, ambient. */
         public String word() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -40,20 +45,24 @@ public record Injection(Mode mode, String revision) {
     }
 
     /**
-     * What Istio's injector makes of these namespace labels, in its order of precedence.
+     * What Istio makes of these namespace labels for a new pod, in its order of precedence.
      */
     public static Injection fromLabels(Map<String, String> labels) {
         Map<String, String> safe = labels == null ? Map.of() : labels;
+        // Only "ambient" enrols a namespace in ztunnel; other values (e.g. "none") are ignored at namespace level.
+        boolean ambient = "ambient".equals(safe.get(DATAPLANE_MODE_LABEL));
         String injection = safe.get(INJECTION_LABEL);
-        // istio-injection wins over istio.io/rev; any value but "enabled" means no injection.
+        // istio-injection wins over istio.io/rev; any value but "enabled" means no sidecar, and a pod
+        // without a sidecar in an ambient namespace is captured by ztunnel.
         if (injection != null) {
-            return "enabled".equals(injection) ? ENABLED : DISABLED;
+            return "enabled".equals(injection) ? ENABLED : ambient ? AMBIENT : DISABLED;
         }
+        // A sidecar takes precedence over ztunnel for a pod that would have both.
         String revision = safe.get(REVISION_LABEL);
         if (revision != null) {
             return revision(revision);
         }
-        return UNSET;
+        return ambient ? AMBIENT : UNSET;
     }
 
     /** The Istio labels a namespace ends with; keys absent here must be absent there. */
@@ -61,6 +70,7 @@ public record Injection(Mode mode, String revision) {
         return switch (mode) {
             case ENABLED -> revision == null ? Map.of(INJECTION_LABEL, "enabled") : Map.of(REVISION_LABEL, revision);
             case DISABLED -> Map.of(INJECTION_LABEL, "disabled");
+            case AMBIENT -> Map.of(DATAPLANE_MODE_LABEL, "ambient");
             case UNSET -> Map.of();
         };
     }
@@ -71,7 +81,8 @@ public record Injection(Mode mode, String revision) {
         Map<String, String> wanted = wantedLabels();
         Map<String, String> set = new LinkedHashMap<>();
         Set<String> remove = new TreeSet<>();
-        for (String key : new String[] { INJECTION_LABEL, REVISION_LABEL }) {
+        // All three keys: a namespace ends in exactly one mode, with no label of another left behind.
+        for (String key : KEYS) {
             String want = wanted.get(key);
             String have = safe.get(key);
             if (want == null && safe.containsKey(key)) {
@@ -83,7 +94,7 @@ public record Injection(Mode mode, String revision) {
         return new LabelChange(set, remove);
     }
 
-    /** A compact form for state ConfigMaps: enabled, disabled, unset or rev:NAME. */
+    /** A compact form for state ConfigMaps and answers: enabled, disabled, unset, ambient or rev:NAME. */
     public String encode() {
         return revision == null ? mode.word() : "rev:" + revision;
     }
@@ -99,6 +110,7 @@ public record Injection(Mode mode, String revision) {
             case "enabled" -> ENABLED;
             case "disabled" -> DISABLED;
             case "unset" -> UNSET;
+            case "ambient" -> AMBIENT;
             default -> null;
         };
     }

@@ -21,6 +21,9 @@ class DriftTest {
         wanted.put("rev-right", Injection.revision("canary"));
         wanted.put("rev-wrong", Injection.revision("canary"));
         wanted.put("disabled-missing", Injection.DISABLED);
+        wanted.put("ambient-right", Injection.AMBIENT);
+        wanted.put("ambient-with-sidecar", Injection.AMBIENT);
+        wanted.put("enabled-left-ambient", Injection.ENABLED);
 
         Map<String, Map<String, String>> actual = Map.of(
                 "right", Map.of("istio-injection", "enabled", "team", "x"),
@@ -29,6 +32,9 @@ class DriftTest {
                 "rev-right", Map.of("istio.io/rev", "canary"),
                 "rev-wrong", Map.of("istio.io/rev", "stable"),
                 "disabled-missing", Map.of(),
+                "ambient-right", Map.of("istio.io/dataplane-mode", "ambient", "team", "x"),
+                "ambient-with-sidecar", Map.of("istio.io/dataplane-mode", "ambient", "istio.io/rev", "old"),
+                "enabled-left-ambient", Map.of("istio-injection", "enabled", "istio.io/dataplane-mode", "ambient"),
                 "not-a-mesh-namespace", Map.of("istio-injection", "enabled"));
 
         Map<String, Finding> expected = new LinkedHashMap<>();
@@ -39,6 +45,11 @@ class DriftTest {
         expected.put("rev-right", Finding.IN_SYNC);
         expected.put("rev-wrong", Finding.DRIFTED);
         expected.put("disabled-missing", Finding.DRIFTED);
+        expected.put("ambient-right", Finding.IN_SYNC);
+        // A sidecar label left behind would keep injecting sidecars into an ambient namespace.
+        expected.put("ambient-with-sidecar", Finding.DRIFTED);
+        // A dataplane-mode label left behind is drift too: a namespace is in exactly one mode.
+        expected.put("enabled-left-ambient", Finding.DRIFTED);
         assertEquals(expected, Drift.of(wanted, actual));
     }
 }

@@ -1,6 +1,7 @@
 package io.meshns.mesh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import io.meshns.testing.Mesh;
 
 class InjectionTest {
 
@@ -25,7 +28,20 @@ class InjectionTest {
                 Arguments.of(Map.of("istio.io/rev", "canary"), Injection.revision("canary")),
                 // istio-injection wins over istio.io/rev.
                 Arguments.of(Map.of("istio-injection", "enabled", "istio.io/rev", "canary"), Injection.ENABLED),
-                Arguments.of(Map.of("istio-injection", "disabled", "istio.io/rev", "canary"), Injection.DISABLED));
+                Arguments.of(Map.of("istio-injection", "disabled", "istio.io/rev", "canary"), Injection.DISABLED),
+                Arguments.of(Map.of("istio.io/dataplane-mode", "ambient"), Injection.AMBIENT),
+                // Only "ambient" enrols a namespace; "none" is a pod-level opt-out.
+                Arguments.of(Map.of("istio.io/dataplane-mode", "none"), Injection.UNSET),
+                // A sidecar takes precedence over ztunnel for a pod that would have both.
+                Arguments.of(Map.of("istio-injection", "enabled", "istio.io/dataplane-mode", "ambient"), Injection.ENABLED),
+                Arguments.of(Map.of("istio.io/rev", "canary", "istio.io/dataplane-mode", "ambient"),
+                        Injection.revision("canary")),
+                // No sidecar (istio-injection wins over the revision), so ztunnel captures the pod.
+                Arguments.of(Map.of("istio-injection", "disabled", "istio.io/dataplane-mode", "ambient"), Injection.AMBIENT),
+                Arguments.of(Map.of("istio-injection", "disabled", "istio.io/rev", "canary", "istio.io/dataplane-mode",
+                        "ambient"), Injection.AMBIENT),
+                Arguments.of(Map.of("istio-injection", "enabled", "istio.io/rev", "canary", "istio.io/dataplane-mode",
+                        "ambient"), Injection.ENABLED));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -34,22 +50,28 @@ class InjectionTest {
         assertEquals(expected, Injection.fromLabels(labels));
     }
 
+    /** What each mode ends with, from any mix: its own key alone, beside the other label. */
     static Stream<Arguments> labelsEachCallEndsWith() {
-        Map<String, String> both = Map.of("team", "a", "istio-injection", "disabled", "istio.io/rev", "old");
-        return Stream.of(
-                Arguments.of(Injection.ENABLED, both, Map.of("team", "a", "istio-injection", "enabled")),
-                Arguments.of(Injection.revision("canary"), both, Map.of("team", "a", "istio.io/rev", "canary")),
-                Arguments.of(Injection.DISABLED, both, Map.of("team", "a", "istio-injection", "disabled")),
-                Arguments.of(Injection.UNSET, both, Map.of("team", "a")),
-                Arguments.of(Injection.ENABLED, Map.of(), Map.of("istio-injection", "enabled")),
-                Arguments.of(Injection.UNSET, Map.of(), Map.of()));
+        Map<Injection, Map<String, String>> after = Map.of(
+                Injection.ENABLED, Map.of("team", "a", "istio-injection", "enabled"),
+                Injection.revision("canary"), Map.of("team", "a", "istio.io/rev", "canary"),
+                Injection.DISABLED, Map.of("team", "a", "istio-injection", "disabled"),
+                Injection.AMBIENT, Map.of("team", "a", "istio.io/dataplane-mode", "ambient"),
+                Injection.UNSET, Map.of("team", "a"));
+        return after.entrySet().stream().flatMap(
+                wanted -> Mesh.everyLabelMix().stream().map(before -> Arguments.of(wanted.getKey(), before, wanted.getValue())));
     }
 
     @ParameterizedTest(name = "{0} on {1} -> {2}")
     @MethodSource
     void labelsEachCallEndsWith(Injection wanted, Map<String, String> before, Map<String, String> after) {
-        assertEquals(after, wanted.changeFrom(before).applyTo(before));
-        assertEquals(wanted.mode() == Injection.Mode.UNSET ? Injection.UNSET : wanted, Injection.fromLabels(after));
+        Injection.LabelChange change = wanted.changeFrom(before);
+        assertEquals(after, change.applyTo(before));
+        assertEquals(wanted, Injection.fromLabels(after));
+        // Only the three keys are ever written; a second change finds nothing to do.
+        change.set().keySet().forEach(key -> assertTrue(Injection.KEYS.contains(key), key));
+        change.remove().forEach(key -> assertTrue(Injection.KEYS.contains(key), key));
+        assertTrue(wanted.changeFrom(after).isEmpty());
     }
 
     @Test
@@ -57,6 +79,17 @@ class InjectionTest {
         assertEquals(true, Injection.ENABLED.changeFrom(Map.of("istio-injection", "enabled", "x", "y")).isEmpty());
         assertEquals(true, Injection.UNSET.changeFrom(Map.of("x", "y")).isEmpty());
         assertEquals(true, Injection.revision("r1").changeFrom(Map.of("istio.io/rev", "r1")).isEmpty());
+    }
+
+    @Test
+    void ambientRemovesBothSidecarLabelsAndTheOthersRemoveAmbient() {
+        Map<String, String> sidecar = Map.of("istio-injection", "enabled", "istio.io/rev", "x", "app", "y");
+        assertEquals(Set.of("istio-injection", "istio.io/rev"), Injection.AMBIENT.changeFrom(sidecar).remove());
+        Map<String, String> ambient = Map.of("istio.io/dataplane-mode", "ambient", "app", "y");
+        for (Injection other : new Injection[] { Injection.ENABLED, Injection.DISABLED, Injection.UNSET,
+                Injection.revision("r") }) {
+            assertEquals(Set.of("istio.io/dataplane-mode"), other.changeFrom(ambient).remove(), other.toString());
+        }
     }
 
     @Test
@@ -70,7 +103,7 @@ class InjectionTest {
     @Test
     void encodesAndDecodesEveryState() {
         for (Injection injection : new Injection[] { Injection.ENABLED, Injection.DISABLED, Injection.UNSET,
-                Injection.revision("1-24-0") }) {
+                Injection.AMBIENT, Injection.revision("1-24-0") }) {
             assertEquals(injection, Injection.decode(injection.encode()));
         }
         assertEquals(null, Injection.decode("bogus"));

@@ -37,6 +37,32 @@ public final class Mesh {
         return ns == null ? null : ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
     }
 
+    /**
+     * Every mix of Istio's three namespace keys a namespace can be found with (none, one, two or all
+     * three), each beside an unrelated label team=a.
+     */
+    public static List<Map<String, String>> everyLabelMix() {
+        List<Map<String, String>> mixes = new java.util.ArrayList<>();
+        for (String injection : new String[] { null, "enabled", "disabled" }) {
+            for (String revision : new String[] { null, "old" }) {
+                for (String mode : new String[] { null, "ambient" }) {
+                    Map<String, String> labels = new java.util.TreeMap<>(Map.of("team", "a"));
+                    putIfNotNull(labels, "istio-injection", injection);
+                    putIfNotNull(labels, "istio.io/rev", revision);
+                    putIfNotNull(labels, "istio.io/dataplane-mode", mode);
+                    mixes.add(labels);
+                }
+            }
+        }
+        return mixes;
+    }
+
+    private static void putIfNotNull(Map<String, String> labels, String key, String value) {
+        if (value != null) {
+            labels.put(key, value);
+        }
+    }
+
     /** Outcomes of a call's answer, as cluster -> outcome. */
     public static Map<String, String> outcomes(JsonPath answer) {
         Map<String, String> outcomes = new java.util.TreeMap<>();
