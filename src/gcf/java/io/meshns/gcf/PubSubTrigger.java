@@ -66,6 +66,7 @@ public class PubSubTrigger {
                 Map.entry("enableInjection", injection::enableInjection),
                 Map.entry("disableInjection", injection::disableInjection),
                 Map.entry("removeInjection", injection::removeInjection),
+                Map.entry("enableAmbient", injection::enableAmbient),
                 Map.entry("registerCluster", clusters::registerCluster),
                 Map.entry("deregisterCluster", clusters::deregisterCluster),
                 Map.entry("listClusters", clusters::listClusters),

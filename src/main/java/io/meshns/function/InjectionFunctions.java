@@ -11,7 +11,7 @@ import io.meshns.mesh.MeshNamespace;
 import io.meshns.service.InjectionService;
 import io.quarkus.funqy.Funq;
 
-/** enableInjection, disableInjection, removeInjection: sidecar injection across the mesh. */
+/** enableInjection, disableInjection, removeInjection, enableAmbient: a namespace's data-plane mode across the mesh. */
 public class InjectionFunctions {
 
     @Inject
@@ -47,5 +47,12 @@ public class InjectionFunctions {
         access.require(Permission.namespaces("patch", namespace));
         return redelivery.once("removeInjection", MeshNamespace.class,
                 () -> injection.change(namespace, Injection.UNSET));
+    }
+
+    @Funq
+    public MeshNamespace enableAmbient(JsonNode body) {
+        String namespace = Input.of(body, "enableAmbient", "namespace").requiredString("namespace");
+        access.require(Permission.namespaces("patch", namespace));
+        return redelivery.once("enableAmbient", MeshNamespace.class, () -> injection.change(namespace, Injection.AMBIENT));
     }
 }

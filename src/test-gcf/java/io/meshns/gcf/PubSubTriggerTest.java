@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import com.google.cloud.functions.Context;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.mock.MockApiServer;
+
 import io.quarkus.funqy.gcp.functions.FunqyBackgroundFunction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -53,6 +57,26 @@ class PubSubTriggerTest {
         var namespace = controlPlane.getClient().namespaces().withName("gcf-shop").get();
         assertNotNull(namespace);
         assertEquals("a", namespace.getMetadata().getLabels().get("team"));
+    }
+
+    @Test
+    void aMessageMovesANamespaceToAmbientInTheControlPlaneAndTheDataPlanes() throws Exception {
+        try (MockApiServer east = MockApiServer.start()) {
+            for (KubernetesClient client : new KubernetesClient[] { controlPlane.getClient(), east.client() }) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("gcf-ambient")
+                        .addToLabels("istio.io/rev", "old").addToLabels("team", "a").endMetadata().build()).create();
+            }
+            publish("{\"function\": \"registerCluster\", \"input\": {\"name\": \"east\", \"server\": \"" + east.url()
+                    + "\", \"token\": \"t\"}}");
+
+            publish("{\"function\": \"enableAmbient\", \"input\": {\"namespace\": \"gcf-ambient\"}}");
+
+            for (KubernetesClient client : new KubernetesClient[] { controlPlane.getClient(), east.client() }) {
+                assertEquals(Map.of("istio.io/dataplane-mode", "ambient", "team", "a"),
+                        client.namespaces().withName("gcf-ambient").get().getMetadata().getLabels());
+            }
+            publish("{\"function\": \"deregisterCluster\", \"input\": {\"name\": \"east\"}}");
+        }
     }
 
     @Test

@@ -59,6 +59,22 @@ class CloudEventsTest {
     }
 
     @Test
+    void anEnableAmbientEventMovesTheNamespaceToAmbientAndARedeliveryGetsTheSameAnswer() {
+        Mesh.createNamespace(controlPlane.getClient(), "ce-ambient", Map.of("istio-injection", "enabled"));
+        String first = binary("meshns.enableAmbient", "/tests", "amb-1", "{\"namespace\": \"ce-ambient\"}")
+                .statusCode(200)
+                .header("ce-type", "meshns.enableAmbient.result")
+                .body("injection", equalTo("ambient"))
+                .extract().asString();
+        assertEquals(Map.of("istio.io/dataplane-mode", "ambient"),
+                controlPlane.getClient().namespaces().withName("ce-ambient").get().getMetadata().getLabels());
+
+        String again = binary("meshns.enableAmbient", "/tests", "amb-1", "{\"namespace\": \"ce-ambient\"}")
+                .statusCode(200).extract().asString();
+        assertEquals(first, again);
+    }
+
+    @Test
     void aRedeliveredBinaryEventGetsTheFirstAnswerAndADifferentOneStillConflicts() {
         String first = binary("meshns.createNamespace", "/broker", "dup-1", "{\"name\": \"ce-dup\"}").statusCode(200)
                 .extract().asString();
