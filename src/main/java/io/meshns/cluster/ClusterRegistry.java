@@ -4,8 +4,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -65,6 +68,28 @@ public class ClusterRegistry {
 
     public List<ClusterRecord> list() {
         return store.clusters();
+    }
+
+    /**
+     * Checks a caller's list of clusters before anything changes: 400 when it is empty or a name is
+     * not a cluster name, 404 naming every one that is not registered. Returns the names, deduplicated.
+     */
+    public Set<String> requireRegistered(List<String> names) {
+        if (names.isEmpty()) {
+            throw MeshException.badRequest("empty-clusters",
+                    "'clusters' must name at least one registered cluster; leave it out to change every cluster");
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        names.forEach(name -> wanted.add(Names.requireValid("clusters", name)));
+        Set<String> registered = new TreeSet<>();
+        store.clusters().forEach(cluster -> registered.add(cluster.name()));
+        List<String> unknown = wanted.stream().filter(name -> !registered.contains(name)).toList();
+        if (!unknown.isEmpty()) {
+            throw MeshException.notFound("cluster-not-found", (unknown.size() == 1 ? "cluster \"" + unknown.get(0)
+                    + "\" is not registered" : "clusters " + unknown + " are not registered")
+                    + "; registered clusters: " + registered);
+        }
+        return wanted;
     }
 
     /** What kind of credentials each cluster has (token, kubeconfig, none), by cluster name. */

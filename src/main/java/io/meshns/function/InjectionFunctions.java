@@ -1,5 +1,7 @@
 package io.meshns.function;
 
+import java.util.List;
+
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +13,10 @@ import io.meshns.mesh.MeshNamespace;
 import io.meshns.service.InjectionService;
 import io.quarkus.funqy.Funq;
 
-/** enableInjection, disableInjection, removeInjection, enableAmbient: a namespace's data-plane mode across the mesh. */
+/**
+ * enableInjection, disableInjection, removeInjection, enableAmbient: a namespace's data-plane mode
+ * across the mesh, or with "clusters" in some clusters only.
+ */
 public class InjectionFunctions {
 
     @Inject
@@ -25,34 +30,35 @@ public class InjectionFunctions {
 
     @Funq
     public MeshNamespace enableInjection(JsonNode body) {
-        Input input = Input.of(body, "enableInjection", "namespace", "revision");
+        Input input = Input.of(body, "enableInjection", "namespace", "revision", "clusters");
         String namespace = input.requiredString("namespace");
         String revision = input.optionalString("revision");
         Injection wanted = revision == null ? Injection.ENABLED : InjectionService.revision(revision);
-        access.require(Permission.namespaces("patch", namespace));
-        return redelivery.once("enableInjection", MeshNamespace.class, () -> injection.change(namespace, wanted));
+        return change("enableInjection", input, namespace, wanted);
     }
 
     @Funq
     public MeshNamespace disableInjection(JsonNode body) {
-        String namespace = Input.of(body, "disableInjection", "namespace").requiredString("namespace");
-        access.require(Permission.namespaces("patch", namespace));
-        return redelivery.once("disableInjection", MeshNamespace.class,
-                () -> injection.change(namespace, Injection.DISABLED));
+        Input input = Input.of(body, "disableInjection", "namespace", "clusters");
+        return change("disableInjection", input, input.requiredString("namespace"), Injection.DISABLED);
     }
 
     @Funq
     public MeshNamespace removeInjection(JsonNode body) {
-        String namespace = Input.of(body, "removeInjection", "namespace").requiredString("namespace");
-        access.require(Permission.namespaces("patch", namespace));
-        return redelivery.once("removeInjection", MeshNamespace.class,
-                () -> injection.change(namespace, Injection.UNSET));
+        Input input = Input.of(body, "removeInjection", "namespace", "clusters");
+        return change("removeInjection", input, input.requiredString("namespace"), Injection.UNSET);
     }
 
     @Funq
     public MeshNamespace enableAmbient(JsonNode body) {
-        String namespace = Input.of(body, "enableAmbient", "namespace").requiredString("namespace");
+        Input input = Input.of(body, "enableAmbient", "namespace", "clusters");
+        return change("enableAmbient", input, input.requiredString("namespace"), Injection.AMBIENT);
+    }
+
+    /** The one path of all four: mesh-wide, or in the named clusters only. */
+    private MeshNamespace change(String function, Input input, String namespace, Injection wanted) {
+        List<String> clusters = input.optionalStringList("clusters");
         access.require(Permission.namespaces("patch", namespace));
-        return redelivery.once("enableAmbient", MeshNamespace.class, () -> injection.change(namespace, Injection.AMBIENT));
+        return redelivery.once(function, MeshNamespace.class, () -> injection.change(namespace, wanted, clusters));
     }
 }

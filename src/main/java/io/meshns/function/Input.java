@@ -84,6 +84,25 @@ final class Input {
         return map;
     }
 
+    /** A list of strings, or null when the field is absent (which callers tell apart from an empty list). */
+    List<String> optionalStringList(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw wrongType(field, "an array of strings", value);
+        }
+        List<String> list = new java.util.ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            if (!value.get(i).isTextual()) {
+                throw wrongType(field + "[" + i + "]", "a string", value.get(i));
+            }
+            list.add(value.get(i).textValue());
+        }
+        return list;
+    }
+
     private MeshException wrongType(String field, String wanted, JsonNode got) {
         return MeshException.badRequest("wrong-type", function + ": field '" + field + "' must be " + wanted + ", not a JSON "
                 + got.getNodeType().name().toLowerCase(java.util.Locale.ROOT));

@@ -5,10 +5,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** What one injection change did in one data-plane cluster. */
+/**
+ * What one injection change did in one data-plane cluster; {@code wanted}, where shown, is the
+ * injection that cluster should have (its own setting, or the mesh-wide one), in the state's words.
+ */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Outcome(String cluster, Result outcome, String message) {
+public record Outcome(String cluster, Result outcome, String message, String wanted) {
+
+    public Outcome(String cluster, Result outcome, String message) {
+        this(cluster, outcome, message, null);
+    }
+
+    public Outcome withWanted(Injection injection) {
+        return new Outcome(cluster, outcome, message, injection == null ? null : injection.encode());
+    }
 
     public enum Result {
         /** This call changed the labels there. */

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.state.ClusterRecord;
+import io.meshns.state.StateStore;
 
 /** Registers and lists data-plane clusters, as callers see them (never with credentials). */
 @ApplicationScoped
@@ -20,10 +21,12 @@ public class ClusterService {
 
     private final ClusterRegistry registry;
     private final ReconcileService reconcile;
+    private final StateStore store;
 
-    public ClusterService(ClusterRegistry registry, ReconcileService reconcile) {
+    public ClusterService(ClusterRegistry registry, ReconcileService reconcile, StateStore store) {
         this.registry = registry;
         this.reconcile = reconcile;
+        this.store = store;
     }
 
     /** Registers a cluster and brings it up to date at once, so nobody has to remember to reconcile. */
@@ -31,6 +34,9 @@ public class ClusterService {
         ClusterRecord record = registry.register(registration);
         Cluster cluster = view(record, registration.credentials().kind());
         try {
+            // A cluster registered again under an old name starts from the mesh-wide default, even if
+            // forgetting its settings at deregistration did not finish.
+            forgetSettings(record.name());
             List<Cluster.NamespaceOutcome> outcomes = new ArrayList<>();
             for (ReconcileService.NamespaceResult result : reconcile.resync(registry.dataPlane(record)).results()) {
                 result.clusters().forEach(o -> outcomes.add(
@@ -51,6 +57,22 @@ public class ClusterService {
 
     public void deregister(String name) {
         registry.deregister(name);
+        try {
+            forgetSettings(name);
+        } catch (RuntimeException e) {
+            // The cluster is gone; registering one under this name clears what is left.
+            LOG.warnf("cluster %s deregistered, but forgetting its per-namespace settings failed: %s", name,
+                    e.getMessage());
+        }
+    }
+
+    /** Drops the cluster's own setting from every namespace that has one: one LIST, one write each. */
+    private void forgetSettings(String cluster) {
+        store.allNamespaceStates().forEach((namespace, state) -> {
+            if (state.settings().containsKey(cluster)) {
+                store.updateNamespaceState(namespace, current -> current.withoutSetting(cluster));
+            }
+        });
     }
 
     public List<Cluster> list() {

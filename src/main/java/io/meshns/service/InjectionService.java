@@ -3,12 +3,16 @@ package io.meshns.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import io.meshns.cluster.ClusterRegistry;
+import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.FanOut;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
@@ -20,10 +24,12 @@ import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
 import io.meshns.metrics.OutcomeMetrics;
+import io.meshns.state.NamespaceState;
 
 /**
- * Enables, disables or removes sidecar injection for a mesh namespace: the control-plane namespace
- * first, then the same-named namespace in every data-plane cluster, in parallel, before returning.
+ * Enables, disables or removes sidecar injection, or enables ambient mode, for a mesh namespace: the
+ * control-plane namespace first, then the same-named namespace in every data-plane cluster, in
+ * parallel, before returning. Or, with a list of clusters, in those clusters only.
  */
 @ApplicationScoped
 public class InjectionService {
@@ -55,21 +61,58 @@ public class InjectionService {
         return Injection.revision(revision);
     }
 
+    /** Sets {@code wanted} mesh-wide: the control plane and every cluster; clears per-cluster settings. */
     public MeshNamespace change(String namespace, Injection wanted) {
+        return change(namespace, wanted, null);
+    }
+
+    /**
+     * Sets {@code wanted} mesh-wide when {@code clusters} is null; otherwise only in those clusters,
+     * as their own setting, leaving the control plane (the mesh-wide default) as it is.
+     */
+    public MeshNamespace change(String namespace, Injection wanted, List<String> clusters) {
         Names.requireValid("namespace", namespace);
         protectedNamespaces.requireUnprotected(namespace);
         Map<String, String> before = controlPlane.get(namespace).getMetadata().getLabels();
+        if (clusters != null) {
+            return changeIn(namespace, wanted, registry.requireRegistered(clusters));
+        }
 
         List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, () -> {
             controlPlane.label(namespace, wanted, Deadline.in(fanOut.timeout()));
-            return new NamespaceLock.Change(wanted, fanOut.acrossClusters(registry.dataPlanes(),
-                    (cluster, deadline) -> new Outcome(cluster.name(),
-                            NamespaceLabeler.apply(cluster.client(), namespace, wanted, deadline), null),
-                    (cluster, why) -> Outcome.failed(cluster.name(), why)).values());
+            return new NamespaceLock.Change(wanted, labelIn(registry.dataPlanes(), namespace, wanted),
+                    NamespaceState::withoutSettings);
         }).outcomes());
         metrics.record(outcomes);
         LOG.infof("namespace %s: injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
-        return MeshNamespace.of(namespace, wanted.changeFrom(before).applyTo(before), outcomes);
+        return MeshNamespace.of(namespace, wanted.changeFrom(before).applyTo(before), withWanted(outcomes, wanted));
+    }
+
+    private MeshNamespace changeIn(String namespace, Injection wanted, Set<String> names) {
+        List<Map<String, String>> controlPlaneLabels = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, () -> {
+            // Read under the lock: the mesh-wide default is recorded beside the new settings.
+            controlPlaneLabels.add(controlPlane.get(namespace).getMetadata().getLabels());
+            List<DataPlane> targets = registry.dataPlanes().stream().filter(c -> names.contains(c.name())).toList();
+            Set<String> named = targets.stream().map(DataPlane::name).collect(Collectors.toCollection(TreeSet::new));
+            return new NamespaceLock.Change(Injection.fromLabels(controlPlaneLabels.get(0)),
+                    labelIn(targets, namespace, wanted), state -> state.withSetting(named, wanted));
+        }).outcomes());
+        metrics.record(outcomes);
+        LOG.infof("namespace %s: injection %s in clusters %s only", namespace, wanted.encode(), summary(outcomes));
+        return MeshNamespace.of(namespace, controlPlaneLabels.get(0), withWanted(outcomes, wanted));
+    }
+
+    /** Puts {@code wanted} on the namespace in each of {@code clusters} at once; one outcome each. */
+    private List<Outcome> labelIn(List<DataPlane> clusters, String namespace, Injection wanted) {
+        return new ArrayList<>(fanOut.acrossClusters(clusters,
+                (cluster, deadline) -> new Outcome(cluster.name(),
+                        NamespaceLabeler.apply(cluster.client(), namespace, wanted, deadline), null),
+                (cluster, why) -> Outcome.failed(cluster.name(), why)).values());
+    }
+
+    private static List<Outcome> withWanted(List<Outcome> outcomes, Injection wanted) {
+        return outcomes.stream().map(o -> o.withWanted(wanted)).toList();
     }
 
     private static String summary(List<Outcome> outcomes) {

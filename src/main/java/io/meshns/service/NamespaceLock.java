@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,8 +36,16 @@ public class NamespaceLock {
         this.ttl = config.fanoutTimeout().multipliedBy(2).plusSeconds(10);
     }
 
-    /** What a change made under the lock: recorded in the namespace's state as the lock is released. */
-    public record Change(Injection desired, Collection<Outcome> outcomes) {
+    /**
+     * What a change made under the lock: recorded in the namespace's state as the lock is released.
+     * {@code settings} updates the per-cluster settings in the same write.
+     */
+    public record Change(Injection desired, Collection<Outcome> outcomes, UnaryOperator<NamespaceState> settings) {
+
+        /** A change that leaves the per-cluster settings as they are. */
+        public Change(Injection desired, Collection<Outcome> outcomes) {
+            this(desired, outcomes, UnaryOperator.identity());
+        }
     }
 
     /**
@@ -52,7 +61,9 @@ public class NamespaceLock {
         } finally {
             Instant now = Instant.now();
             store.updateNamespaceState(namespace, state -> released(
-                    done[0] == null ? state : state.withOutcomes(done[0].desired(), done[0].outcomes(), now), holder));
+                    done[0] == null ? state
+                            : done[0].settings().apply(state).withOutcomes(done[0].desired(), done[0].outcomes(), now),
+                    holder));
         }
     }
 

@@ -17,6 +17,7 @@ import io.meshns.mesh.MeshNamespace;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
+import io.meshns.mesh.Rollout;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateStore;
 
@@ -86,13 +87,15 @@ public class NamespaceService {
     /**
      * The caller's view: the control-plane labels and the last outcome of each registered cluster,
      * leaving out outcomes older than the cluster's registration (a cluster of the same name
-     * registered again is another cluster).
+     * registered again is another cluster), each beside what that cluster should have.
      */
     static MeshNamespace view(Namespace namespace, NamespaceState state, Map<String, Instant> registeredClusters) {
+        // The control plane's labels are the mesh-wide default, as reconcile reads them.
+        Rollout rollout = new Rollout(Injection.fromLabels(namespace.getMetadata().getLabels()), state.settings());
         List<Outcome> outcomes = state.clusters().entrySet().stream()
                 .filter(entry -> registeredClusters.containsKey(entry.getKey()) && entry.getValue().time() != null
                         && !entry.getValue().time().isBefore(registeredClusters.get(entry.getKey())))
-                .map(entry -> entry.getValue().toOutcome(entry.getKey()))
+                .map(entry -> entry.getValue().toOutcome(entry.getKey()).withWanted(rollout.in(entry.getKey())))
                 .toList();
         return MeshNamespace.of(namespace.getMetadata().getName(), namespace.getMetadata().getLabels(), outcomes);
     }

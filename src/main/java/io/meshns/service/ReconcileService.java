@@ -23,15 +23,17 @@ import io.meshns.mesh.Injection;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
+import io.meshns.mesh.Rollout;
 import io.meshns.metrics.OutcomeMetrics;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Re-applies each control-plane namespace's injection labels to every data-plane cluster. Costs one
- * LIST per cluster plus one PATCH per drifted namespace there; records outcomes only where they
- * changed, so a second reconcile right after a first writes nothing.
+ * Re-applies each control-plane namespace's injection labels to every data-plane cluster, or a
+ * cluster's own setting where it has one. Costs one LIST per cluster plus one PATCH per drifted
+ * namespace there; records outcomes only where they changed, so a second reconcile right after a
+ * first writes nothing.
  */
 @ApplicationScoped
 public class ReconcileService {
@@ -83,29 +85,37 @@ public class ReconcileService {
         return reconcile(wanted(null), List.of(cluster));
     }
 
-    /** The wanted injection of each namespace: the control plane's own labels. No label, no entry. */
-    private Map<String, Injection> wanted(String only) {
-        Map<String, Injection> wanted = new TreeMap<>();
+    /**
+     * What each namespace's clusters should have: the control plane's own labels, and each cluster's
+     * own setting where it has one. A namespace with neither has no entry.
+     */
+    private Map<String, Rollout> wanted(String only) {
+        Map<String, Rollout> wanted = new TreeMap<>();
         if (only != null) {
             Names.requireValid("namespace", only);
             protectedNamespaces.requireUnprotected(only);
-            Injection injection = Injection.fromLabels(controlPlane.get(only).getMetadata().getLabels());
-            if (injection.mode() != Injection.Mode.UNSET) {
-                wanted.put(only, injection);
+            Rollout rollout = rollout(controlPlane.get(only), store.namespaceState(only).orElse(NamespaceState.EMPTY));
+            if (rollout.managed()) {
+                wanted.put(only, rollout);
             }
             return wanted;
         }
+        Map<String, NamespaceState> states = store.allNamespaceStates();
         for (Namespace namespace : controlPlane.list(null)) {
             String name = namespace.getMetadata().getName();
-            Injection injection = Injection.fromLabels(namespace.getMetadata().getLabels());
-            if (injection.mode() != Injection.Mode.UNSET && !protectedNamespaces.contains(name)) {
-                wanted.put(name, injection);
+            Rollout rollout = rollout(namespace, states.getOrDefault(name, NamespaceState.EMPTY));
+            if (rollout.managed() && !protectedNamespaces.contains(name)) {
+                wanted.put(name, rollout);
             }
         }
         return wanted;
     }
 
-    private Report reconcile(Map<String, Injection> wanted, List<DataPlane> clusters) {
+    private static Rollout rollout(Namespace controlPlaneNamespace, NamespaceState state) {
+        return new Rollout(Injection.fromLabels(controlPlaneNamespace.getMetadata().getLabels()), state.settings());
+    }
+
+    private Report reconcile(Map<String, Rollout> wanted, List<DataPlane> clusters) {
         if (wanted.isEmpty() || clusters.isEmpty()) {
             return new Report(wanted.size(), wanted.keySet().stream().map(ns -> new NamespaceResult(ns, List.of())).toList());
         }
@@ -124,7 +134,9 @@ public class ReconcileService {
                 wanted.keySet().forEach(ns -> outcomes.get(ns).put(cluster.name(), Outcome.failed(cluster.name(), listing.failure())));
                 continue;
             }
-            Drift.of(wanted, listing.labels()).forEach((ns, finding) -> {
+            Map<String, Injection> wantedHere = new TreeMap<>();
+            wanted.forEach((ns, rollout) -> wantedHere.put(ns, rollout.in(cluster.name())));
+            Drift.of(wantedHere, listing.labels()).forEach((ns, finding) -> {
                 if (finding == Drift.Finding.DRIFTED) {
                     drifted.computeIfAbsent(ns, k -> new LinkedHashMap<>()).put(cluster.name(), listing.namespaces().get(ns));
                 } else {
@@ -142,18 +154,18 @@ public class ReconcileService {
         Instant now = Instant.now();
         List<NamespaceResult> results = new ArrayList<>();
         List<String> toRecord = new ArrayList<>();
-        for (Map.Entry<String, Injection> entry : wanted.entrySet()) {
+        for (Map.Entry<String, Rollout> entry : wanted.entrySet()) {
             String ns = entry.getKey();
             List<Outcome> ordered = inClusterOrder(outcomes.get(ns), clusters);
             results.add(new NamespaceResult(ns, ordered));
             metrics.record(ordered);
             NamespaceState state = states.getOrDefault(ns, NamespaceState.EMPTY);
-            if (!drifted.containsKey(ns) && !state.agreesWith(entry.getValue(), ordered)) {
+            if (!drifted.containsKey(ns) && !state.agreesWith(entry.getValue().meshWide(), ordered)) {
                 toRecord.add(ns);
             }
         }
         fanOut.forEach(toRecord, PARALLEL_NAMESPACES, ns -> store.updateNamespaceState(ns,
-                current -> current.withOutcomes(wanted.get(ns), inClusterOrder(outcomes.get(ns), clusters), now)));
+                current -> current.withOutcomes(wanted.get(ns).meshWide(), inClusterOrder(outcomes.get(ns), clusters), now)));
         LOG.infof("reconciled %d namespaces over %d clusters; %d needed repair", wanted.size(), clusters.size(),
                 drifted.size());
         return new Report(wanted.size(), results);
@@ -162,17 +174,18 @@ public class ReconcileService {
     private void repair(String ns, Map<String, Namespace> listed, List<DataPlane> clusters, Map<String, Outcome> outcomes) {
         lock.run(ns, () -> {
             // Read the intent again under the lock: a call may have changed it since the LIST.
-            Injection intent = controlPlane.find(ns).map(n -> Injection.fromLabels(n.getMetadata().getLabels()))
-                    .orElse(Injection.UNSET);
-            if (intent.mode() == Injection.Mode.UNSET) {
+            Rollout intent = controlPlane.find(ns)
+                    .map(n -> rollout(n, store.namespaceState(ns).orElse(NamespaceState.EMPTY)))
+                    .orElse(null);
+            if (intent == null || !intent.managed()) {
                 return null;
             }
             List<DataPlane> targets = clusters.stream().filter(c -> listed.containsKey(c.name())).toList();
             outcomes.putAll(fanOut.acrossClusters(targets,
                     (cluster, deadline) -> new Outcome(cluster.name(), NamespaceLabeler.applyFrom(cluster.client(), ns,
-                            listed.get(cluster.name()), intent, deadline), null),
+                            listed.get(cluster.name()), intent.in(cluster.name()), deadline), null),
                     (cluster, why) -> Outcome.failed(cluster.name(), why)));
-            return new NamespaceLock.Change(intent, inClusterOrder(outcomes, clusters));
+            return new NamespaceLock.Change(intent.meshWide(), inClusterOrder(outcomes, clusters));
         });
     }
 

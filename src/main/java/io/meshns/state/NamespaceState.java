@@ -1,6 +1,7 @@
 package io.meshns.state;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -8,16 +9,18 @@ import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
 
 /**
- * What meshns remembers of one mesh namespace: the injection last asked for, each cluster's last
- * outcome, and who holds the namespace's change lock. Immutable; stored by {@link StateStore}.
+ * What meshns remembers of one mesh namespace: the injection last asked for mesh-wide, the
+ * settings of clusters that were given their own, each cluster's last outcome, and who holds the
+ * namespace's change lock. Immutable; stored by {@link StateStore}.
  */
 public record NamespaceState(Injection desired, Map<String, ClusterRecord> clusters, String lockHolder,
-        Instant lockExpires) {
+        Instant lockExpires, Map<String, Injection> settings) {
 
-    public static final NamespaceState EMPTY = new NamespaceState(null, Map.of(), null, null);
+    public static final NamespaceState EMPTY = new NamespaceState(null, Map.of(), null, null, Map.of());
 
     public NamespaceState {
         clusters = Map.copyOf(clusters);
+        settings = Map.copyOf(settings);
     }
 
     /** One cluster's last outcome, when it was seen, and for which wanted injection. */
@@ -33,29 +36,52 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
     }
 
     public NamespaceState withLock(String holder, Instant expires) {
-        return new NamespaceState(desired, clusters, holder, expires);
+        return new NamespaceState(desired, clusters, holder, expires, settings);
     }
 
     public NamespaceState withoutLock() {
-        return new NamespaceState(desired, clusters, null, null);
+        return new NamespaceState(desired, clusters, null, null, settings);
     }
 
     public NamespaceState withDesired(Injection injection) {
-        return new NamespaceState(injection, clusters, lockHolder, lockExpires);
+        return new NamespaceState(injection, clusters, lockHolder, lockExpires, settings);
     }
 
-    /** Records these outcomes, all for {@code desired}, keeping the records of other clusters. */
-    public NamespaceState withOutcomes(Injection desired, Iterable<Outcome> outcomes, Instant time) {
-        Map<String, ClusterRecord> merged = new TreeMap<>(clusters);
-        for (Outcome outcome : outcomes) {
-            merged.put(outcome.cluster(), new ClusterRecord(outcome.outcome(), outcome.message(), time, desired));
-        }
-        return new NamespaceState(desired, merged, lockHolder, lockExpires);
+    /** Gives each of {@code names} the setting {@code injection} of its own. */
+    public NamespaceState withSetting(Collection<String> names, Injection injection) {
+        Map<String, Injection> merged = new TreeMap<>(settings);
+        names.forEach(name -> merged.put(name, injection));
+        return new NamespaceState(desired, clusters, lockHolder, lockExpires, merged);
+    }
+
+    /** Forgets one cluster's setting: it follows the mesh-wide default again. */
+    public NamespaceState withoutSetting(String cluster) {
+        Map<String, Injection> rest = new TreeMap<>(settings);
+        rest.remove(cluster);
+        return new NamespaceState(desired, clusters, lockHolder, lockExpires, rest);
+    }
+
+    /** Forgets every cluster's setting: a mesh-wide change applies to all. */
+    public NamespaceState withoutSettings() {
+        return new NamespaceState(desired, clusters, lockHolder, lockExpires, Map.of());
     }
 
     /**
-     * True when the records already say what these outcomes say for {@code wanted}: same wanted
-     * state and, per cluster, the same finding (in sync, absent, or failed for the same reason).
+     * Records these outcomes, keeping the records of other clusters; {@code desired} is the mesh-wide
+     * injection, and each outcome is recorded for what its cluster should have.
+     */
+    public NamespaceState withOutcomes(Injection desired, Iterable<Outcome> outcomes, Instant time) {
+        Map<String, ClusterRecord> merged = new TreeMap<>(clusters);
+        for (Outcome outcome : outcomes) {
+            merged.put(outcome.cluster(), new ClusterRecord(outcome.outcome(), outcome.message(), time,
+                    settings.getOrDefault(outcome.cluster(), desired)));
+        }
+        return new NamespaceState(desired, merged, lockHolder, lockExpires, settings);
+    }
+
+    /**
+     * True when the records already say what these outcomes say for {@code wanted} (mesh-wide): same
+     * wanted state and, per cluster, the same setting and finding (in sync, absent, or failed for the same reason).
      * A reconcile that finds nothing new then writes nothing.
      */
     public boolean agreesWith(Injection wanted, Iterable<Outcome> outcomes) {
@@ -64,7 +90,7 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
         }
         for (Outcome outcome : outcomes) {
             ClusterRecord record = clusters.get(outcome.cluster());
-            if (record == null || !wanted.equals(record.desired())
+            if (record == null || !settings.getOrDefault(outcome.cluster(), wanted).equals(record.desired())
                     || !finding(record.outcome(), record.message()).equals(finding(outcome.outcome(), outcome.message()))) {
                 return false;
             }

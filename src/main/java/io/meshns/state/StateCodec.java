@@ -18,6 +18,8 @@ public final class StateCodec {
 
     static final String DESIRED = "desired";
     static final String CLUSTER_PREFIX = "cluster.";
+    /** A cluster's own setting, e.g. setting.east: rev:canary. */
+    static final String SETTING_PREFIX = "setting.";
     static final String LOCK_HOLDER = "lock.holder";
     static final String LOCK_EXPIRES = "lock.expires";
     static final String SERVER = "server";
@@ -48,6 +50,7 @@ public final class StateCodec {
             }
             data.put(CLUSTER_PREFIX + cluster, write(fields));
         });
+        state.settings().forEach((cluster, injection) -> data.put(SETTING_PREFIX + cluster, injection.encode()));
         if (state.lockHolder() != null) {
             data.put(LOCK_HOLDER, state.lockHolder());
             data.put(LOCK_EXPIRES, state.lockExpires().toString());
@@ -60,7 +63,12 @@ public final class StateCodec {
             return NamespaceState.EMPTY;
         }
         Map<String, NamespaceState.ClusterRecord> clusters = new TreeMap<>();
+        Map<String, Injection> settings = new TreeMap<>();
         data.forEach((key, value) -> {
+            Injection setting = key.startsWith(SETTING_PREFIX) ? Injection.decode(value) : null;
+            if (setting != null) {
+                settings.put(key.substring(SETTING_PREFIX.length()), setting);
+            }
             if (key.startsWith(CLUSTER_PREFIX)) {
                 Map<String, String> fields = readMap(value);
                 if (fields != null && fields.get("outcome") != null) {
@@ -71,7 +79,7 @@ public final class StateCodec {
             }
         });
         return new NamespaceState(Injection.decode(data.get(DESIRED)), clusters, data.get(LOCK_HOLDER),
-                parseInstant(data.get(LOCK_EXPIRES)));
+                parseInstant(data.get(LOCK_EXPIRES)), settings);
     }
 
     public static Map<String, String> encode(ClusterRecord cluster) {

@@ -118,7 +118,8 @@ class ModesTest {
         assertEquals(Map.of("istio.io/dataplane-mode", "ambient", "team", "x"), labels(east.client(), ns));
         assertNull(labels(west.client(), ns), "nothing is created in a cluster without the namespace");
         call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
-                .body("injection", equalTo("ambient"));
+                .body("injection", equalTo("ambient"))
+                .body("clusters.find { it.cluster == 'east' }.wanted", equalTo("ambient"));
         assertEquals("ambient", controlPlane.getClient().configMaps().inNamespace("meshns-system")
                 .withName("namespace-" + ns).get().getData().get("desired"));
 

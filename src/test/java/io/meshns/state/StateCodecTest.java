@@ -27,10 +27,30 @@ class StateCodecTest {
     }
 
     @Test
+    void perClusterSettingsSurviveARoundTripAndEachOutcomeIsRecordedForItsClustersSetting() {
+        NamespaceState state = NamespaceState.EMPTY
+                .withSetting(List.of("east"), Injection.AMBIENT)
+                .withOutcomes(Injection.ENABLED, List.of(Outcome.applied("east"), Outcome.unchanged("west")), T);
+        Map<String, String> data = StateCodec.encode(state);
+        assertEquals("ambient", data.get("setting.east"));
+        assertEquals(false, data.containsKey("setting.west"));
+        NamespaceState decoded = StateCodec.decodeNamespace(data);
+        assertEquals(state, decoded);
+        assertEquals(Injection.AMBIENT, decoded.clusters().get("east").desired());
+        assertEquals(Injection.ENABLED, decoded.clusters().get("west").desired());
+        assertEquals(true, decoded.agreesWith(Injection.ENABLED, List.of(Outcome.unchanged("east"), Outcome.unchanged("west"))));
+        assertEquals(false, decoded.withoutSetting("east")
+                .agreesWith(Injection.ENABLED, List.of(Outcome.unchanged("east"))), "east should now follow the default");
+        assertEquals(Map.of(), decoded.withoutSettings().settings());
+    }
+
+    @Test
     void aForeignEntryIsIgnoredNotFatal() {
-        NamespaceState state = StateCodec.decodeNamespace(Map.of("desired", "enabled", "cluster.east", "not json"));
+        NamespaceState state = StateCodec.decodeNamespace(Map.of("desired", "enabled", "cluster.east", "not json",
+                "setting.west", "bogus"));
         assertEquals(Injection.ENABLED, state.desired());
         assertEquals(Map.of(), state.clusters());
+        assertEquals(Map.of(), state.settings());
     }
 
     @Test
