@@ -93,6 +93,7 @@ public class NamespaceService {
         // The control plane's labels are the mesh-wide default, as reconcile reads them.
         Rollout rollout = new Rollout(Injection.fromLabels(namespace.getMetadata().getLabels()), state.settings());
         List<Outcome> outcomes = state.clusters().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .filter(entry -> registeredClusters.containsKey(entry.getKey()) && entry.getValue().time() != null
                         && !entry.getValue().time().isBefore(registeredClusters.get(entry.getKey())))
                 .map(entry -> entry.getValue().toOutcome(entry.getKey()).withWanted(rollout.in(entry.getKey())))
