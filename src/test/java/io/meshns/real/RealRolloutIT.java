@@ -1,0 +1,183 @@
+package io.meshns.real;
+
+import static io.meshns.testing.real.RealMesh.createNamespace;
+import static io.meshns.testing.real.RealMesh.labels;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.meshns.testing.FunctionProcess;
+import io.meshns.testing.Mesh;
+import io.meshns.testing.Snapshot;
+import io.meshns.testing.real.KubeApiServer;
+import io.meshns.testing.real.RealKubernetes;
+import io.meshns.testing.real.RealMesh;
+
+/**
+ * Ambient mode and cluster-by-cluster rollouts on real kube-apiservers, with function.yaml's rights:
+ * the label patches, the settings in the state ConfigMap and the refusals meet a real server.
+ */
+@RealKubernetes
+class RealRolloutIT {
+
+    private static RealMesh mesh;
+    private static FunctionProcess function;
+    private static String admin;
+    private static int counter;
+
+    @BeforeAll
+    static void deploy() throws Exception {
+        mesh = RealMesh.deploy();
+        function = mesh.startFunction("rollout", Map.of());
+        admin = mesh.controlPlane().token("admin");
+        ok("registerCluster", mesh.registration("r-east", mesh.east()));
+        ok("registerCluster", mesh.registration("r-west", mesh.west()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (function != null) {
+            for (String cluster : List.of("r-east", "r-west")) {
+                function.call("deregisterCluster", "{\"name\": \"" + cluster + "\"}", admin);
+            }
+            function.close();
+            LogAssertions.assertNoSecret(function.log(), mesh.secrets());
+        }
+    }
+
+    private static JsonNode ok(String name, String json) throws Exception {
+        return function.ok(name, json, admin).body();
+    }
+
+    private static Map<String, String> outcomes(JsonNode answer) {
+        Map<String, String> outcomes = new TreeMap<>();
+        answer.path("clusters").forEach(o -> outcomes.put(o.path("cluster").asText(), o.path("outcome").asText()));
+        return outcomes;
+    }
+
+    private static Map<String, String> wanted(String ns) throws Exception {
+        Map<String, String> wanted = new TreeMap<>();
+        ok("getNamespace", "{\"name\": \"" + ns + "\"}").path("clusters")
+                .forEach(o -> wanted.put(o.path("cluster").asText(), o.path("wanted").asText()));
+        return wanted;
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, Map<String, String> more) {
+        Map<String, String> all = new TreeMap<>(labels);
+        all.putAll(more);
+        return all;
+    }
+
+    @Test
+    void everyMixOfLabelsEndsInEachModeEverywhere() throws Exception {
+        String[][] modes = {
+                { "enableInjection", "", "istio-injection", "enabled" },
+                { "enableInjection", ", \"revision\": \"canary\"", "istio.io/rev", "canary" },
+                { "disableInjection", "", "istio-injection", "disabled" },
+                { "removeInjection", "", null, null },
+                { "enableAmbient", "", "istio.io/dataplane-mode", "ambient" } };
+        for (String[] mode : modes) {
+            Map<String, String> modeLabel = mode[2] == null ? Map.of() : Map.of(mode[2], mode[3]);
+            for (Map<String, String> mix : Mesh.everyLabelMix()) {
+                String ns = "r12-mix-" + counter++;
+                for (KubeApiServer server : mesh.servers().all()) {
+                    createNamespace(server, ns, mix);
+                }
+
+                JsonNode answer = ok(mode[0], "{\"namespace\": \"" + ns + "\"" + mode[1] + "}");
+
+                String outcome = with(Map.of("team", "a"), modeLabel).equals(mix) ? "unchanged" : "applied";
+                assertEquals(Map.of("r-east", outcome, "r-west", outcome), outcomes(answer), mode[0] + " from " + mix);
+                for (KubeApiServer server : mesh.servers().all()) {
+                    assertEquals(with(Map.of("team", "a"), modeLabel), labels(server, ns),
+                            mode[0] + mode[1] + " from " + mix + " in " + server.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCanaryInOneClusterSurvivesAHandEditAndReconcileUntilTheMeshWideCall() throws Exception {
+        String ns = "r12-canary";
+        for (KubeApiServer server : mesh.servers().all()) {
+            createNamespace(server, ns, Map.of());
+        }
+        String westVersion = mesh.west().admin().namespaces().withName(ns).get().getMetadata().getResourceVersion();
+
+        JsonNode canary = ok("enableAmbient", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"r-east\"]}");
+
+        assertEquals(Map.of("r-east", "applied"), outcomes(canary));
+        assertEquals("unset", canary.path("injection").asText());
+        assertEquals(Map.of("istio.io/dataplane-mode", "ambient"), labels(mesh.east(), ns));
+        assertEquals(westVersion, mesh.west().admin().namespaces().withName(ns).get().getMetadata().getResourceVersion(),
+                "west is not touched");
+        assertEquals(Map.of(), labels(mesh.controlPlane(), ns));
+
+        mesh.east().admin().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editMetadata()
+                .addToLabels("istio-injection", "enabled").endMetadata().build());
+        JsonNode repaired = ok("reconcile", "{\"namespace\": \"" + ns + "\"}");
+        assertEquals(Map.of("r-east", "applied", "r-west", "unchanged"), outcomes(repaired.path("results").get(0)));
+        assertEquals(Map.of("istio.io/dataplane-mode", "ambient"), labels(mesh.east(), ns));
+        assertEquals(Map.of(), labels(mesh.west(), ns));
+        assertEquals(Map.of("r-east", "ambient", "r-west", "unset"), wanted(ns));
+
+        JsonNode everywhere = ok("enableInjection", "{\"namespace\": \"" + ns + "\"}");
+        assertEquals(Map.of("r-east", "applied", "r-west", "applied"), outcomes(everywhere));
+        for (KubeApiServer server : mesh.servers().all()) {
+            assertEquals(Map.of("istio-injection", "enabled"), labels(server, ns), server.name());
+        }
+        var state = mesh.controlPlane().admin().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).get();
+        assertFalse(state.getData().keySet().stream().anyMatch(key -> key.startsWith("setting.")), state.getData().toString());
+    }
+
+    @Test
+    void deregisteringForgetsTheSettingsAndRegisteringAgainStartsFromTheDefault() throws Exception {
+        String ns = "r12-rejoin";
+        for (KubeApiServer server : mesh.servers().all()) {
+            createNamespace(server, ns, Map.of("team", "a"));
+        }
+        ok("enableInjection", "{\"namespace\": \"" + ns + "\"}");
+        ok("disableInjection", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"r-west\"]}");
+        assertEquals(Map.of("team", "a", "istio-injection", "disabled"), labels(mesh.west(), ns));
+
+        ok("deregisterCluster", "{\"name\": \"r-west\"}");
+        var state = mesh.controlPlane().admin().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).get();
+        assertFalse(state.getData().containsKey("setting.r-west"), state.getData().toString());
+
+        JsonNode again = ok("registerCluster", mesh.registration("r-west", mesh.west()));
+        assertEquals("done", again.path("resync").asText());
+        assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(mesh.west(), ns));
+    }
+
+    @Test
+    void aBadClusterListIsRefusedAndChangesNothing() throws Exception {
+        String ns = "r12-refused";
+        for (KubeApiServer server : mesh.servers().all()) {
+            createNamespace(server, ns, Map.of());
+        }
+        List<Snapshot> before = mesh.servers().all().stream().map(s -> Snapshot.of(s.admin())).toList();
+
+        FunctionProcess.Answer unknown = function.call("enableAmbient",
+                "{\"namespace\": \"" + ns + "\", \"clusters\": [\"r-east\", \"nowhere\"]}", admin);
+        assertEquals(404, unknown.status(), unknown.body().toString());
+        assertEquals("cluster-not-found", unknown.text("error"));
+        assertTrue(unknown.text("message").contains("\"nowhere\""), unknown.text("message"));
+        FunctionProcess.Answer empty = function.call("enableInjection",
+                "{\"namespace\": \"" + ns + "\", \"clusters\": []}", admin);
+        assertEquals(400, empty.status(), empty.body().toString());
+        assertEquals("empty-clusters", empty.text("error"));
+
+        assertEquals(before, mesh.servers().all().stream().map(s -> Snapshot.of(s.admin())).toList());
+    }
+}
