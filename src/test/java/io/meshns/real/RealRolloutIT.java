@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.meshns.mesh.Injection;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.Snapshot;
@@ -158,6 +163,50 @@ class RealRolloutIT {
         JsonNode again = ok("registerCluster", mesh.registration("r-west", mesh.west()));
         assertEquals("done", again.path("resync").asText());
         assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(mesh.west(), ns));
+    }
+
+    /** Two instances, as two pods of the Knative service; some calls name clusters, some do not. */
+    @Test
+    void mixedCallsThroughTwoInstancesLeaveEachClusterAtItsLastSetting() throws Exception {
+        String ns = "r12-contended";
+        for (KubeApiServer server : mesh.servers().all()) {
+            createNamespace(server, ns, Map.of("team", "a"));
+        }
+        String[] calls = { "enableInjection|", "enableAmbient|, \"clusters\": [\"r-east\"]",
+                "disableInjection|, \"clusters\": [\"r-west\"]", "enableAmbient|",
+                "enableInjection|, \"revision\": \"canary\", \"clusters\": [\"r-east\", \"r-west\"]",
+                "removeInjection|, \"clusters\": [\"r-east\"]", "disableInjection|" };
+        try (FunctionProcess second = mesh.startFunction("rollout-2", Map.of())) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<FunctionProcess.Answer>> answers = new ArrayList<>();
+                for (int i = 0; i < 21; i++) {
+                    String[] call = calls[i % calls.length].split("\\|", -1);
+                    FunctionProcess instance = i % 2 == 0 ? function : second;
+                    answers.add(pool.submit(() -> instance.call(call[0], "{\"namespace\": \"" + ns + "\"" + call[1] + "}", admin)));
+                }
+                for (Future<FunctionProcess.Answer> answer : answers) {
+                    assertEquals(200, answer.get().status(), answer.get().body().toString());
+                }
+            } finally {
+                pool.shutdown();
+            }
+            LogAssertions.assertNoSecret(second.log(), mesh.secrets());
+        }
+
+        Map<String, String> state = mesh.controlPlane().admin().configMaps().inNamespace("meshns-system")
+                .withName("namespace-" + ns).get().getData();
+        assertFalse(state.containsKey("lock.holder"), "the lock was released");
+        Injection meshWide = Injection.fromLabels(labels(mesh.controlPlane(), ns));
+        Map<String, String> wanted = wanted(ns);
+        for (KubeApiServer dataPlane : List.of(mesh.east(), mesh.west())) {
+            String cluster = "r-" + dataPlane.name();
+            String setting = state.get("setting." + cluster);
+            Injection expected = setting == null ? meshWide : Injection.decode(setting);
+            assertEquals(expected, Injection.fromLabels(labels(dataPlane, ns)), cluster + " with " + state);
+            assertEquals(expected.encode(), wanted.get(cluster), cluster);
+            assertEquals("a", labels(dataPlane, ns).get("team"), "other labels stay");
+        }
     }
 
     @Test
