@@ -77,7 +77,10 @@ public class AccessReviews {
 
     /** Whether the control plane's RBAC lets {@code caller} do {@code permission}. */
     public boolean allows(Caller caller, Permission permission) {
-        String key = caller.username() + "|" + caller.groups() + "|" + permission;
+        // Everything the review sends goes into the key: the same name with another uid or extra may differ.
+        String key = digest(String.join("\n", caller.username(), String.valueOf(caller.uid()),
+                new java.util.TreeSet<>(caller.groups()).toString(), new java.util.TreeMap<>(caller.extra()).toString(),
+                permission.toString()));
         Cached<Boolean> cached = decisions.get(key);
         if (cached != null && cached.fresh()) {
             return true;

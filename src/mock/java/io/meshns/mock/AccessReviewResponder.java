@@ -1,6 +1,8 @@
 package io.meshns.mock;
 
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
@@ -34,11 +36,26 @@ public final class AccessReviewResponder {
 
     private static String tokenReview(String body, Map<String, String> tokens) {
         TokenReview review = JSON.unmarshal(body, TokenReview.class);
-        String user = tokens.get(review.getSpec().getToken());
-        review.setStatus(user == null
-                ? new TokenReviewStatusBuilder().withAuthenticated(false).withError("invalid bearer token").build()
-                : new TokenReviewStatusBuilder().withAuthenticated(true).withNewUser().withUsername(user)
-                        .withUid("uid-" + user).addToGroups("system:authenticated").endUser().build());
+        String who = tokens.get(review.getSpec().getToken());
+        if (who == null) {
+            review.setStatus(new TokenReviewStatusBuilder().withAuthenticated(false).withError("invalid bearer token").build());
+            return JSON.asJson(review);
+        }
+        // "alice", or "alice uid=u-2 extra=scopes:read-only": the same name through other credentials.
+        String[] words = who.split(" ");
+        String user = words[0];
+        String uid = "uid-" + user;
+        Map<String, List<String>> extra = new TreeMap<>();
+        for (int i = 1; i < words.length; i++) {
+            if (words[i].startsWith("uid=")) {
+                uid = words[i].substring(4);
+            } else if (words[i].startsWith("extra=")) {
+                String[] kv = words[i].substring(6).split(":", 2);
+                extra.put(kv[0], List.of(kv[1]));
+            }
+        }
+        review.setStatus(new TokenReviewStatusBuilder().withAuthenticated(true).withNewUser().withUsername(user)
+                .withUid(uid).addToGroups("system:authenticated").withExtra(extra).endUser().build());
         return JSON.asJson(review);
     }
 
@@ -47,7 +64,12 @@ public final class AccessReviewResponder {
         ResourceAttributes a = review.getSpec().getResourceAttributes();
         String name = a.getName() == null || a.getName().isEmpty() ? "" : "/" + a.getName();
         String namespace = a.getNamespace() == null || a.getNamespace().isEmpty() ? "" : " -n " + a.getNamespace();
-        boolean yes = allowed.test(review.getSpec().getUser() + " " + a.getVerb() + " " + a.getResource() + name + namespace);
+        String user = review.getSpec().getUser();
+        // A uid or extra other than the plain user's is part of who asks: "alice#u-2{scopes=[read-only]}".
+        String subject = user + (("uid-" + user).equals(review.getSpec().getUid()) ? "" : "#" + review.getSpec().getUid())
+                + (review.getSpec().getExtra() == null || review.getSpec().getExtra().isEmpty() ? ""
+                        : new TreeMap<>(review.getSpec().getExtra()).toString());
+        boolean yes = allowed.test(subject + " " + a.getVerb() + " " + a.getResource() + name + namespace);
         review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(yes).build());
         return JSON.asJson(review);
     }

@@ -153,6 +153,18 @@ class AuthTest {
     }
 
     @Test
+    void aDecisionForOneUidOrExtraIsNotReusedForAnother() {
+        // The same user name through other credentials: another uid, or a token limited by an extra scope.
+        AuthorizingControlPlane.TOKENS.put("alice-other-uid-token", "alice uid=uid-impostor");
+        AuthorizingControlPlane.TOKENS.put("alice-scoped-token", "alice extra=scopes:read-only");
+        call(ALICE, "enableInjection", "{\"namespace\": \"team-a\"}").statusCode(200);
+
+        call("alice-other-uid-token", "disableInjection", "{\"namespace\": \"team-a\"}").statusCode(403);
+        call("alice-scoped-token", "disableInjection", "{\"namespace\": \"team-a\"}").statusCode(403);
+        assertEquals("enabled", Mesh.labels(dataPlane.client(), "team-a").get("istio-injection"));
+    }
+
+    @Test
     void healthNeedsNoToken() {
         given().when().get("/q/health/live").then().statusCode(200);
     }
