@@ -39,8 +39,14 @@ public record Outcome(String cluster, Result outcome, String message, String wan
             return name().toLowerCase(java.util.Locale.ROOT);
         }
 
+        /** The result named by {@code word}, or null for a word that names none. */
         public static Result ofWord(String word) {
-            return valueOf(word.toUpperCase(java.util.Locale.ROOT));
+            for (Result result : values()) {
+                if (result.word().equals(word)) {
+                    return result;
+                }
+            }
+            return null;
         }
 
         /** True when the cluster holds the wanted labels (or has nothing to hold them). */

@@ -72,8 +72,13 @@ public final class StateCodec {
             if (key.startsWith(CLUSTER_PREFIX)) {
                 Map<String, String> fields = readMap(value);
                 if (fields != null && fields.get("outcome") != null) {
+                    Outcome.Result result = Outcome.Result.ofWord(fields.get("outcome"));
+                    // A word this version does not know (a hand edit, another version) is shown, not fatal.
+                    String message = result != null ? fields.get("message")
+                            : "meshns' state holds an outcome it does not know, \"" + fields.get("outcome")
+                                    + "\" (edited by hand or written by another version); the next reconcile checks again";
                     clusters.put(key.substring(CLUSTER_PREFIX.length()), new NamespaceState.ClusterRecord(
-                            Outcome.Result.ofWord(fields.get("outcome")), fields.get("message"),
+                            result != null ? result : Outcome.Result.FAILED, message,
                             parseInstant(fields.get("time")), Injection.decode(fields.get("desired"))));
                 }
             }

@@ -54,6 +54,16 @@ class StateCodecTest {
     }
 
     @Test
+    void anUnknownOutcomeWordIsReportedNotThrown() {
+        NamespaceState state = StateCodec.decodeNamespace(Map.of("desired", "sideways",
+                "cluster.east", "{\"outcome\":\"exploded\",\"time\":\"2026-01-02T03:04:05Z\"}"));
+        assertEquals(null, state.desired());
+        Outcome east = state.clusters().get("east").toOutcome("east");
+        assertEquals(Outcome.Result.FAILED, east.outcome());
+        org.junit.jupiter.api.Assertions.assertTrue(east.message().contains("exploded"), east.message());
+    }
+
+    @Test
     void clusterRecordSurvivesARoundTrip() {
         ClusterRecord cluster = new ClusterRecord("east", "https://east.example:6443", Map.of("region", "eu"), T);
         assertEquals(cluster, StateCodec.decodeCluster("east", StateCodec.encode(cluster)));
