@@ -188,13 +188,16 @@ public class StateStore {
         });
     }
 
-    /** Removes a cluster's ConfigMap and Secret; false when it was not registered. */
+    /**
+     * Removes a cluster's Secret, then its ConfigMap; false when neither was there. Credentials go
+     * first: if the second delete fails, the cluster is still listed and a retry finishes the job.
+     */
     public boolean deleteCluster(String name) {
         String objectName = clusterObjectName(name);
         return call("deregistering cluster " + name, () -> {
-            boolean existed = !client.configMaps().inNamespace(namespace).withName(objectName).delete().isEmpty();
-            client.secrets().inNamespace(namespace).withName(objectName).delete();
-            return existed;
+            boolean hadSecret = !client.secrets().inNamespace(namespace).withName(objectName).delete().isEmpty();
+            boolean hadConfigMap = !client.configMaps().inNamespace(namespace).withName(objectName).delete().isEmpty();
+            return hadSecret || hadConfigMap;
         });
     }
 

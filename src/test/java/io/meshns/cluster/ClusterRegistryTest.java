@@ -145,6 +145,23 @@ class ClusterRegistryTest {
     }
 
     @Test
+    void aDeregistrationThatFailedHalfWayCanBeRetriedToTheEnd() {
+        call("registerCluster", "{\"name\": \"half\", \"server\": \"https://half.example:6443\", \"token\": \"" + TOKEN
+                + "\"}").statusCode(200);
+        controlPlane.expect().delete().withPath("/api/v1/namespaces/meshns-system/secrets/cluster-half").andReturn(403,
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"forbidden\",\"code\":403}")
+                .once();
+
+        call("deregisterCluster", "{\"name\": \"half\"}").statusCode(502);
+        call("deregisterCluster", "{\"name\": \"half\"}").statusCode(200);
+
+        assertEquals(List.of(), kube().secrets().inNamespace("meshns-system").withLabel("meshns.io/cluster", "half").list()
+                .getItems(), "the token stayed behind");
+        assertEquals(List.of(), kube().configMaps().inNamespace("meshns-system").withLabel("meshns.io/cluster", "half")
+                .list().getItems());
+    }
+
+    @Test
     void aDuplicateIs409AndAnUnknownDeregisterIs404() {
         Mesh.register("dup", "https://dup.example");
         Snapshot before = Snapshot.of(kube());
