@@ -37,6 +37,9 @@ public class FanOut {
 
     private static final Logger LOG = Logger.getLogger(FanOut.class);
 
+    /** How long a worker may outlive its deadline: its request times out at the deadline itself. */
+    private static final Duration STRAGGLER_GRACE = Duration.ofSeconds(2);
+
     private final Duration timeout;
     private final ExecutorService workers;
 
@@ -62,7 +65,22 @@ public class FanOut {
      */
     public <T> Map<String, T> acrossClusters(List<DataPlane> clusters, BiFunction<DataPlane, Deadline, T> work,
             BiFunction<DataPlane, String, T> onFailure) {
-        Deadline deadline = Deadline.in(timeout);
+        return acrossClusters(clusters, Deadline.in(timeout), work, onFailure);
+    }
+
+    /**
+     * The same, ending by {@code deadline} (at most the fan-out timeout; earlier when the caller's
+     * own time, e.g. a lock's lease, ends first). When it returns, no request of {@code work} is
+     * still on its way: each one times out at the deadline, and each worker is waited for.
+     */
+    public <T> Map<String, T> acrossClusters(List<DataPlane> clusters, Deadline deadline,
+            BiFunction<DataPlane, Deadline, T> work, BiFunction<DataPlane, String, T> onFailure) {
+        Deadline bounded = deadline.min(Deadline.in(timeout));
+        return run(clusters, bounded, work, onFailure);
+    }
+
+    private <T> Map<String, T> run(List<DataPlane> clusters, Deadline deadline, BiFunction<DataPlane, Deadline, T> work,
+            BiFunction<DataPlane, String, T> onFailure) {
         Map<String, CompletableFuture<T>> running = new LinkedHashMap<>();
         for (DataPlane cluster : clusters) {
             running.put(cluster.name(), cluster.problem() != null
@@ -79,17 +97,30 @@ public class FanOut {
 
     private <T> T await(DataPlane cluster, CompletableFuture<T> future, Deadline deadline,
             BiFunction<DataPlane, String, T> onFailure) {
+        boolean late = false;
         try {
-            return future.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                return future.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // cancel() would not stop the worker: wait until its request, bounded by the same
+                // deadline, has given up, so nothing of this call can land after the caller moves on.
+                late = true;
+                return future.get(STRAGGLER_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+            }
         } catch (TimeoutException e) {
-            future.cancel(true);
-            return failed(cluster, "timed out after " + timeout.toMillis() + " ms (meshns.fanout-timeout)", onFailure);
+            LOG.errorf("a worker for cluster %s outlived its deadline by %d ms", cluster.name(), STRAGGLER_GRACE.toMillis());
+            return failed(cluster, timedOut(), onFailure);
         } catch (ExecutionException e) {
-            return failed(cluster, KubeErrors.describe(e.getCause()), onFailure);
+            return failed(cluster, late || e.getCause() instanceof Deadline.Exceeded ? timedOut()
+                    : KubeErrors.describe(e.getCause()), onFailure);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(cluster, "interrupted", onFailure);
         }
+    }
+
+    private String timedOut() {
+        return "timed out after " + timeout.toMillis() + " ms (meshns.fanout-timeout)";
     }
 
     private static <T> T failed(DataPlane cluster, String why, BiFunction<DataPlane, String, T> onFailure) {

@@ -20,6 +20,13 @@ public interface MeshConfig {
     @WithDefault("5s")
     Duration fanoutTimeout();
 
+    /**
+     * The longest any call may take, waits for a namespace's lock included. Keep it under the
+     * platform's request timeout (function.yaml: 60 s); start-up fails if a change cannot fit in it.
+     */
+    @WithDefault("50s")
+    Duration callTimeout();
+
     /** Accept http:// data-plane servers. Only for local demos and tests: tokens would cross the wire in clear. */
     @WithDefault("false")
     boolean allowPlaintextClusters();

@@ -63,7 +63,13 @@ public class ControlPlane {
 
     /** Sets the namespace's Istio labels; 404 when it does not exist. */
     public Outcome.Result label(String name, Injection wanted, Deadline deadline) {
-        Outcome.Result result = call("labelling namespace " + name, () -> NamespaceLabeler.apply(client, name, wanted, deadline));
+        Outcome.Result result;
+        try {
+            result = call("labelling namespace " + name, () -> NamespaceLabeler.apply(client, name, wanted, deadline));
+        } catch (Deadline.Exceeded e) {
+            throw MeshException.unavailable("the control plane did not answer in time while labelling namespace " + name
+                    + "; nothing was changed in any data plane", e);
+        }
         if (result == Outcome.Result.ABSENT) {
             throw MeshException.notFound("namespace-not-found", "namespace \"" + name + "\" does not exist in the control plane");
         }

@@ -42,23 +42,25 @@ public final class NamespaceLabeler {
             Injection wanted, Deadline deadline) {
         Namespace[] known = { alreadyRead };
         return deadline.retry(() -> {
-            Namespace current = known[0] != null ? known[0] : client.namespaces().withName(namespace).get();
+            // Each request times out at the deadline: none is still on its way when the caller moves on.
+            Namespace current = known[0] != null ? known[0] : deadline.bound(client).namespaces().withName(namespace).get();
             known[0] = null;
             if (current == null) {
                 return Outcome.Result.ABSENT;
             }
-            return patch(client, current, wanted);
+            return patch(client, current, wanted, deadline);
         });
     }
 
-    private static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted) {
+    private static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted, Deadline deadline) {
         Map<String, String> labels = current.getMetadata().getLabels();
         Injection.LabelChange change = wanted.changeFrom(labels);
         if (change.isEmpty()) {
             return Outcome.Result.UNCHANGED;
         }
-        // resource(current): fabric8 would otherwise GET the namespace again before patching it.
-        var namespace = client.namespaces().resource(current);
+        // resource(current): fabric8 would otherwise GET the namespace again before patching it. The
+        // client is bounded by the deadline: this PATCH cannot still be on its way after it.
+        var namespace = deadline.bound(client).namespaces().resource(current);
         if (labels == null || labels.isEmpty()) {
             // A namespace with no labels has no /metadata/labels for a JSON Patch to add keys under
             // (Kubernetes before 1.21 labels none, and anyone can remove them all): a merge patch

@@ -68,9 +68,9 @@ public class ClusterService {
 
     /** Drops the cluster's own setting from every namespace that has one: one LIST, one write each. */
     private void forgetSettings(String cluster) {
-        store.allNamespaceStates().forEach((namespace, state) -> {
-            if (state.settings().containsKey(cluster)) {
-                store.updateNamespaceState(namespace, current -> current.withoutSetting(cluster));
+        store.allNamespaceStates().forEach((namespace, stored) -> {
+            if (stored.state().settings().containsKey(cluster)) {
+                store.updateExistingNamespaceState(namespace, current -> current.withoutSetting(cluster));
             }
         });
     }

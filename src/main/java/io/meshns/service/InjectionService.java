@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.FanOut;
+import io.meshns.config.CallBudget;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.NamespaceLabeler;
@@ -42,8 +43,11 @@ public class InjectionService {
     private final NamespaceLock lock;
     private final ProtectedNamespaces protectedNamespaces;
     private final OutcomeMetrics metrics;
+    private final CallBudget budget;
 
-    public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics) {
+    public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceLock lock,
+            ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget) {
+        this.budget = budget;
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
@@ -71,16 +75,19 @@ public class InjectionService {
      * as their own setting, leaving the control plane (the mesh-wide default) as it is.
      */
     public MeshNamespace change(String namespace, Injection wanted, List<String> clusters) {
+        Deadline call = Deadline.in(budget.call());
         Names.requireValid("namespace", namespace);
         protectedNamespaces.requireUnprotected(namespace);
         Map<String, String> before = controlPlane.get(namespace).getMetadata().getLabels();
         if (clusters != null) {
-            return changeIn(namespace, wanted, registry.requireRegistered(clusters));
+            return changeIn(namespace, wanted, registry.requireRegistered(clusters), call);
         }
+        List<DataPlane> planes = registry.dataPlanes();
 
-        List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, () -> {
-            controlPlane.label(namespace, wanted, Deadline.in(fanOut.timeout()));
-            return new NamespaceLock.Change(wanted, labelIn(registry.dataPlanes(), namespace, wanted),
+        // Every write below is bounded by the lease: none is sent, or still on its way, after it ends.
+        List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, budget.lockWait(call), lease -> {
+            controlPlane.label(namespace, wanted, lease.deadline().min(Deadline.in(fanOut.timeout())));
+            return new NamespaceLock.Change(wanted, labelIn(planes, namespace, wanted, lease.deadline()),
                     NamespaceState::withoutSettings);
         }).outcomes());
         metrics.record(outcomes);
@@ -88,15 +95,15 @@ public class InjectionService {
         return MeshNamespace.of(namespace, wanted.changeFrom(before).applyTo(before), withWanted(outcomes, wanted));
     }
 
-    private MeshNamespace changeIn(String namespace, Injection wanted, Set<String> names) {
+    private MeshNamespace changeIn(String namespace, Injection wanted, Set<String> names, Deadline call) {
         List<Map<String, String>> controlPlaneLabels = new ArrayList<>();
-        List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, () -> {
+        List<DataPlane> targets = registry.dataPlanes().stream().filter(c -> names.contains(c.name())).toList();
+        Set<String> named = targets.stream().map(DataPlane::name).collect(Collectors.toCollection(TreeSet::new));
+        List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, budget.lockWait(call), lease -> {
             // Read under the lock: the mesh-wide default is recorded beside the new settings.
             controlPlaneLabels.add(controlPlane.get(namespace).getMetadata().getLabels());
-            List<DataPlane> targets = registry.dataPlanes().stream().filter(c -> names.contains(c.name())).toList();
-            Set<String> named = targets.stream().map(DataPlane::name).collect(Collectors.toCollection(TreeSet::new));
             return new NamespaceLock.Change(Injection.fromLabels(controlPlaneLabels.get(0)),
-                    labelIn(targets, namespace, wanted), state -> state.withSetting(named, wanted));
+                    labelIn(targets, namespace, wanted, lease.deadline()), state -> state.withSetting(named, wanted));
         }).outcomes());
         metrics.record(outcomes);
         LOG.infof("namespace %s: injection %s in clusters %s only", namespace, wanted.encode(), summary(outcomes));
@@ -104,8 +111,8 @@ public class InjectionService {
     }
 
     /** Puts {@code wanted} on the namespace in each of {@code clusters} at once; one outcome each. */
-    private List<Outcome> labelIn(List<DataPlane> clusters, String namespace, Injection wanted) {
-        return new ArrayList<>(fanOut.acrossClusters(clusters,
+    private List<Outcome> labelIn(List<DataPlane> clusters, String namespace, Injection wanted, Deadline lease) {
+        return new ArrayList<>(fanOut.acrossClusters(clusters, lease,
                 (cluster, deadline) -> new Outcome(cluster.name(),
                         NamespaceLabeler.apply(cluster.client(), namespace, wanted, deadline), null),
                 (cluster, why) -> Outcome.failed(cluster.name(), why)).values());

@@ -3,14 +3,20 @@ package io.meshns.service;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import io.meshns.config.MeshConfig;
+import io.meshns.config.CallBudget;
 import io.meshns.error.MeshException;
+import io.meshns.kube.Deadline;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
 import io.meshns.state.NamespaceState;
@@ -19,7 +25,13 @@ import io.meshns.state.StateStore;
 /**
  * Serializes injection changes to one namespace across all instances, so the control plane and
  * every data plane end with the same, last, change. The lock is a field of the namespace's state
- * ConfigMap written with its resourceVersion; it expires on its own if its holder dies.
+ * ConfigMap written with its resourceVersion.
+ * <p>
+ * It is a lease, fenced by its holder id: the holder sends nothing after its lease ends (its
+ * {@link Lease#deadline()} bounds every request, each of which times out at it), and records its
+ * outcomes only while the ConfigMap still names it as holder. Another instance takes a lock its
+ * holder never released only after seeing the same holder there for the whole lease plus a margin,
+ * measured on its own monotonic clock: no two instances need to agree on the time.
  */
 @ApplicationScoped
 public class NamespaceLock {
@@ -28,12 +40,28 @@ public class NamespaceLock {
     private static final long MAX_WAIT_MILLIS = 250;
 
     private final StateStore store;
+    private final Duration work;
     private final Duration ttl;
+    private final LongSupplier ticker;
+    private final LongConsumer sleeper;
+    /** Per namespace: which holder this instance saw there, and since when (its own clock). */
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
-    public NamespaceLock(StateStore store, MeshConfig config) {
+    private record Seen(String holder, long sinceNanos) {
+    }
+
+    @Inject
+    public NamespaceLock(StateStore store, CallBudget budget) {
+        this(store, budget.work(), budget.leaseTtl(), System::nanoTime, NamespaceLock::sleep);
+    }
+
+    /** With a clock and a way to wait of the caller's choosing (tests run many instances' time). */
+    NamespaceLock(StateStore store, Duration work, Duration ttl, LongSupplier ticker, LongConsumer sleeper) {
         this.store = store;
-        // Long enough for the control-plane patch and a fan-out, each bounded by the fan-out timeout.
-        this.ttl = config.fanoutTimeout().multipliedBy(2).plusSeconds(10);
+        this.work = work;
+        this.ttl = ttl;
+        this.ticker = ticker;
+        this.sleeper = sleeper;
     }
 
     /**
@@ -49,48 +77,70 @@ public class NamespaceLock {
     }
 
     /**
-     * Runs {@code change} holding the namespace's lock, then records what it returns (nothing when
-     * it returns null or fails) and releases the lock, in one write.
+     * The lock, held: every write of the holder must be sent by {@code deadline}. {@code state} is
+     * the namespace's state as the lock was taken and {@code before} its resourceVersion (null: there
+     * was none), so the holder can tell whether anything was recorded since it last read the state.
      */
-    public Change run(String namespace, Supplier<Change> change) {
-        String holder = acquire(namespace);
-        Change[] done = { null };
+    public record Lease(String holder, Deadline deadline, String before, NamespaceState state) {
+    }
+
+    /**
+     * Runs {@code change} holding the namespace's lock, then records what it returns (nothing when
+     * it returns null or fails) and releases the lock, in one write; a holder that lost the lock
+     * meanwhile records nothing. Waits for the lock until {@code waitUntil}, then answers 409
+     * namespace-busy.
+     */
+    public Change run(String namespace, Deadline waitUntil, Function<Lease, Change> change) {
+        Lease lease = acquire(namespace, waitUntil);
+        Change done = null;
         try {
-            done[0] = change.get();
-            return done[0];
+            done = change.apply(lease);
+            return done;
         } finally {
+            Change recorded = done;
             Instant now = Instant.now();
-            store.updateNamespaceState(namespace, state -> released(
-                    done[0] == null ? state
-                            : done[0].settings().apply(state).withOutcomes(done[0].desired(), done[0].outcomes(), now),
-                    holder));
+            // Never re-creates a state deleted meanwhile (with its namespace).
+            store.updateExistingNamespaceState(namespace, state -> {
+                if (!lease.holder().equals(state.lockHolder())) {
+                    // Someone else holds it now (or held it): what we saw is older than what they did.
+                    return state;
+                }
+                NamespaceState after = recorded == null ? state
+                        : recorded.settings().apply(state).withOutcomes(recorded.desired(), recorded.outcomes(), now);
+                return after.withoutLock();
+            });
         }
     }
 
-    /** Waits until this caller holds the lock of {@code namespace}; returns the holder id to release with. */
-    private String acquire(String namespace) {
+    private Lease acquire(String namespace, Deadline waitUntil) {
         String holder = UUID.randomUUID().toString();
-        Instant giveUp = Instant.now().plus(ttl).plus(ttl);
         long wait = FIRST_WAIT_MILLIS;
         while (true) {
-            Instant now = Instant.now();
-            NamespaceState state = store.updateNamespaceState(namespace,
-                    current -> current.lockedAt(now) ? current : current.withLock(holder, now.plus(ttl)));
-            if (holder.equals(state.lockHolder())) {
-                return holder;
+            // The lease is counted from before the write is sent: it cannot end later for us than for others.
+            long sent = ticker.getAsLong();
+            StateStore.Stored taken = store.applyToNamespaceState(namespace,
+                    current -> current.lockHolder() == null || abandoned(namespace, current)
+                            ? current.withLock(holder, ttl) : current);
+            if (holder.equals(taken.state().lockHolder())) {
+                seen.remove(namespace);
+                return new Lease(holder, Deadline.at(ticker, sent + work.toNanos()), taken.version(), taken.state());
             }
-            if (now.isAfter(giveUp)) {
+            if (waitUntil.remaining().toMillis() < wait) {
                 throw MeshException.conflict("namespace-busy", "another change to namespace \"" + namespace
-                        + "\" has been running for over " + ttl.multipliedBy(2).toSeconds() + " s; try again");
+                        + "\" is still running; try again");
             }
-            sleep(wait);
+            sleeper.accept(wait);
             wait = Math.min(wait * 2, MAX_WAIT_MILLIS);
         }
     }
 
-    /** The state change that releases the lock, when {@code holder} still holds it. */
-    private static NamespaceState released(NamespaceState state, String holder) {
-        return holder.equals(state.lockHolder()) ? state.withoutLock() : state;
+    /** True once this instance has seen the same holder for longer than its lease, on its own clock. */
+    private boolean abandoned(String namespace, NamespaceState state) {
+        long now = ticker.getAsLong();
+        Seen since = seen.compute(namespace, (ns, old) -> old != null && old.holder().equals(state.lockHolder()) ? old
+                : new Seen(state.lockHolder(), now));
+        Duration lease = state.lockLease() != null ? state.lockLease() : ttl;
+        return now - since.sinceNanos() > lease.toNanos();
     }
 
     private static void sleep(long millis) {

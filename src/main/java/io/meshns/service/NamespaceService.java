@@ -61,10 +61,11 @@ public class NamespaceService {
     public List<MeshNamespace> list(String labelSelector) {
         LabelSelectors.requireValid(labelSelector);
         List<Namespace> namespaces = controlPlane.list(labelSelector);
-        Map<String, NamespaceState> states = store.allNamespaceStates();
+        Map<String, StateStore.Stored> states = store.allNamespaceStates();
         Map<String, Instant> clusters = registeredClusters();
         return namespaces.stream()
-                .map(ns -> view(ns, states.getOrDefault(ns.getMetadata().getName(), NamespaceState.EMPTY), clusters))
+                .map(ns -> view(ns, states.containsKey(ns.getMetadata().getName())
+                        ? states.get(ns.getMetadata().getName()).state() : NamespaceState.EMPTY, clusters))
                 .toList();
     }
 

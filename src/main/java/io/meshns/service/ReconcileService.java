@@ -17,6 +17,7 @@ import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.FanOut;
 import io.meshns.kube.ControlPlane;
+import io.meshns.kube.Deadline;
 import io.meshns.kube.NamespaceLabeler;
 import io.meshns.mesh.Drift;
 import io.meshns.mesh.Injection;
@@ -100,10 +101,10 @@ public class ReconcileService {
             }
             return wanted;
         }
-        Map<String, NamespaceState> states = store.allNamespaceStates();
+        Map<String, StateStore.Stored> states = store.allNamespaceStates();
         for (Namespace namespace : controlPlane.list(null)) {
             String name = namespace.getMetadata().getName();
-            Rollout rollout = rollout(namespace, states.getOrDefault(name, NamespaceState.EMPTY));
+            Rollout rollout = rollout(namespace, states.containsKey(name) ? states.get(name).state() : NamespaceState.EMPTY);
             if (rollout.managed() && !protectedNamespaces.contains(name)) {
                 wanted.put(name, rollout);
             }
@@ -150,7 +151,7 @@ public class ReconcileService {
                 ns -> repair(ns, drifted.get(ns), clusters, outcomes.get(ns)));
 
         // 4. Record outcomes that say something new.
-        Map<String, NamespaceState> states = store.allNamespaceStates();
+        Map<String, StateStore.Stored> states = store.allNamespaceStates();
         Instant now = Instant.now();
         List<NamespaceResult> results = new ArrayList<>();
         List<String> toRecord = new ArrayList<>();
@@ -159,7 +160,7 @@ public class ReconcileService {
             List<Outcome> ordered = inClusterOrder(outcomes.get(ns), clusters);
             results.add(new NamespaceResult(ns, ordered));
             metrics.record(ordered);
-            NamespaceState state = states.getOrDefault(ns, NamespaceState.EMPTY);
+            NamespaceState state = states.containsKey(ns) ? states.get(ns).state() : NamespaceState.EMPTY;
             if (!drifted.containsKey(ns) && !state.agreesWith(entry.getValue().meshWide(), ordered)) {
                 toRecord.add(ns);
             }
@@ -172,16 +173,15 @@ public class ReconcileService {
     }
 
     private void repair(String ns, Map<String, Namespace> listed, List<DataPlane> clusters, Map<String, Outcome> outcomes) {
-        lock.run(ns, () -> {
+        // A repair waits for a running change at most one fan-out: that change applies the intent itself.
+        lock.run(ns, Deadline.in(fanOut.timeout()), lease -> {
             // Read the intent again under the lock: a call may have changed it since the LIST.
-            Rollout intent = controlPlane.find(ns)
-                    .map(n -> rollout(n, store.namespaceState(ns).orElse(NamespaceState.EMPTY)))
-                    .orElse(null);
+            Rollout intent = controlPlane.find(ns).map(n -> rollout(n, lease.state())).orElse(null);
             if (intent == null || !intent.managed()) {
                 return null;
             }
             List<DataPlane> targets = clusters.stream().filter(c -> listed.containsKey(c.name())).toList();
-            outcomes.putAll(fanOut.acrossClusters(targets,
+            outcomes.putAll(fanOut.acrossClusters(targets, lease.deadline(),
                     (cluster, deadline) -> new Outcome(cluster.name(), NamespaceLabeler.applyFrom(cluster.client(), ns,
                             listed.get(cluster.name()), intent.in(cluster.name()), deadline), null),
                     (cluster, why) -> Outcome.failed(cluster.name(), why)));

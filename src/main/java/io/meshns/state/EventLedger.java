@@ -71,7 +71,7 @@ public class EventLedger {
         String key = key(source, id);
         String entry = JSON.createObjectNode().put("function", function).put("time", Instant.now().toString())
                 .put("answer", answer).toString();
-        store.updateConfigMap(shardName(key), Map.of(LEDGER_LABEL, "events"), "writing the event ledger", shard -> {
+        store.updateConfigMap(shardName(key), Map.of(LEDGER_LABEL, "events"), "writing the event ledger", true, shard -> {
             Map<String, String> data = new TreeMap<>(shard == null ? Map.of() : shard);
             data.put(key, entry);
             prune(data, Instant.now());

@@ -1,5 +1,6 @@
 package io.meshns.state;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
@@ -11,10 +12,11 @@ import io.meshns.mesh.Outcome;
 /**
  * What meshns remembers of one mesh namespace: the injection last asked for mesh-wide, the
  * settings of clusters that were given their own, each cluster's last outcome, and who holds the
- * namespace's change lock. Immutable; stored by {@link StateStore}.
+ * namespace's change lock for how long (a duration, not a time: each instance measures it on its
+ * own clock). Immutable; stored by {@link StateStore}.
  */
 public record NamespaceState(Injection desired, Map<String, ClusterRecord> clusters, String lockHolder,
-        Instant lockExpires, Map<String, Injection> settings) {
+        Duration lockLease, Map<String, Injection> settings) {
 
     public static final NamespaceState EMPTY = new NamespaceState(null, Map.of(), null, null, Map.of());
 
@@ -31,12 +33,13 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
         }
     }
 
-    public boolean lockedAt(Instant now) {
-        return lockHolder != null && lockExpires != null && lockExpires.isAfter(now);
+    /** True when this records nothing at all: no wanted injection, setting, outcome or lock. */
+    public boolean isEmpty() {
+        return desired == null && clusters.isEmpty() && lockHolder == null && settings.isEmpty();
     }
 
-    public NamespaceState withLock(String holder, Instant expires) {
-        return new NamespaceState(desired, clusters, holder, expires, settings);
+    public NamespaceState withLock(String holder, Duration lease) {
+        return new NamespaceState(desired, clusters, holder, lease, settings);
     }
 
     public NamespaceState withoutLock() {
@@ -44,26 +47,26 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
     }
 
     public NamespaceState withDesired(Injection injection) {
-        return new NamespaceState(injection, clusters, lockHolder, lockExpires, settings);
+        return new NamespaceState(injection, clusters, lockHolder, lockLease, settings);
     }
 
     /** Gives each of {@code names} the setting {@code injection} of its own. */
     public NamespaceState withSetting(Collection<String> names, Injection injection) {
         Map<String, Injection> merged = new TreeMap<>(settings);
         names.forEach(name -> merged.put(name, injection));
-        return new NamespaceState(desired, clusters, lockHolder, lockExpires, merged);
+        return new NamespaceState(desired, clusters, lockHolder, lockLease, merged);
     }
 
     /** Forgets one cluster's setting: it follows the mesh-wide default again. */
     public NamespaceState withoutSetting(String cluster) {
         Map<String, Injection> rest = new TreeMap<>(settings);
         rest.remove(cluster);
-        return new NamespaceState(desired, clusters, lockHolder, lockExpires, rest);
+        return new NamespaceState(desired, clusters, lockHolder, lockLease, rest);
     }
 
     /** Forgets every cluster's setting: a mesh-wide change applies to all. */
     public NamespaceState withoutSettings() {
-        return new NamespaceState(desired, clusters, lockHolder, lockExpires, Map.of());
+        return new NamespaceState(desired, clusters, lockHolder, lockLease, Map.of());
     }
 
     /**
@@ -76,7 +79,7 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
             merged.put(outcome.cluster(), new ClusterRecord(outcome.outcome(), outcome.message(), time,
                     settings.getOrDefault(outcome.cluster(), desired)));
         }
-        return new NamespaceState(desired, merged, lockHolder, lockExpires, settings);
+        return new NamespaceState(desired, merged, lockHolder, lockLease, settings);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.meshns.state;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +22,7 @@ public final class StateCodec {
     /** A cluster's own setting, e.g. setting.east: rev:canary. */
     static final String SETTING_PREFIX = "setting.";
     static final String LOCK_HOLDER = "lock.holder";
-    static final String LOCK_EXPIRES = "lock.expires";
+    static final String LOCK_LEASE = "lock.lease";
     static final String SERVER = "server";
     static final String LABELS = "labels";
     static final String REGISTERED = "registered";
@@ -53,7 +54,9 @@ public final class StateCodec {
         state.settings().forEach((cluster, injection) -> data.put(SETTING_PREFIX + cluster, injection.encode()));
         if (state.lockHolder() != null) {
             data.put(LOCK_HOLDER, state.lockHolder());
-            data.put(LOCK_EXPIRES, state.lockExpires().toString());
+            if (state.lockLease() != null) {
+                data.put(LOCK_LEASE, state.lockLease().toString());
+            }
         }
         return data;
     }
@@ -83,8 +86,9 @@ public final class StateCodec {
                 }
             }
         });
+        // A lock of an older version (lock.expires, a time) has no lease: others use their own.
         return new NamespaceState(Injection.decode(data.get(DESIRED)), clusters, data.get(LOCK_HOLDER),
-                parseInstant(data.get(LOCK_EXPIRES)), settings);
+                parseDuration(data.get(LOCK_LEASE)), settings);
     }
 
     public static Map<String, String> encode(ClusterRecord cluster) {
@@ -118,6 +122,14 @@ public final class StateCodec {
             return JSON.readValue(json, STRING_MAP);
         } catch (IOException e) {
             // A hand-edited or foreign entry is ignored rather than failing every call on this namespace.
+            return null;
+        }
+    }
+
+    private static Duration parseDuration(String text) {
+        try {
+            return text == null ? null : Duration.parse(text);
+        } catch (RuntimeException e) {
             return null;
         }
     }

@@ -47,17 +47,22 @@ public class StateStore {
 
     // ---- per mesh namespace -------------------------------------------------------------------
 
+    /** A namespace's state as stored, with the resourceVersion it was read at. */
+    public record Stored(NamespaceState state, String version) {
+    }
+
     public Optional<NamespaceState> namespaceState(String name) {
         return call("reading the state of " + name, () -> Optional.ofNullable(namespaceConfigMap(name))
                 .map(cm -> StateCodec.decodeNamespace(cm.getData())));
     }
 
     /** The state of every namespace that has one, by namespace name: one LIST. */
-    public Map<String, NamespaceState> allNamespaceStates() {
+    public Map<String, Stored> allNamespaceStates() {
         return call("listing namespace state", () -> {
-            Map<String, NamespaceState> states = new LinkedHashMap<>();
+            Map<String, Stored> states = new LinkedHashMap<>();
             for (ConfigMap cm : client.configMaps().inNamespace(namespace).withLabel(NAMESPACE_LABEL).list().getItems()) {
-                states.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL), StateCodec.decodeNamespace(cm.getData()));
+                states.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL),
+                        new Stored(StateCodec.decodeNamespace(cm.getData()), cm.getMetadata().getResourceVersion()));
             }
             return states;
         });
@@ -69,44 +74,106 @@ public class StateStore {
      * that returns the state it was given writes nothing.
      */
     public NamespaceState updateNamespaceState(String name, UnaryOperator<NamespaceState> change) {
-        NamespaceState[] after = { null };
-        updateConfigMap(namespaceConfigMapName(name), Map.of(NAMESPACE_LABEL, name), "writing the state of " + name,
-                data -> {
+        return updateNamespaceState(name, true, change).state();
+    }
+
+    /**
+     * The same, only where the state exists: a ConfigMap deleted meanwhile (its namespace was
+     * deleted) is never brought back, and a state left with nothing in it is deleted. Returns the
+     * state written (EMPTY when there was none) and the resourceVersion the change was applied to.
+     */
+    public Stored updateExistingNamespaceState(String name, UnaryOperator<NamespaceState> change) {
+        return updateNamespaceState(name, false, change);
+    }
+
+    /**
+     * Like {@link #updateNamespaceState(String, UnaryOperator)}, also saying which resourceVersion
+     * the change was applied to (null: the state did not exist yet).
+     */
+    public Stored applyToNamespaceState(String name, UnaryOperator<NamespaceState> change) {
+        return updateNamespaceState(name, true, change);
+    }
+
+    private Stored updateNamespaceState(String name, boolean create, UnaryOperator<NamespaceState> change) {
+        NamespaceState[] after = { NamespaceState.EMPTY };
+        String read = updateConfigMap(namespaceConfigMapName(name), Map.of(NAMESPACE_LABEL, name),
+                "writing the state of " + name, create, data -> {
+                    if (data == null && !create) {
+                        after[0] = NamespaceState.EMPTY;
+                        return null;
+                    }
                     NamespaceState before = data == null ? NamespaceState.EMPTY : StateCodec.decodeNamespace(data);
                     after[0] = change.apply(before);
-                    return data != null && after[0].equals(before) ? data : StateCodec.encode(after[0]);
+                    if (data != null && after[0].equals(before)) {
+                        return data;
+                    }
+                    return !create && after[0].isEmpty() ? null : StateCodec.encode(after[0]);
                 });
-        return after[0];
+        return new Stored(after[0], read);
+    }
+
+    /**
+     * Stores {@code state} only if the ConfigMap is still at {@code version} (null: only if it does
+     * not exist yet): false, and nothing written, when anything was written there since.
+     */
+    public boolean replaceNamespaceState(String name, String version, NamespaceState state) {
+        ensureNamespace();
+        String cmName = namespaceConfigMapName(name);
+        return call("writing the state of " + name, () -> {
+            try {
+                if (version == null) {
+                    client.configMaps().inNamespace(namespace).resource(newConfigMap(cmName, Map.of(NAMESPACE_LABEL, name),
+                            StateCodec.encode(state))).create();
+                } else {
+                    ConfigMap cm = newConfigMap(cmName, Map.of(NAMESPACE_LABEL, name), StateCodec.encode(state));
+                    cm.getMetadata().setResourceVersion(version);
+                    client.configMaps().inNamespace(namespace).resource(cm).update();
+                }
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409 || e.getCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     /**
      * Read-modify-write of one ConfigMap of the state namespace: {@code change} gets its data (null
-     * when it does not exist yet) and returns the new data; the same data writes nothing. On a
-     * conflict (another instance wrote first) it reads again and reapplies.
+     * when it does not exist yet) and returns the new data (null: delete it); the same data writes
+     * nothing. On a conflict (another instance wrote first) it reads again and reapplies. A missing
+     * ConfigMap is created only when {@code create}. Returns the resourceVersion the change was
+     * applied to (null when there was none).
      */
-    public void updateConfigMap(String name, Map<String, String> labels, String doing,
+    public String updateConfigMap(String name, Map<String, String> labels, String doing, boolean create,
             UnaryOperator<Map<String, String>> change) {
         ensureNamespace();
-        call(doing, () -> {
+        return call(doing, () -> {
             for (int attempt = 0;; attempt++) {
                 ConfigMap current = client.configMaps().inNamespace(namespace).withName(name).get();
                 Map<String, String> before = current == null ? null : current.getData() == null ? Map.of() : current.getData();
+                String version = current == null ? null : current.getMetadata().getResourceVersion();
                 Map<String, String> after = change.apply(before);
-                if (after.equals(before)) {
-                    return null;
+                if (java.util.Objects.equals(after, before) || (after == null && current == null)) {
+                    return version;
                 }
                 try {
-                    if (current == null) {
-                        client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
-                                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-                                .addToLabels(MANAGED_BY, "meshns").endMetadata().withData(after).build()).create();
+                    if (after == null) {
+                        // Only the version read: what was written since is judged again.
+                        client.configMaps().inNamespace(namespace).withName(name).lockResourceVersion(version).delete();
+                    } else if (current == null) {
+                        if (!create) {
+                            return null;
+                        }
+                        client.configMaps().inNamespace(namespace).resource(newConfigMap(name, labels, after)).create();
                     } else {
                         current.setData(after);
                         client.configMaps().inNamespace(namespace).resource(current).update();
                     }
-                    return null;
+                    return version;
                 } catch (KubernetesClientException e) {
-                    if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
+                    if ((e.getCode() != 409 && e.getCode() != 404) || attempt >= MAX_CONFLICT_RETRIES) {
                         throw e;
                     }
                 }
@@ -114,9 +181,30 @@ public class StateStore {
         });
     }
 
+    private ConfigMap newConfigMap(String name, Map<String, String> labels, Map<String, String> data) {
+        return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
+                .addToLabels(MANAGED_BY, "meshns").endMetadata().withData(data).build();
+    }
+
     public void deleteNamespaceState(String name) {
         call("deleting the state of " + name,
                 () -> client.configMaps().inNamespace(namespace).withName(namespaceConfigMapName(name)).delete());
+    }
+
+    /** Deletes a namespace's state only if nothing was written to it since {@code version}; false if something was. */
+    public boolean deleteNamespaceState(String name, String version) {
+        return call("deleting the state of " + name, () -> {
+            try {
+                client.configMaps().inNamespace(namespace).withName(namespaceConfigMapName(name))
+                        .lockResourceVersion(version).delete();
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409 || e.getCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     private ConfigMap namespaceConfigMap(String name) {

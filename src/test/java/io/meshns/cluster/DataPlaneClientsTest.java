@@ -53,6 +53,10 @@ class DataPlaneClientsTest {
                 return Duration.ofSeconds(1);
             }
 
+            public Duration callTimeout() {
+                return Duration.ofSeconds(50);
+            }
+
             public boolean allowPlaintextClusters() {
                 return false;
             }

@@ -20,7 +20,7 @@ class StateCodecTest {
         NamespaceState state = NamespaceState.EMPTY
                 .withOutcomes(Injection.revision("canary"),
                         List.of(Outcome.applied("east"), Outcome.failed("west", "unreachable: ConnectException")), T)
-                .withLock("holder-1", T.plusSeconds(20));
+                .withLock("holder-1", java.time.Duration.ofSeconds(14));
         Map<String, String> data = StateCodec.encode(state);
         assertEquals("rev:canary", data.get("desired"));
         assertEquals(state, StateCodec.decodeNamespace(data));

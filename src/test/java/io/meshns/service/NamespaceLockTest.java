@@ -1,0 +1,137 @@
+package io.meshns.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.meshns.error.MeshException;
+import io.meshns.kube.Deadline;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.Outcome;
+import io.meshns.mock.MockApiServer;
+import io.meshns.state.NamespaceState;
+import io.meshns.state.StateStore;
+import io.meshns.testing.TestConfig;
+
+/**
+ * The namespace lock between instances: two NamespaceLocks over one control plane are two
+ * instances, each with a clock of its own that the test moves (waiting for a lock advances it).
+ */
+class NamespaceLockTest {
+
+    private static final Duration WORK = Duration.ofSeconds(4);
+    private static final Duration TTL = Duration.ofSeconds(9);
+
+    private final MockApiServer controlPlane = MockApiServer.start();
+    private final StateStore store = new StateStore(controlPlane.client(), TestConfig.withFanoutTimeout(Duration.ofSeconds(2)));
+
+    @AfterEach
+    void stop() {
+        controlPlane.close();
+    }
+
+    /** An instance whose clock moves only when it waits, or when the test says so. */
+    private static final class Instance {
+        final AtomicLong nanos = new AtomicLong();
+        final NamespaceLock lock;
+
+        Instance(StateStore store, long start) {
+            nanos.set(start);
+            lock = new NamespaceLock(store, WORK, TTL, nanos::get, millis -> nanos.addAndGet(millis * 1_000_000));
+        }
+
+        Deadline in(Duration duration) {
+            return Deadline.at(nanos::get, nanos.get() + duration.toNanos());
+        }
+    }
+
+    private NamespaceState state(String ns) {
+        return store.namespaceState(ns).orElse(NamespaceState.EMPTY);
+    }
+
+    @Test
+    void aHolderThatLostTheLockRecordsNothingOverTheNextHolder() throws Exception {
+        Instance a = new Instance(store, 0);
+        Instance b = new Instance(store, 123_456_789_000L);
+        CountDownLatch aHolds = new CountDownLatch(1);
+        CountDownLatch bDone = new CountDownLatch(1);
+        NamespaceLock.Lease[] aLease = { null };
+
+        CompletableFuture<?> slowA = CompletableFuture.runAsync(() -> a.lock.run("shop", Deadline.in(Duration.ofSeconds(5)),
+                lease -> {
+                    aLease[0] = lease;
+                    aHolds.countDown();
+                    await(bDone);
+                    return new NamespaceLock.Change(Injection.ENABLED, List.of(Outcome.applied("east")));
+                }));
+        aHolds.await();
+        // B waits, on its own clock, until it has seen A hold the lock for longer than its lease.
+        b.lock.run("shop", b.in(Duration.ofMinutes(1)),
+                lease -> new NamespaceLock.Change(Injection.DISABLED, List.of(Outcome.unchanged("east"))));
+        a.nanos.addAndGet(TTL.toNanos()); // A was that slow too, by its own clock
+        assertTrue(aLease[0].deadline().passed(), "A may send nothing more");
+        bDone.countDown();
+        slowA.join();
+
+        NamespaceState after = state("shop");
+        assertEquals(Injection.DISABLED, after.desired(), "A's late release wrote A's intent over B's");
+        assertEquals(Outcome.Result.UNCHANGED, after.clusters().get("east").outcome());
+        assertNull(after.lockHolder());
+    }
+
+    /** The lock of an earlier version carries the holder's wall-clock expiry; this one an hour ahead. */
+    @Test
+    void aLockFromAnInstanceWhoseClockIsAnHourAheadStillExpires() {
+        controlPlane.client().configMaps().inNamespace("meshns-system").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("namespace-shop").addToLabels("meshns.io/namespace", "shop").endMetadata()
+                .addToData("lock.holder", "dead-instance")
+                .addToData("lock.expires", Instant.now().plus(Duration.ofHours(1)).toString()).build()).create();
+        Instance b = new Instance(store, 0);
+
+        b.lock.run("shop", b.in(Duration.ofMinutes(1)), lease -> new NamespaceLock.Change(Injection.DISABLED, List.of()));
+
+        assertEquals(Injection.DISABLED, state("shop").desired());
+        assertTrue(b.nanos.get() > TTL.toNanos(), "B waited a whole lease first");
+    }
+
+    @Test
+    void aLiveHolderIsWaitedForOnlyUntilTheCallersDeadline() {
+        Instance a = new Instance(store, 0);
+        Instance b = new Instance(store, 0);
+        a.lock.run("shop", a.in(Duration.ofSeconds(1)), lease -> {
+            MeshException busy = assertThrows(MeshException.class,
+                    () -> b.lock.run("shop", b.in(Duration.ofSeconds(3)), l -> null));
+            assertEquals("namespace-busy", busy.code());
+            assertTrue(b.nanos.get() <= Duration.ofSeconds(3).toNanos(), "B gave up by its deadline");
+            return null;
+        });
+        assertNull(state("shop").lockHolder());
+    }
+
+    @Test
+    void aStateWithNothingLeftInItIsDeletedOnRelease() {
+        Instance a = new Instance(store, 0);
+        a.lock.run("gone", a.in(Duration.ofSeconds(1)), lease -> null);
+        assertTrue(store.namespaceState("gone").isEmpty());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
