@@ -46,7 +46,15 @@ public class NamespaceService {
         protectedNamespaces.requireUnprotected(name);
         Namespace created = controlPlane.create(name, labels);
         Map<String, String> createdLabels = created.getMetadata().getLabels();
-        store.updateNamespaceState(name, state -> state.withDesired(Injection.fromLabels(createdLabels)));
+        Injection injection = Injection.fromLabels(createdLabels);
+        if (injection.mode() == Injection.Mode.UNSET) {
+            // Not managed until injection is set, like a namespace made with kubectl; and nothing of
+            // an earlier namespace of the same name carries over.
+            store.deleteNamespaceState(name);
+        } else {
+            store.updateNamespaceState(name, state -> new NamespaceState(injection, Map.of(), state.lockHolder(),
+                    state.lockLease(), Map.of()));
+        }
         LOG.infof("created namespace %s in the control plane", name);
         return MeshNamespace.of(name, createdLabels, List.of());
     }

@@ -2,9 +2,13 @@ package io.meshns.service;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,8 +20,11 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.FanOut;
+import io.meshns.config.CallBudget;
+import io.meshns.error.MeshException;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
+import io.meshns.kube.KubeErrors;
 import io.meshns.kube.NamespaceLabeler;
 import io.meshns.mesh.Drift;
 import io.meshns.mesh.Injection;
@@ -31,10 +38,11 @@ import io.meshns.state.StateStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Re-applies each control-plane namespace's injection labels to every data-plane cluster, or a
- * cluster's own setting where it has one. Costs one LIST per cluster plus one PATCH per drifted
- * namespace there; records outcomes only where they changed, so a second reconcile right after a
- * first writes nothing.
+ * Re-applies the wanted injection of every namespace meshns manages to every data-plane cluster: the
+ * control plane's labels, or a cluster's own setting where it has one. Costs one LIST of state and
+ * one of namespaces in the control plane, one LIST per cluster, plus one
+ * PATCH per drifted namespace there; records outcomes only where they changed, and only over the
+ * state it read (a newer record wins), so a second reconcile right after a first writes nothing.
  */
 @ApplicationScoped
 public class ReconcileService {
@@ -54,9 +62,10 @@ public class ReconcileService {
     private final NamespaceLock lock;
     private final ProtectedNamespaces protectedNamespaces;
     private final OutcomeMetrics metrics;
+    private final CallBudget budget;
 
     public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
-            NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics) {
+            NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
@@ -64,6 +73,7 @@ public class ReconcileService {
         this.lock = lock;
         this.protectedNamespaces = protectedNamespaces;
         this.metrics = metrics;
+        this.budget = budget;
     }
 
     /** One namespace's outcomes in every cluster reconciled. */
@@ -78,34 +88,38 @@ public class ReconcileService {
 
     /** Reconciles one namespace, or all when {@code only} is null, across every registered cluster. */
     public Report reconcile(String only) {
-        return reconcile(wanted(only), registry.dataPlanes());
+        Deadline call = Deadline.in(budget.call());
+        if (only != null) {
+            Names.requireValid("namespace", only);
+            protectedNamespaces.requireUnprotected(only);
+        }
+        // State first, namespaces second: a state whose namespace is missing from the later LIST is stale.
+        Map<String, StateStore.Stored> states = store.allNamespaceStates();
+        List<Namespace> namespaces = only != null ? List.of(controlPlane.get(only)) : controlPlane.list(null);
+        if (only == null) {
+            removeStale(states, namespaces);
+        }
+        return reconcile(wanted(namespaces, states), states, registry.dataPlanes(), call);
     }
 
     /** Brings one (newly registered) cluster up to date with every mesh namespace. */
     public Report resync(DataPlane cluster) {
-        return reconcile(wanted(null), List.of(cluster));
+        Deadline call = Deadline.in(budget.call());
+        Map<String, StateStore.Stored> states = store.allNamespaceStates();
+        return reconcile(wanted(controlPlane.list(null), states), states, List.of(cluster), call);
     }
 
     /**
-     * What each namespace's clusters should have: the control plane's own labels, and each cluster's
-     * own setting where it has one. A namespace with neither has no entry.
+     * What each managed namespace's clusters should have: the control plane's own labels, and each
+     * cluster's own setting where it has one. A namespace is managed when it has either, or when
+     * meshns has state for it (a removal is wanted too); one with none is left alone everywhere.
      */
-    private Map<String, Rollout> wanted(String only) {
+    private Map<String, Rollout> wanted(List<Namespace> namespaces, Map<String, StateStore.Stored> states) {
         Map<String, Rollout> wanted = new TreeMap<>();
-        if (only != null) {
-            Names.requireValid("namespace", only);
-            protectedNamespaces.requireUnprotected(only);
-            Rollout rollout = rollout(controlPlane.get(only), store.namespaceState(only).orElse(NamespaceState.EMPTY));
-            if (rollout.managed()) {
-                wanted.put(only, rollout);
-            }
-            return wanted;
-        }
-        Map<String, StateStore.Stored> states = store.allNamespaceStates();
-        for (Namespace namespace : controlPlane.list(null)) {
+        for (Namespace namespace : namespaces) {
             String name = namespace.getMetadata().getName();
             Rollout rollout = rollout(namespace, states.containsKey(name) ? states.get(name).state() : NamespaceState.EMPTY);
-            if (rollout.managed() && !protectedNamespaces.contains(name)) {
+            if ((rollout.managed() || states.containsKey(name)) && !protectedNamespaces.contains(name)) {
                 wanted.put(name, rollout);
             }
         }
@@ -116,13 +130,29 @@ public class ReconcileService {
         return new Rollout(Injection.fromLabels(controlPlaneNamespace.getMetadata().getLabels()), state.settings());
     }
 
-    private Report reconcile(Map<String, Rollout> wanted, List<DataPlane> clusters) {
+    /** Deletes the state of namespaces that are gone, unless it changed since it was read or is locked. */
+    private void removeStale(Map<String, StateStore.Stored> states, List<Namespace> namespaces) {
+        Set<String> present = new HashSet<>();
+        namespaces.forEach(ns -> present.add(ns.getMetadata().getName()));
+        List<String> stale = states.entrySet().stream()
+                .filter(e -> !present.contains(e.getKey()) && e.getValue().state().lockHolder() == null)
+                .map(Map.Entry::getKey).toList();
+        fanOut.forEach(stale, PARALLEL_NAMESPACES, ns -> {
+            if (store.deleteNamespaceState(ns, states.get(ns).version())) {
+                LOG.infof("removed the state of namespace %s, which no longer exists", ns);
+            }
+        });
+    }
+
+    private Report reconcile(Map<String, Rollout> wanted, Map<String, StateStore.Stored> states,
+            List<DataPlane> clusters, Deadline call) {
         if (wanted.isEmpty() || clusters.isEmpty()) {
             return new Report(wanted.size(), wanted.keySet().stream().map(ns -> new NamespaceResult(ns, List.of())).toList());
         }
         // 1. One LIST per cluster, all clusters at once.
-        Map<String, Listing> listings = fanOut.acrossClusters(clusters,
-                (cluster, deadline) -> Listing.of(deadline.retry(() -> cluster.client().namespaces().list().getItems())),
+        Map<String, Listing> listings = fanOut.acrossClusters(clusters, call.minus(budget.reserve()),
+                (cluster, deadline) -> Listing.of(deadline.retry(
+                        () -> deadline.bound(cluster.client()).namespaces().list().getItems())),
                 (cluster, why) -> Listing.failed(why));
 
         // 2. What each cluster needs, from those listings alone.
@@ -148,10 +178,10 @@ public class ReconcileService {
 
         // 3. Repair drifted namespaces, each under its lock so no concurrent change is undone.
         fanOut.forEach(drifted.keySet(), PARALLEL_NAMESPACES,
-                ns -> repair(ns, drifted.get(ns), clusters, outcomes.get(ns)));
+                ns -> repair(ns, wanted.get(ns), states.get(ns), drifted.get(ns), clusters, outcomes.get(ns), call));
 
-        // 4. Record outcomes that say something new.
-        Map<String, StateStore.Stored> states = store.allNamespaceStates();
+        // 4. Record outcomes that say something new, over the very state read before the LISTs: if
+        //    anything was recorded since (a change ran meanwhile), its newer outcomes stand.
         Instant now = Instant.now();
         List<NamespaceResult> results = new ArrayList<>();
         List<String> toRecord = new ArrayList<>();
@@ -160,37 +190,71 @@ public class ReconcileService {
             List<Outcome> ordered = inClusterOrder(outcomes.get(ns), clusters);
             results.add(new NamespaceResult(ns, ordered));
             metrics.record(ordered);
-            NamespaceState state = states.containsKey(ns) ? states.get(ns).state() : NamespaceState.EMPTY;
-            if (!drifted.containsKey(ns) && !state.agreesWith(entry.getValue().meshWide(), ordered)) {
+            StateStore.Stored stored = states.get(ns);
+            NamespaceState state = stored == null ? NamespaceState.EMPTY : stored.state();
+            if (!drifted.containsKey(ns) && state.lockHolder() == null && !state.agreesWith(entry.getValue().meshWide(), ordered)) {
                 toRecord.add(ns);
             }
         }
-        fanOut.forEach(toRecord, PARALLEL_NAMESPACES, ns -> store.updateNamespaceState(ns,
-                current -> current.withOutcomes(wanted.get(ns).meshWide(), inClusterOrder(outcomes.get(ns), clusters), now)));
+        fanOut.forEach(toRecord, PARALLEL_NAMESPACES, ns -> {
+            StateStore.Stored stored = states.get(ns);
+            NamespaceState state = stored == null ? NamespaceState.EMPTY : stored.state();
+            if (!store.replaceNamespaceState(ns, stored == null ? null : stored.version(),
+                    state.withOutcomes(wanted.get(ns).meshWide(), inClusterOrder(outcomes.get(ns), clusters), now))) {
+                LOG.debugf("namespace %s: newer outcomes were recorded during the reconcile; they stand", ns);
+            }
+        });
         LOG.infof("reconciled %d namespaces over %d clusters; %d needed repair", wanted.size(), clusters.size(),
                 drifted.size());
         return new Report(wanted.size(), results);
     }
 
-    private void repair(String ns, Map<String, Namespace> listed, List<DataPlane> clusters, Map<String, Outcome> outcomes) {
-        // A repair waits for a running change at most one fan-out: that change applies the intent itself.
-        lock.run(ns, Deadline.in(fanOut.timeout()), lease -> {
-            // Read the intent again under the lock: a call may have changed it since the LIST.
-            Rollout intent = controlPlane.find(ns).map(n -> rollout(n, lease.state())).orElse(null);
-            if (intent == null || !intent.managed()) {
-                return null;
-            }
-            List<DataPlane> targets = clusters.stream().filter(c -> listed.containsKey(c.name())).toList();
-            outcomes.putAll(fanOut.acrossClusters(targets, lease.deadline(),
-                    (cluster, deadline) -> new Outcome(cluster.name(), NamespaceLabeler.applyFrom(cluster.client(), ns,
-                            listed.get(cluster.name()), intent.in(cluster.name()), deadline), null),
-                    (cluster, why) -> Outcome.failed(cluster.name(), why)));
-            return new NamespaceLock.Change(intent.meshWide(), inClusterOrder(outcomes, clusters));
-        });
+    /**
+     * Repairs one namespace under its lock. When its intent or its state changed since they were
+     * read (a change ran in between), the LISTs are stale: every cluster is read again instead.
+     * A lock it cannot get, or no time left, is reported for this namespace, not thrown.
+     */
+    private void repair(String ns, Rollout listedIntent, StateStore.Stored stateBefore, Map<String, Namespace> listed,
+            List<DataPlane> clusters, Map<String, Outcome> outcomes, Deadline call) {
+        if (call.minus(budget.work().plus(budget.reserve())).passed()) {
+            notRepaired(listed, outcomes, "not repaired: this reconcile ran out of time (meshns.call-timeout); "
+                    + "the next one continues");
+            return;
+        }
+        try {
+            // A repair waits for a running change at most one fan-out: that change applies the intent itself.
+            lock.run(ns, Deadline.in(fanOut.timeout()).min(call.minus(budget.work().plus(budget.reserve()))), lease -> {
+                Optional<Namespace> current = controlPlane.find(ns);
+                if (current.isEmpty()) {
+                    notRepaired(listed, outcomes, "not repaired: the namespace was deleted from the control plane");
+                    return null;
+                }
+                // The state as the lock was taken holds the clusters' own settings: no read of its own.
+                Rollout intent = rollout(current.get(), lease.state());
+                boolean stale = !intent.equals(listedIntent)
+                        || !Objects.equals(lease.before(), stateBefore == null ? null : stateBefore.version());
+                List<DataPlane> targets = clusters.stream()
+                        .filter(c -> stale ? c.problem() == null : listed.containsKey(c.name())).toList();
+                outcomes.putAll(fanOut.acrossClusters(targets, lease.deadline(),
+                        (cluster, deadline) -> new Outcome(cluster.name(), NamespaceLabeler.applyFrom(cluster.client(), ns,
+                                stale ? null : listed.get(cluster.name()), intent.in(cluster.name()), deadline), null),
+                        (cluster, why) -> Outcome.failed(cluster.name(), why)));
+                return new NamespaceLock.Change(intent.meshWide(), inClusterOrder(outcomes, clusters));
+            });
+        } catch (MeshException e) {
+            notRepaired(listed, outcomes, "not repaired: " + e.getMessage() + " (the next reconcile retries)");
+        } catch (RuntimeException e) {
+            LOG.warnf("namespace %s: repair failed: %s", ns, e.toString());
+            notRepaired(listed, outcomes, "not repaired: " + KubeErrors.describe(e));
+        }
+    }
+
+    private static void notRepaired(Map<String, Namespace> listed, Map<String, Outcome> outcomes, String why) {
+        listed.keySet().forEach(cluster -> outcomes.put(cluster, Outcome.failed(cluster, why)));
     }
 
     private static List<Outcome> inClusterOrder(Map<String, Outcome> outcomes, List<DataPlane> clusters) {
-        return clusters.stream().map(c -> outcomes.get(c.name())).filter(java.util.Objects::nonNull).toList();
+        return clusters.stream().map(c -> outcomes.get(c.name())).filter(Objects::nonNull).toList();
     }
 
     /** One cluster's namespaces from one LIST, or why the LIST failed. */

@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +25,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
 import io.meshns.testing.DroppingProxy;
+import io.meshns.testing.GatedProxy;
+import io.meshns.testing.GatedProxy.Step;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.Requests;
 import io.quarkus.test.junit.QuarkusTest;
@@ -231,6 +236,95 @@ class ReconcileTest {
         for (String name : names) {
             assertEquals("enabled", labels(east.client(), name).get("istio-injection"), name);
         }
+    }
+
+    @Test
+    void aRemovalThatFailedIsRepairedByTheNextReconcile() throws Exception {
+        MockApiServer flaky = start();
+        createNamespace(flaky.client(), ns, Map.of());
+        DroppingProxy proxy = new DroppingProxy(flaky.port(), 0);
+        toClose.add(proxy);
+        Mesh.register("flaky", proxy.url());
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        assertEquals(Map.of("istio-injection", "enabled"), labels(flaky.client(), ns));
+
+        proxy.down(true);
+        JsonPath removed = call("removeInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        assertEquals("failed", Mesh.outcomes(removed).get("flaky"));
+        proxy.down(false);
+
+        JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
+
+        assertEquals("applied", outcomesOf(report, ns).get("flaky"), report.prettify());
+        assertEquals(Map.of(), labels(flaky.client(), ns), "the cluster that missed the removal still injects");
+        call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
+                .body("clusters.find { it.cluster == 'flaky' }.outcome", equalTo("applied"));
+    }
+
+    /**
+     * reconcile LISTs a cluster (held on the way), a removal fails there meanwhile and is recorded,
+     * then the LIST answers with the old labels: the reconcile must not record "unchanged" over the
+     * newer "failed", or getNamespace would hide the drift.
+     */
+    @Test
+    void reconcileDoesNotRecordOverANewerOutcome() throws Exception {
+        MockApiServer slow = start();
+        createNamespace(slow.client(), ns, Map.of());
+        GatedProxy proxy = new GatedProxy(slow.port());
+        toClose.add(proxy);
+        Mesh.register("slow", proxy.url());
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicInteger lists = new AtomicInteger();
+        proxy.rule((method, path) -> method.equals("GET") && path.equals("/api/v1/namespaces")
+                && lists.getAndIncrement() == 0 ? Step.hold(gate) : Step.forward());
+        slow.mock().expect().get().withPath("/api/v1/namespaces/" + ns).andReturn(403,
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"forbidden\",\"code\":403}")
+                .once();
+        CompletableFuture<Integer> reconcile = CompletableFuture.supplyAsync(
+                () -> call("reconcile", "{}").extract().statusCode());
+        proxy.awaitHeld(1);
+        JsonPath removed = call("removeInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        assertEquals("failed", Mesh.outcomes(removed).get("slow"));
+        gate.countDown();
+        assertEquals(200, reconcile.join());
+
+        call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
+                .body("clusters.find { it.cluster == 'slow' }.outcome", equalTo("failed"));
+    }
+
+    @Test
+    void theStateOfANamespaceDeletedWithKubectlIsRemoved() {
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        assertTrue(stateVersions().containsKey("namespace-" + ns));
+        cp().namespaces().withName(ns).delete();
+
+        call("reconcile", "{}").statusCode(200);
+
+        assertNull(cp().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).get());
+    }
+
+    @Test
+    void aRepairThatCannotGetItsLockIsReportedForThatNamespaceAlone() {
+        String busy = ns + "-busy";
+        createNamespace(cp(), busy, Map.of("istio-injection", "enabled"));
+        createNamespace(east.client(), busy, Map.of());
+        createNamespace(east.client(), ns, Map.of());
+        cp().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editMetadata()
+                .addToLabels("istio-injection", "enabled").endMetadata().build());
+        // Another instance is in the middle of a change to "busy" (its lock, as it writes it).
+        cp().configMaps().inNamespace("meshns-system").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("namespace-" + busy).addToLabels("meshns.io/namespace", busy).endMetadata()
+                .addToData("lock.holder", "another-instance")
+                .addToData("lock.expires", java.time.Instant.now().plusSeconds(3600).toString()).build()).create();
+
+        JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
+
+        assertEquals("failed", outcomesOf(report, busy).get("east"), report.prettify());
+        assertEquals("applied", outcomesOf(report, ns).get("east"), report.prettify());
+        assertEquals(Map.of("istio-injection", "enabled"), labels(east.client(), ns));
+        assertEquals(Map.of(), labels(east.client(), busy), "nothing was written without the lock");
     }
 
     @Test
