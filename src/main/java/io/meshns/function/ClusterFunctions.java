@@ -31,14 +31,17 @@ public class ClusterFunctions {
         var registration = new ClusterRegistry.Registration(input.requiredString("name"), input.requiredString("server"),
                 credentials, input.optionalStringMap("labels"));
         access.requireInStateNamespace("create", "secrets");
-        return redelivery.once("registerCluster", Cluster.class, () -> clusters.register(registration));
+        // The ledger keeps a digest of the input: of everything but the credentials, which stay in the Secret.
+        JsonNode withoutCredentials = ((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy())
+                .without(java.util.List.of("token", "caCert", "kubeconfig"));
+        return redelivery.once("registerCluster", withoutCredentials, Cluster.class, () -> clusters.register(registration));
     }
 
     @Funq
     public Answers.Deregistered deregisterCluster(JsonNode body) {
         String name = Input.of(body, "deregisterCluster", "name").requiredString("name");
         access.requireInStateNamespace("delete", "secrets");
-        return redelivery.once("deregisterCluster", Answers.Deregistered.class, () -> {
+        return redelivery.once("deregisterCluster", body, Answers.Deregistered.class, () -> {
             clusters.deregister(name);
             return new Answers.Deregistered(name, true);
         });

@@ -59,6 +59,7 @@ public class InjectionFunctions {
     private MeshNamespace change(String function, Input input, String namespace, Injection wanted) {
         List<String> clusters = input.optionalStringList("clusters");
         access.require(Permission.namespaces("patch", namespace));
-        return redelivery.once(function, MeshNamespace.class, () -> injection.change(namespace, wanted, clusters));
+        return redelivery.once(function, input.body(), MeshNamespace.class,
+                () -> injection.change(namespace, wanted, clusters));
     }
 }

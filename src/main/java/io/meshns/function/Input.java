@@ -45,6 +45,11 @@ final class Input {
         return input;
     }
 
+    /** The body as given, e.g. for the event ledger's digest of a call's input. */
+    JsonNode body() {
+        return body;
+    }
+
     String requiredString(String field) {
         String value = optionalString(field);
         if (value == null) {

@@ -28,7 +28,7 @@ public class NamespaceFunctions {
         String name = input.requiredString("name");
         var labels = input.optionalStringMap("labels");
         access.require(Permission.namespaces("create", name));
-        return redelivery.once("createNamespace", MeshNamespace.class, () -> namespaces.create(name, labels));
+        return redelivery.once("createNamespace", body, MeshNamespace.class, () -> namespaces.create(name, labels));
     }
 
     @Funq
@@ -49,7 +49,7 @@ public class NamespaceFunctions {
     public Answers.Deleted deleteNamespace(JsonNode body) {
         String name = Input.of(body, "deleteNamespace", "name").requiredString("name");
         access.require(Permission.namespaces("delete", name));
-        return redelivery.once("deleteNamespace", Answers.Deleted.class, () -> {
+        return redelivery.once("deleteNamespace", body, Answers.Deleted.class, () -> {
             namespaces.delete(name);
             return new Answers.Deleted(name, true);
         });

@@ -1,12 +1,15 @@
 package io.meshns.function;
 
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.meshns.config.CallBudget;
+import io.meshns.kube.Deadline;
 
 import io.meshns.state.EventLedger;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -15,17 +18,23 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Knative delivers at least once and retries a 409 forever: a CloudEvent seen before (same source
- * and id) gets the answer it got the first time, from the ledger in the control plane, on any instance.
+ * and id) gets the answer it got the first time, from the ledger in the control plane, on any
+ * instance, even when it arrives while the first delivery is still being handled.
  */
 @ApplicationScoped
 public class Redelivery {
 
+    private static final ObjectMapper SORTED = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
     private final EventLedger ledger;
     private final ObjectMapper json;
     private final CurrentVertxRequest request;
+    private final CallBudget budget;
 
-    public Redelivery(EventLedger ledger, ObjectMapper json, CurrentVertxRequest request) {
+    public Redelivery(EventLedger ledger, ObjectMapper json, CurrentVertxRequest request, CallBudget budget) {
         this.ledger = ledger;
+        this.budget = budget;
         this.json = json;
         this.request = request;
     }
@@ -34,22 +43,46 @@ public class Redelivery {
     record EventId(String source, String id) {
     }
 
-    /** Runs {@code call} once per CloudEvent; calls that are not CloudEvents always run. */
-    public <T> T once(String function, Class<T> answerType, Supplier<T> call) {
+    /**
+     * Runs {@code call} once per CloudEvent; calls that are not CloudEvents always run. The event is
+     * claimed before acting, so a copy arriving meanwhile waits for this answer instead of acting
+     * too; and it is tied to {@code input}: the same source and id with other data is a 409.
+     */
+    public <T> T once(String function, JsonNode input, Class<T> answerType, Supplier<T> call) {
         EventId event = eventId(request.getCurrent());
         if (event == null) {
             return call.get();
         }
-        Optional<String> earlier = ledger.answerFor(event.source(), event.id(), function);
+        Deadline deadline = Deadline.in(budget.call());
+        // A copy waits at most half the call's time; an earlier handler not heard of for a whole call is dead.
+        EventLedger.Claim claim = ledger.claim(event.source(), event.id(), function, canonical(input),
+                deadline.minus(budget.call().dividedBy(2)), budget.call());
         try {
-            if (earlier.isPresent()) {
-                return json.readValue(earlier.get(), answerType);
+            if (claim instanceof EventLedger.Answered answered) {
+                return json.readValue(answered.answer(), answerType);
             }
-            T answer = call.get();
-            ledger.record(event.source(), event.id(), function, json.writeValueAsString(answer));
+            EventLedger.Claimed claimed = (EventLedger.Claimed) claim;
+            T answer;
+            try {
+                answer = call.get();
+            } catch (RuntimeException e) {
+                ledger.abandon(claimed);
+                throw e;
+            }
+            ledger.complete(claimed, json.writeValueAsString(answer));
             return answer;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an answer could not be (de)serialized", e);
+        }
+    }
+
+    /** The input with its fields in a fixed order, so that equal data digests alike however it was sent. */
+    static String canonical(JsonNode input) {
+        try {
+            Object plain = SORTED.treeToValue(input == null ? SORTED.nullNode() : input, Object.class);
+            return SORTED.writeValueAsString(plain);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

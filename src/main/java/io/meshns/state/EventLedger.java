@@ -1,124 +1,310 @@
 package io.meshns.state;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.config.MeshConfig;
+import io.meshns.error.MeshException;
+import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
 
 /**
- * The answers given to CloudEvents, by source and id, so that a redelivered event gets the same
- * answer on any instance. Kept in 16 ConfigMaps of the state namespace (spread to keep writers
- * apart), each pruned by age and size.
+ * The CloudEvents handled, by source and id, so that a redelivered event gets the first answer on
+ * any instance. One ConfigMap per event in the state namespace: created to claim the event before
+ * acting (creation is atomic, so of two copies only one acts), then given the answer, gzipped.
+ * Each entry stands alone, so no entry can push out another; entries go after {@link #RETENTION}.
  */
 @ApplicationScoped
 public class EventLedger {
 
+    private static final Logger LOG = Logger.getLogger(EventLedger.class);
+
     public static final String LEDGER_LABEL = "meshns.io/ledger";
-    private static final Duration RETENTION = Duration.ofHours(24);
-    /** Well under a ConfigMap's 1 MiB. */
-    private static final int MAX_SHARD_BYTES = 512 * 1024;
+    static final Duration RETENTION = Duration.ofHours(24);
+    /** A ConfigMap holds at most 1 MiB; an answer beyond this is kept without its lists. */
+    static final int MAX_ANSWER_BYTES = 900 * 1024;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
+    private static final long FIRST_WAIT_MILLIS = 50;
+    private static final long MAX_WAIT_MILLIS = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
     private final StateStore store;
     private final String namespace;
+    private final LongSupplier ticker;
+    /** Per event: which claimant this instance saw running it, and since when (its own clock). */
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private volatile long lastPrune = Long.MIN_VALUE;
 
+    private record Seen(String claimant, long sinceNanos) {
+    }
+
+    @Inject
     public EventLedger(KubernetesClient client, StateStore store, MeshConfig config) {
+        this(client, store, config, System::nanoTime);
+    }
+
+    EventLedger(KubernetesClient client, StateStore store, MeshConfig config, LongSupplier ticker) {
         this.client = client;
         this.store = store;
         this.namespace = config.stateNamespace();
+        this.ticker = ticker;
     }
 
-    /** The answer recorded for this event and function, if any. */
-    public Optional<String> answerFor(String source, String id, String function) {
-        String key = key(source, id);
+    /** What claiming an event gave: the first answer, or the right (and duty) to act. */
+    public sealed interface Claim permits Claimed, Answered {
+    }
+
+    /** This call acts: it must {@link #complete} or {@link #abandon} the claim. */
+    public record Claimed(String name, String claimant) implements Claim {
+    }
+
+    /** The event was handled before: its answer. */
+    public record Answered(String answer) implements Claim {
+    }
+
+    /**
+     * Claims an event for {@code function} with {@code input} (a digest of it is kept). A copy
+     * still being handled elsewhere is waited for until {@code waitUntil} (then 503
+     * event-in-progress, which a broker retries); one whose handler has been seen running for over
+     * {@code takeOverAfter} (it died) is taken over. The same source and id with another function
+     * or input is a 409 event-id-reused.
+     */
+    public Claim claim(String source, String id, String function, String input, Deadline waitUntil,
+            Duration takeOverAfter) {
+        String name = name(source, id);
+        String digest = digest(input);
+        String claimant = UUID.randomUUID().toString();
+        store.ensureNamespace();
+        pruneNowAndThen();
+        long wait = FIRST_WAIT_MILLIS;
         try {
-            ConfigMap shard = client.configMaps().inNamespace(namespace).withName(shardName(key)).get();
-            if (shard == null || shard.getData() == null || !shard.getData().containsKey(key)) {
-                return Optional.empty();
+            while (true) {
+                try {
+                    client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                            .withNewMetadata().withName(name).withNamespace(namespace).addToLabels(LEDGER_LABEL, "event")
+                            .addToLabels(StateStore.MANAGED_BY, "meshns").endMetadata()
+                            .addToData("function", function).addToData("input", digest).addToData("claimant", claimant)
+                            .addToData("time", Instant.now().toString()).build()).create();
+                    return new Claimed(name, claimant);
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                }
+                ConfigMap entry = client.configMaps().inNamespace(namespace).withName(name).get();
+                if (entry == null) {
+                    continue; // pruned or abandoned meanwhile: claim it afresh
+                }
+                Map<String, String> data = entry.getData() == null ? Map.of() : entry.getData();
+                if (!function.equals(data.get("function")) || !digest.equals(data.get("input"))) {
+                    throw MeshException.conflict("event-id-reused", "an event with source \"" + source + "\" and id \"" + id
+                            + "\" was already handled, for " + data.get("function") + " with other data; give each event an id of its own");
+                }
+                String answer = answerOf(entry);
+                if (answer != null) {
+                    seen.remove(name);
+                    return new Answered(answer);
+                }
+                if (handlerGone(name, data.get("claimant"), takeOverAfter)) {
+                    entry.getData().put("claimant", claimant);
+                    try {
+                        client.configMaps().inNamespace(namespace).resource(entry).update();
+                        LOG.warnf("event %s of %s: its first handler never answered; handling it again", id, source);
+                        return new Claimed(name, claimant);
+                    } catch (KubernetesClientException e) {
+                        if (e.getCode() != 409 && e.getCode() != 404) {
+                            throw e;
+                        }
+                        continue;
+                    }
+                }
+                if (waitUntil.remaining().toMillis() < wait) {
+                    throw new MeshException(503, "event-in-progress", "event " + id + " of " + source
+                            + " is still being handled by an earlier delivery; deliver it again later for its answer");
+                }
+                sleep(wait);
+                wait = Math.min(wait * 2, MAX_WAIT_MILLIS);
             }
-            JsonNode entry = JSON.readTree(shard.getData().get(key));
-            if (!function.equals(entry.path("function").asText())) {
-                return Optional.empty();
-            }
-            return Optional.of(entry.path("answer").asText());
         } catch (KubernetesClientException e) {
-            throw KubeErrors.controlPlane(e, "reading the event ledger");
-        } catch (JsonProcessingException e) {
-            return Optional.empty();
+            throw KubeErrors.controlPlane(e, "claiming an event in the event ledger");
         }
     }
 
-    /** Records the answer given to this event. */
-    public void record(String source, String id, String function, String answer) {
-        String key = key(source, id);
-        String entry = JSON.createObjectNode().put("function", function).put("time", Instant.now().toString())
-                .put("answer", answer).toString();
-        store.updateConfigMap(shardName(key), Map.of(LEDGER_LABEL, "events"), "writing the event ledger", true, shard -> {
-            Map<String, String> data = new TreeMap<>(shard == null ? Map.of() : shard);
-            data.put(key, entry);
-            prune(data, Instant.now());
-            return data;
-        });
-    }
-
-    /** Drops entries past retention, then the oldest, until the shard fits. Pure. */
-    static void prune(Map<String, String> data, Instant now) {
-        Map<Instant, String> byAge = new TreeMap<>();
-        int bytes = 0;
-        for (Map.Entry<String, String> entry : Map.copyOf(data).entrySet()) {
-            Instant time = timeOf(entry.getValue());
-            if (time == null || time.isBefore(now.minus(RETENTION))) {
-                data.remove(entry.getKey());
-                continue;
-            }
-            byAge.put(time.plusNanos(byAge.size()), entry.getKey());
-            bytes += entry.getKey().length() + entry.getValue().length();
-        }
-        for (String oldest : byAge.values()) {
-            if (bytes <= MAX_SHARD_BYTES) {
-                break;
-            }
-            bytes -= oldest.length() + data.remove(oldest).length();
-        }
-    }
-
-    private static Instant timeOf(String entry) {
+    /** Records the answer given for a claimed event; a claim taken over meanwhile is left to its new handler. */
+    public void complete(Claimed claim, String answer) {
+        String stored = storable(answer);
         try {
-            return Instant.parse(JSON.readTree(entry).path("time").asText());
-        } catch (JsonProcessingException | RuntimeException e) {
+            for (int attempt = 0;; attempt++) {
+                ConfigMap entry = client.configMaps().inNamespace(namespace).withName(claim.name()).get();
+                if (entry == null || entry.getData() == null || !claim.claimant().equals(entry.getData().get("claimant"))) {
+                    LOG.warnf("ledger entry %s was taken over or removed before its answer was recorded", claim.name());
+                    return;
+                }
+                entry.setBinaryData(Map.of("answer.gz", stored));
+                try {
+                    client.configMaps().inNamespace(namespace).resource(entry).update();
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409 || attempt >= 3) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.controlPlane(e, "recording an answer in the event ledger");
+        }
+    }
+
+    /** Gives a claim up (the call failed), so that a redelivery acts afresh. */
+    public void abandon(Claimed claim) {
+        try {
+            client.configMaps().inNamespace(namespace).withName(claim.name()).delete();
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not give up ledger entry %s: %s", claim.name(), KubeErrors.describe(e));
+        }
+    }
+
+    /** True once this instance has seen the same claimant running the event longer than {@code after}. */
+    private boolean handlerGone(String name, String claimant, Duration after) {
+        long now = ticker.getAsLong();
+        if (seen.size() > 10_000) {
+            seen.clear();
+        }
+        Seen since = seen.compute(name, (k, old) -> old != null && old.claimant().equals(claimant) ? old
+                : new Seen(claimant, now));
+        return now - since.sinceNanos() > after.toNanos();
+    }
+
+    private static String answerOf(ConfigMap entry) {
+        String stored = entry.getBinaryData() == null ? null : entry.getBinaryData().get("answer.gz");
+        if (stored == null) {
+            return null;
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(stored)))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | IllegalArgumentException e) {
             return null;
         }
     }
 
-    static String key(String source, String id) {
+    /**
+     * The answer gzipped and base64-encoded, as stored. One too big even so (a registerCluster of
+     * hundreds of thousands of namespaces) is kept without its lists, which a redelivery then lacks.
+     */
+    static String storable(String answer) {
+        String stored = gzip(answer);
+        if (stored.length() <= MAX_ANSWER_BYTES) {
+            return stored;
+        }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((source + "\n" + id).getBytes(StandardCharsets.UTF_8));
-            return "event." + HexFormat.of().formatHex(digest, 0, 20);
+            JsonNode tree = JSON.readTree(answer);
+            if (tree instanceof ObjectNode object) {
+                object.properties().removeIf(field -> field.getValue().isArray());
+                return gzip(object.toString());
+            }
+        } catch (IOException e) {
+            // not JSON: nothing to slim
+        }
+        return gzip("{}");
+    }
+
+    private static String gzip(String text) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
+    /** Deletes entries past retention, at most every ten minutes per instance; a failure only waits for the next time. */
+    private void pruneNowAndThen() {
+        long now = ticker.getAsLong();
+        if (lastPrune != Long.MIN_VALUE && now - lastPrune < PRUNE_EVERY.toNanos()) {
+            return;
+        }
+        lastPrune = now;
+        Instant cutoff = Instant.now().minus(RETENTION);
+        try {
+            for (ConfigMap entry : client.configMaps().inNamespace(namespace).withLabel(LEDGER_LABEL).list().getItems()) {
+                Map<String, String> data = entry.getData() == null ? Map.of() : entry.getData();
+                // The shards of earlier versions (label "events") hold many entries and no top-level time.
+                boolean expired = data.containsKey("time") ? isBefore(data.get("time"), cutoff)
+                        : data.values().stream().noneMatch(e -> e.contains("\"time\"") && !isBefore(timeIn(e), cutoff));
+                if (expired) {
+                    client.configMaps().inNamespace(namespace).resource(entry).lockResourceVersion().delete();
+                }
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warnf("pruning the event ledger failed: %s", KubeErrors.describe(e));
+        }
+    }
+
+    private static boolean isBefore(String time, Instant cutoff) {
+        try {
+            return time == null || Instant.parse(time).isBefore(cutoff);
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static String timeIn(String oldEntry) {
+        try {
+            return JSON.readTree(oldEntry).path("time").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The ConfigMap of one event: a digest of its source and id, which may hold any characters. */
+    static String name(String source, String id) {
+        return "event-" + digest(source + "\n" + id).substring(0, 40);
+    }
+
+    static String digest(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static String shardName(String key) {
-        return "events-" + key.charAt("event.".length());
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for an event's first answer", e);
+        }
     }
 }

@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import io.meshns.mock.MockApiServer;
+import io.meshns.testing.GatedProxy;
+import io.meshns.testing.GatedProxy.Step;
 import io.meshns.testing.Mesh;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -101,13 +107,67 @@ class CloudEventsTest {
                 .body("error", equalTo("namespace-not-found"));
     }
 
+    /**
+     * Knative gave up waiting and delivers again while the first delivery still runs (its fan-out
+     * is held on the way to a slow cluster): the copy must wait for the first answer, not act again.
+     */
+    @Test
+    void aCopyArrivingWhileTheFirstStillRunsGetsTheFirstAnswer() throws Exception {
+        try (MockApiServer slow = MockApiServer.start(); GatedProxy proxy = new GatedProxy(slow.port())) {
+            Mesh.createNamespace(controlPlane.getClient(), "ce-mid", Map.of());
+            Mesh.createNamespace(slow.client(), "ce-mid", Map.of());
+            Mesh.register("ce-slow", proxy.url());
+            CountDownLatch gate = new CountDownLatch(1);
+            AtomicInteger gets = new AtomicInteger();
+            proxy.rule((method, path) -> path.equals("/api/v1/namespaces/ce-mid") && gets.getAndIncrement() == 0
+                    ? Step.hold(gate) : Step.forward());
+            try {
+                CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> binary("meshns.enableInjection",
+                        "/broker", "mid-1", "{\"namespace\": \"ce-mid\"}").statusCode(200).extract().asString());
+                proxy.awaitHeld(1);
+                CompletableFuture<String> copy = CompletableFuture.supplyAsync(() -> binary("meshns.enableInjection",
+                        "/broker", "mid-1", "{\"namespace\": \"ce-mid\"}").statusCode(200).extract().asString());
+                Thread.sleep(500); // lets the copy arrive while the first is held; it forces, it does not measure
+                gate.countDown();
+
+                assertEquals(first.join(), copy.join());
+                assertTrue(first.join().contains("\"applied\""), first.join());
+            } finally {
+                Mesh.deregisterAll();
+            }
+        }
+    }
+
+    @Test
+    void anEventIdReusedForAnotherInputOrFunctionIsA409() {
+        binary("meshns.createNamespace", "/reuse", "r-1", "{\"name\": \"ce-reuse-a\"}").statusCode(200);
+
+        binary("meshns.createNamespace", "/reuse", "r-1", "{\"name\": \"ce-reuse-b\"}").statusCode(409)
+                .body("error", equalTo("event-id-reused"))
+                .body("message", org.hamcrest.Matchers.containsString("r-1"));
+        assertNull(controlPlane.getClient().namespaces().withName("ce-reuse-b").get());
+
+        binary("meshns.deleteNamespace", "/reuse", "r-1", "{\"name\": \"ce-reuse-a\"}").statusCode(409)
+                .body("error", equalTo("event-id-reused"));
+        assertTrue(controlPlane.getClient().namespaces().withName("ce-reuse-a").get() != null);
+    }
+
     @Test
     void theLedgerLivesInTheControlPlane() {
         binary("meshns.createNamespace", "/broker", "ledger-1", "{\"name\": \"ce-ledger\"}").statusCode(200);
-        var shards = controlPlane.getClient().configMaps().inNamespace("meshns-system")
-                .withLabel("meshns.io/ledger", "events").list().getItems();
-        assertTrue(shards.stream().anyMatch(cm -> cm.getData().values().stream()
-                .anyMatch(entry -> entry.contains("createNamespace") && entry.contains("ce-ledger"))), shards.toString());
+        var entries = controlPlane.getClient().configMaps().inNamespace("meshns-system")
+                .withLabel("meshns.io/ledger", "event").list().getItems();
+        assertTrue(entries.stream().filter(cm -> "createNamespace".equals(cm.getData().get("function")))
+                .anyMatch(cm -> gunzip(cm.getBinaryData().get("answer.gz")).contains("ce-ledger")), entries.toString());
+    }
+
+    private static String gunzip(String base64) {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(
+                java.util.Base64.getDecoder().decode(base64)))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

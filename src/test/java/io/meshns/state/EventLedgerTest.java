@@ -1,0 +1,98 @@
+package io.meshns.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.meshns.error.MeshException;
+import io.meshns.kube.Deadline;
+import io.meshns.mock.MockApiServer;
+import io.meshns.testing.TestConfig;
+
+/** The event ledger against a CRUD API server: what it keeps, and for whom. */
+class EventLedgerTest {
+
+    private final MockApiServer controlPlane = MockApiServer.start();
+    private final TestConfig config = TestConfig.withFanoutTimeout(Duration.ofSeconds(2));
+    private final EventLedger ledger = new EventLedger(controlPlane.client(), new StateStore(controlPlane.client(), config),
+            config);
+
+    @AfterEach
+    void stop() {
+        controlPlane.close();
+    }
+
+    private EventLedger.Claim claim(String id, String function, String input) {
+        return ledger.claim("/broker", id, function, input, Deadline.in(Duration.ofSeconds(1)), Duration.ofSeconds(50));
+    }
+
+    private void record(String id, String function, String answer) {
+        ledger.complete((EventLedger.Claimed) claim(id, function, "{}"), answer);
+    }
+
+    private String answerFor(String id, String function) {
+        return assertInstanceOf(EventLedger.Answered.class, claim(id, function, "{}")).answer();
+    }
+
+    /** A registerCluster answer for ~12,000 namespaces must not wipe the answers recorded beside it. */
+    @Test
+    void aHugeAnswerDropsNoOtherEntry() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 51; i++) {
+            ids.add("e-" + i);
+        }
+        for (String id : ids.subList(0, 50)) {
+            record(id, "enableInjection", "{\"name\":\"" + id + "\"}");
+        }
+        String huge = "{\"namespaces\":[" + "{\"namespace\":\"ns-0000\",\"outcome\":\"applied\"},".repeat(12000) + "{}]}";
+        record(ids.get(50), "registerCluster", huge);
+
+        for (String id : ids.subList(0, 50)) {
+            assertEquals("{\"name\":\"" + id + "\"}", answerFor(id, "enableInjection"));
+        }
+        assertEquals(huge, answerFor(ids.get(50), "registerCluster"));
+    }
+
+    @Test
+    void aSecondClaimWhileTheFirstRunsWaitsThenSaysSo() {
+        assertInstanceOf(EventLedger.Claimed.class, claim("busy-1", "enableInjection", "{}"));
+        MeshException inProgress = org.junit.jupiter.api.Assertions.assertThrows(MeshException.class,
+                () -> claim("busy-1", "enableInjection", "{}"));
+        assertEquals(503, inProgress.status());
+        assertEquals("event-in-progress", inProgress.code());
+    }
+
+    @Test
+    void entriesPastRetentionGoAndYoungerOnesStay() {
+        var configMaps = controlPlane.client().configMaps().inNamespace("meshns-system");
+        record("young", "enableInjection", "{}");
+        configMaps.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("event-old")
+                .addToLabels(EventLedger.LEDGER_LABEL, "event").endMetadata()
+                .addToData("time", java.time.Instant.now().minus(Duration.ofHours(25)).toString()).build()).create();
+        // A shard of the earlier ledger format, all of its entries expired.
+        configMaps.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("events-0")
+                .addToLabels(EventLedger.LEDGER_LABEL, "events").endMetadata()
+                .addToData("event.00", "{\"function\":\"x\",\"time\":\"2020-01-01T00:00:00Z\",\"answer\":\"{}\"}")
+                .build()).create();
+
+        // Another instance: it prunes on its first claim.
+        new EventLedger(controlPlane.client(), new StateStore(controlPlane.client(), config), config)
+                .claim("/broker", "new", "enableInjection", "{}", Deadline.in(Duration.ofSeconds(1)), Duration.ofSeconds(50));
+
+        assertEquals(null, configMaps.withName("event-old").get());
+        assertEquals(null, configMaps.withName("events-0").get());
+        assertEquals("{}", answerFor("young", "enableInjection"));
+    }
+
+    @Test
+    void anAbandonedClaimCanBeTakenAgain() {
+        ledger.abandon((EventLedger.Claimed) claim("failed-1", "enableInjection", "{}"));
+        assertInstanceOf(EventLedger.Claimed.class, claim("failed-1", "enableInjection", "{}"));
+    }
+}
