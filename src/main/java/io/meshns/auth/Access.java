@@ -27,10 +27,16 @@ public class Access {
         this.stateNamespace = config.stateNamespace();
     }
 
-    /** Throws 401 or 403 unless the current caller may do {@code permission}. */
-    public void require(Permission permission) {
+    /** The name history gives the caller when caller auth is off. */
+    public static final String ANONYMOUS = "anonymous";
+
+    /**
+     * Throws 401 or 403 unless the current caller may do {@code permission}; returns the caller's
+     * user name as the TokenReview gave it (for history), or "anonymous" with auth off.
+     */
+    public String require(Permission permission) {
         if (!enabled) {
-            return;
+            return ANONYMOUS;
         }
         String token = bearerToken(request.getCurrent());
         if (token == null) {
@@ -43,11 +49,12 @@ public class Access {
             throw MeshException.forbidden("forbidden", "user \"" + caller.username() + "\" may not "
                     + permission.describe() + " in the control plane (kubectl auth can-i " + permission.describe() + ")");
         }
+        return caller.username();
     }
 
     /** A verb on a resource of the state namespace: how the cluster registry is guarded. */
-    public void requireInStateNamespace(String verb, String resource) {
-        require(Permission.inStateNamespace(verb, resource, stateNamespace));
+    public String requireInStateNamespace(String verb, String resource) {
+        return require(Permission.inStateNamespace(verb, resource, stateNamespace));
     }
 
     /** The token of an "Authorization: Bearer ..." header, or null. */

@@ -43,18 +43,52 @@ public class ClusterRegistry {
     }
 
     public ClusterRecord register(Registration registration) {
+        ClusterRecord record = validated(registration);
+        store.createCluster(record, registration.credentials().toSecretData());
+        LOG.infof("registered cluster %s at %s with %s credentials", record.name(), record.server(),
+                registration.credentials().kind());
+        return record;
+    }
+
+    /** The same checks as {@link #register}, the writes checked by the API server (dryRun=All) and not made. */
+    public ClusterRecord registerDryRun(Registration registration) {
+        ClusterRecord record = validated(registration);
+        store.createClusterDryRun(record, registration.credentials().toSecretData());
+        return record;
+    }
+
+    /** A client for a cluster not (yet) registered, built from its credentials alone; see {@link #forgetTemporary}. */
+    public DataPlane temporaryDataPlane(ClusterRecord cluster, Credentials credentials) {
+        try {
+            return DataPlane.ready(cluster.name(), clients.temporary(cluster.server(), credentials));
+        } catch (RuntimeException e) {
+            return DataPlane.broken(cluster.name(), "no client could be built from its credentials ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    public void forgetTemporary(DataPlane plane) {
+        if (plane.client() != null) {
+            plane.client().close();
+        }
+    }
+
+    /** 404 unless a cluster of that name is registered. */
+    public void requireRegistered(String name) {
+        Names.requireValid("name", name);
+        if (store.clusterConfigMap(name).isEmpty()) {
+            throw MeshException.notFound("cluster-not-found", "cluster \"" + name + "\" is not registered");
+        }
+    }
+
+    private ClusterRecord validated(Registration registration) {
         Names.requireValid("name", registration.name());
         requireValidServer(registration.server());
         Labels.requireValid(registration.labels());
         if (registration.credentials().kubeconfig() != null) {
             Credentials.requireSafeKubeconfig(registration.credentials().kubeconfig());
         }
-        ClusterRecord record = new ClusterRecord(registration.name(), registration.server(), registration.labels(),
-                Instant.now());
-        store.createCluster(record, registration.credentials().toSecretData());
-        LOG.infof("registered cluster %s at %s with %s credentials", record.name(), record.server(),
-                registration.credentials().kind());
-        return record;
+        return new ClusterRecord(registration.name(), registration.server(), registration.labels(), Instant.now());
     }
 
     public void deregister(String name) {

@@ -47,6 +47,11 @@ public class DataPlaneClients {
         return cached.client();
     }
 
+    /** A client that is not kept: the caller closes it (a dry run of a registration). */
+    public KubernetesClient temporary(String server, Credentials credentials) {
+        return build(server, credentials);
+    }
+
     /** Closes and drops a cluster's client (after deregistration). */
     public void forget(String cluster) {
         Cached old = clients.remove(cluster);

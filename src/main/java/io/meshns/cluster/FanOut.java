@@ -128,6 +128,11 @@ public class FanOut {
         return onFailure.apply(cluster, why);
     }
 
+    /** Starts {@code work} on a thread of its own, for requests to one cluster that need not wait for each other. */
+    public <T> CompletableFuture<T> alongside(java.util.function.Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, workers);
+    }
+
     /**
      * Runs {@code work} for every item, at most {@code parallelism} at once, and waits for all.
      * {@code work} handles its own failures; one that escapes is rethrown after all have finished.

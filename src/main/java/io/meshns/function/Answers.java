@@ -2,6 +2,8 @@ package io.meshns.function;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The small answers of the API that are not domain objects. */
@@ -14,11 +16,14 @@ final class Answers {
     public record Items<T>(List<T> items) {
     }
 
+    /** {@code dryRun} is true on a dry run's answer (nothing was deleted), absent otherwise. */
     @RegisterForReflection
-    public record Deleted(String name, boolean deleted) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Deleted(String name, boolean deleted, Boolean dryRun) {
     }
 
     @RegisterForReflection
-    public record Deregistered(String name, boolean deregistered) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Deregistered(String name, boolean deregistered, Boolean dryRun) {
     }
 }

@@ -8,6 +8,7 @@ import io.meshns.auth.Access;
 import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.Credentials;
+import io.meshns.service.ChangeOptions;
 import io.meshns.service.ClusterService;
 import io.quarkus.funqy.Funq;
 
@@ -25,25 +26,29 @@ public class ClusterFunctions {
 
     @Funq
     public Cluster registerCluster(JsonNode body) {
-        Input input = Input.of(body, "registerCluster", "name", "server", "token", "caCert", "kubeconfig", "labels");
+        Input input = Input.of(body, "registerCluster", "name", "server", "token", "caCert", "kubeconfig", "labels", "dryRun");
         Credentials credentials = new Credentials(input.optionalString("token"), input.optionalString("caCert"),
                 input.optionalString("kubeconfig"));
         var registration = new ClusterRegistry.Registration(input.requiredString("name"), input.requiredString("server"),
                 credentials, input.optionalStringMap("labels"));
-        access.requireInStateNamespace("create", "secrets");
+        boolean dryRun = input.flag("dryRun");
+        String by = access.requireInStateNamespace("create", "secrets");
         // The ledger keeps a digest of the input: of everything but the credentials, which stay in the Secret.
         JsonNode withoutCredentials = ((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy())
                 .without(java.util.List.of("token", "caCert", "kubeconfig"));
-        return redelivery.once("registerCluster", withoutCredentials, Cluster.class, () -> clusters.register(registration));
+        return redelivery.once("registerCluster", withoutCredentials, Cluster.class,
+                () -> clusters.register(registration, new ChangeOptions(dryRun, false, by)));
     }
 
     @Funq
     public Answers.Deregistered deregisterCluster(JsonNode body) {
-        String name = Input.of(body, "deregisterCluster", "name").requiredString("name");
-        access.requireInStateNamespace("delete", "secrets");
+        Input input = Input.of(body, "deregisterCluster", "name", "dryRun");
+        String name = input.requiredString("name");
+        boolean dryRun = input.flag("dryRun");
+        String by = access.requireInStateNamespace("delete", "secrets");
         return redelivery.once("deregisterCluster", body, Answers.Deregistered.class, () -> {
-            clusters.deregister(name);
-            return new Answers.Deregistered(name, true);
+            clusters.deregister(name, new ChangeOptions(dryRun, false, by));
+            return new Answers.Deregistered(name, true, dryRun ? Boolean.TRUE : null);
         });
     }
 

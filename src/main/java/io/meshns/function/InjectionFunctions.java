@@ -10,6 +10,7 @@ import io.meshns.auth.Access;
 import io.meshns.auth.Permission;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.MeshNamespace;
+import io.meshns.service.ChangeOptions;
 import io.meshns.service.InjectionService;
 import io.quarkus.funqy.Funq;
 
@@ -30,7 +31,7 @@ public class InjectionFunctions {
 
     @Funq
     public MeshNamespace enableInjection(JsonNode body) {
-        Input input = Input.of(body, "enableInjection", "namespace", "revision", "clusters");
+        Input input = Input.of(body, "enableInjection", "namespace", "revision", "clusters", "dryRun", "force");
         String namespace = input.requiredString("namespace");
         String revision = input.optionalString("revision");
         Injection wanted = revision == null ? Injection.ENABLED : InjectionService.revision(revision);
@@ -39,27 +40,30 @@ public class InjectionFunctions {
 
     @Funq
     public MeshNamespace disableInjection(JsonNode body) {
-        Input input = Input.of(body, "disableInjection", "namespace", "clusters");
+        Input input = Input.of(body, "disableInjection", "namespace", "clusters", "dryRun");
         return change("disableInjection", input, input.requiredString("namespace"), Injection.DISABLED);
     }
 
     @Funq
     public MeshNamespace removeInjection(JsonNode body) {
-        Input input = Input.of(body, "removeInjection", "namespace", "clusters");
+        Input input = Input.of(body, "removeInjection", "namespace", "clusters", "dryRun");
         return change("removeInjection", input, input.requiredString("namespace"), Injection.UNSET);
     }
 
     @Funq
     public MeshNamespace enableAmbient(JsonNode body) {
-        Input input = Input.of(body, "enableAmbient", "namespace", "clusters");
+        Input input = Input.of(body, "enableAmbient", "namespace", "clusters", "dryRun");
         return change("enableAmbient", input, input.requiredString("namespace"), Injection.AMBIENT);
     }
 
     /** The one path of all four: mesh-wide, or in the named clusters only. */
     private MeshNamespace change(String function, Input input, String namespace, Injection wanted) {
         List<String> clusters = input.optionalStringList("clusters");
-        access.require(Permission.namespaces("patch", namespace));
+        // force is a field of enableInjection only (Input refused it elsewhere); elsewhere it reads false.
+        boolean dryRun = input.flag("dryRun");
+        boolean force = input.flag("force");
+        String by = access.require(Permission.namespaces("patch", namespace));
         return redelivery.once(function, input.body(), MeshNamespace.class,
-                () -> injection.change(namespace, wanted, clusters));
+                () -> injection.change(namespace, wanted, clusters, new ChangeOptions(dryRun, force, by)));
     }
 }

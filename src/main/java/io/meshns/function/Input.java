@@ -70,6 +70,18 @@ final class Input {
         return value.textValue();
     }
 
+    /** An optional JSON boolean: false when absent or null. */
+    boolean flag(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw wrongType(field, "true or false", value);
+        }
+        return value.booleanValue();
+    }
+
     Map<String, String> optionalStringMap(String field) {
         JsonNode value = body.get(field);
         Map<String, String> map = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meshns.auth.Access;
 import io.meshns.auth.Permission;
 import io.meshns.mesh.MeshNamespace;
+import io.meshns.service.ChangeOptions;
 import io.meshns.service.NamespaceService;
 import io.quarkus.funqy.Funq;
 
@@ -24,11 +25,13 @@ public class NamespaceFunctions {
 
     @Funq
     public MeshNamespace createNamespace(JsonNode body) {
-        Input input = Input.of(body, "createNamespace", "name", "labels");
+        Input input = Input.of(body, "createNamespace", "name", "labels", "dryRun");
         String name = input.requiredString("name");
         var labels = input.optionalStringMap("labels");
-        access.require(Permission.namespaces("create", name));
-        return redelivery.once("createNamespace", body, MeshNamespace.class, () -> namespaces.create(name, labels));
+        boolean dryRun = input.flag("dryRun");
+        String by = access.require(Permission.namespaces("create", name));
+        return redelivery.once("createNamespace", body, MeshNamespace.class,
+                () -> namespaces.create(name, labels, new ChangeOptions(dryRun, false, by)));
     }
 
     @Funq
@@ -47,11 +50,13 @@ public class NamespaceFunctions {
 
     @Funq
     public Answers.Deleted deleteNamespace(JsonNode body) {
-        String name = Input.of(body, "deleteNamespace", "name").requiredString("name");
-        access.require(Permission.namespaces("delete", name));
+        Input input = Input.of(body, "deleteNamespace", "name", "dryRun");
+        String name = input.requiredString("name");
+        boolean dryRun = input.flag("dryRun");
+        String by = access.require(Permission.namespaces("delete", name));
         return redelivery.once("deleteNamespace", body, Answers.Deleted.class, () -> {
-            namespaces.delete(name);
-            return new Answers.Deleted(name, true);
+            namespaces.delete(name, new ChangeOptions(dryRun, false, by));
+            return new Answers.Deleted(name, true, dryRun ? Boolean.TRUE : null);
         });
     }
 }

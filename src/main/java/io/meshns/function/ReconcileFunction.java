@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.meshns.auth.Access;
 import io.meshns.auth.Permission;
+import io.meshns.service.ChangeOptions;
 import io.meshns.service.ReconcileService;
 import io.quarkus.funqy.Funq;
 
@@ -20,9 +21,11 @@ public class ReconcileFunction {
 
     @Funq
     public ReconcileService.Report reconcile(JsonNode body) {
-        String namespace = Input.of(body, "reconcile", "namespace").optionalString("namespace");
-        access.require(Permission.namespaces("patch", namespace));
-        return reconcile.reconcile(namespace);
+        Input input = Input.of(body, "reconcile", "namespace", "dryRun");
+        String namespace = input.optionalString("namespace");
+        boolean dryRun = input.flag("dryRun");
+        String by = access.require(Permission.namespaces("patch", namespace));
+        return reconcile.reconcile(namespace, new ChangeOptions(dryRun, false, by));
     }
 
     /**
@@ -31,7 +34,7 @@ public class ReconcileFunction {
      */
     @Funq
     public ReconcileService.Report reconcileOnSchedule(JsonNode ignored) {
-        access.require(Permission.namespaces("patch", null));
-        return reconcile.reconcile(null);
+        String by = access.require(Permission.namespaces("patch", null));
+        return reconcile.reconcile(null, new ChangeOptions(false, false, by));
     }
 }

@@ -56,6 +56,30 @@ public class ControlPlane {
         }
     }
 
+    /**
+     * What create would answer, from the API server itself (dryRun=All: its validation and
+     * admission, our right to create), storing nothing; 409 when the namespace exists.
+     */
+    public void createDryRun(String name, Map<String, String> labels) {
+        if (find(name).isPresent()) {
+            throw MeshException.conflict("namespace-exists", "namespace \"" + name + "\" already exists in the control plane");
+        }
+        Namespace wanted = new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build();
+        try {
+            client.namespaces().resource(wanted).dryRun().create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                throw MeshException.conflict("namespace-exists", "namespace \"" + name + "\" already exists in the control plane");
+            }
+            throw KubeErrors.controlPlane(e, "checking the creation of namespace " + name);
+        }
+    }
+
+    /** What delete would do, checked by the API server (dryRun=All), deleting nothing. */
+    public void deleteDryRun(String name) {
+        call("checking the deletion of namespace " + name, () -> client.namespaces().withName(name).dryRun().delete());
+    }
+
     /** Deletes the namespace; false when it was already gone. */
     public boolean delete(String name) {
         return call("deleting namespace " + name, () -> !client.namespaces().withName(name).delete().isEmpty());
@@ -63,9 +87,15 @@ public class ControlPlane {
 
     /** Sets the namespace's Istio labels; 404 when it does not exist. */
     public Outcome.Result label(String name, Injection wanted, Deadline deadline) {
+        return label(name, wanted, deadline, false);
+    }
+
+    /** The same; with {@code dryRun} the API server checks the patch (dryRun=All) and stores nothing. */
+    public Outcome.Result label(String name, Injection wanted, Deadline deadline, boolean dryRun) {
         Outcome.Result result;
         try {
-            result = call("labelling namespace " + name, () -> NamespaceLabeler.apply(client, name, wanted, deadline));
+            result = call("labelling namespace " + name,
+                    () -> NamespaceLabeler.applyFrom(client, name, null, wanted, deadline, dryRun));
         } catch (Deadline.Exceeded e) {
             throw MeshException.unavailable("the control plane did not answer in time while labelling namespace " + name
                     + "; nothing was changed in any data plane", e);

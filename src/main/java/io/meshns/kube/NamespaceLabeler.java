@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.meshns.mesh.Injection;
@@ -40,6 +41,15 @@ public final class NamespaceLabeler {
      */
     public static Outcome.Result applyFrom(KubernetesClient client, String namespace, Namespace alreadyRead,
             Injection wanted, Deadline deadline) {
+        return applyFrom(client, namespace, alreadyRead, wanted, deadline, false);
+    }
+
+    /**
+     * With {@code dryRun}, the patch is sent with dryRun=All: the API server validates it, checks
+     * the right to make it and stores nothing; APPLIED then means "would change".
+     */
+    public static Outcome.Result applyFrom(KubernetesClient client, String namespace, Namespace alreadyRead,
+            Injection wanted, Deadline deadline, boolean dryRun) {
         Namespace[] known = { alreadyRead };
         return deadline.retry(() -> {
             // Each request times out at the deadline: none is still on its way when the caller moves on.
@@ -48,11 +58,40 @@ public final class NamespaceLabeler {
             if (current == null) {
                 return Outcome.Result.ABSENT;
             }
-            return patch(client, current, wanted, deadline);
+            return patch(client, current, wanted, deadline, dryRun);
         });
     }
 
-    private static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted, Deadline deadline) {
+    /**
+     * Same as {@link #applyFrom}, from a copy read before the caller took the namespace's lock: the
+     * patch carries that copy's resourceVersion as a precondition (a JSON Patch test, a merge patch's
+     * resourceVersion), and a copy with nothing to change is checked with a fresh GET, so a change
+     * made between the read and the lock is never overwritten nor reported as unchanged. Costs one
+     * request, as the patch alone would; a stale copy costs a GET and a patch more.
+     */
+    public static Outcome.Result applyFromEarlierRead(KubernetesClient client, String namespace, Namespace earlier,
+            Injection wanted, Deadline deadline, boolean dryRun) {
+        if (earlier == null || wanted.changeFrom(earlier.getMetadata().getLabels()).isEmpty()) {
+            return applyFrom(client, namespace, null, wanted, deadline, dryRun);
+        }
+        try {
+            return patch(client, earlier, wanted, deadline, dryRun, earlier.getMetadata().getResourceVersion());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409 && e.getCode() != 422 && !KubeErrors.isTransient(e)) {
+                throw e;
+            }
+            // Changed since it was read (or a blip): start again from a fresh read.
+            return applyFrom(client, namespace, null, wanted, deadline, dryRun);
+        }
+    }
+
+    private static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted, Deadline deadline,
+            boolean dryRun) {
+        return patch(client, current, wanted, deadline, dryRun, null);
+    }
+
+    private static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted, Deadline deadline,
+            boolean dryRun, String expectedVersion) {
         Map<String, String> labels = current.getMetadata().getLabels();
         Injection.LabelChange change = wanted.changeFrom(labels);
         if (change.isEmpty()) {
@@ -60,25 +99,44 @@ public final class NamespaceLabeler {
         }
         // resource(current): fabric8 would otherwise GET the namespace again before patching it. The
         // client is bounded by the deadline: this PATCH cannot still be on its way after it.
-        var namespace = deadline.bound(client).namespaces().resource(current);
+        var resource = deadline.bound(client).namespaces().resource(current);
+        var namespace = dryRun ? resource.dryRun() : resource;
         if (labels == null || labels.isEmpty()) {
             // A namespace with no labels has no /metadata/labels for a JSON Patch to add keys under
             // (Kubernetes before 1.21 labels none, and anyone can remove them all): a merge patch
             // creates the map, and keeps any label that someone adds meanwhile.
-            namespace.patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(change));
+            namespace.patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(change, expectedVersion));
         } else {
-            namespace.patch(PatchContext.of(PatchType.JSON), jsonPatch(change));
+            namespace.patch(PatchContext.of(PatchType.JSON), jsonPatch(change, expectedVersion));
         }
         return Outcome.Result.APPLIED;
     }
 
     /** Only adds: a namespace without labels has nothing to remove. */
     static String mergePatch(Injection.LabelChange change) {
-        return json(Map.of("metadata", Map.of("labels", change.set())));
+        return mergePatch(change, null);
+    }
+
+    /** With {@code expectedVersion}, the API server refuses (409) a namespace changed since that version. */
+    static String mergePatch(Injection.LabelChange change, String expectedVersion) {
+        Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+        if (expectedVersion != null) {
+            metadata.put("resourceVersion", expectedVersion);
+        }
+        metadata.put("labels", change.set());
+        return json(Map.of("metadata", metadata));
     }
 
     static String jsonPatch(Injection.LabelChange change) {
+        return jsonPatch(change, null);
+    }
+
+    /** With {@code expectedVersion}, a test op first: the API server refuses (422) a namespace changed since. */
+    static String jsonPatch(Injection.LabelChange change, String expectedVersion) {
         List<Map<String, Object>> ops = new ArrayList<>();
+        if (expectedVersion != null) {
+            ops.add(Map.of("op", "test", "path", "/metadata/resourceVersion", "value", expectedVersion));
+        }
         change.remove().forEach(key -> ops.add(Map.of("op", "remove", "path", labelPath(key))));
         change.set().forEach((key, value) -> ops.add(Map.of("op", "add", "path", labelPath(key), "value", value)));
         return json(ops);

@@ -6,19 +6,35 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * What one injection change did in one data-plane cluster; {@code wanted}, where shown, is the
- * injection that cluster should have (its own setting, or the mesh-wide one), in the state's words.
+ * What one injection change did (or, in a dry run, would do) in one data-plane cluster;
+ * {@code wanted}, where shown, is the injection that cluster should have (its own setting, or the
+ * mesh-wide one), in the state's words; {@code restart}, the pods there that the change leaves to
+ * restart (absent when they could not be listed).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Outcome(String cluster, Result outcome, String message, String wanted) {
+public record Outcome(String cluster, Result outcome, String message, String wanted, RestartImpact restart) {
 
     public Outcome(String cluster, Result outcome, String message) {
-        this(cluster, outcome, message, null);
+        this(cluster, outcome, message, null, null);
+    }
+
+    public Outcome(String cluster, Result outcome, String message, String wanted) {
+        this(cluster, outcome, message, wanted, null);
     }
 
     public Outcome withWanted(Injection injection) {
-        return new Outcome(cluster, outcome, message, injection == null ? null : injection.encode());
+        return new Outcome(cluster, outcome, message, injection == null ? null : injection.encode(), restart);
+    }
+
+    public Outcome withRestart(RestartImpact impact) {
+        return new Outcome(cluster, outcome, message, wanted, impact);
+    }
+
+    /** The same outcome, its message followed by {@code note} (e.g. what could not be verified). */
+    public Outcome withNote(String note) {
+        return note == null ? this
+                : new Outcome(cluster, outcome, message == null ? note : message + "; " + note, wanted, restart);
     }
 
     public enum Result {

@@ -10,6 +10,8 @@ import org.jboss.logging.Logger;
 
 import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
+import io.meshns.cluster.DataPlane;
+import io.meshns.history.ChangeHistory;
 import io.meshns.state.ClusterRecord;
 import io.meshns.state.StateStore;
 
@@ -21,42 +23,79 @@ public class ClusterService {
 
     private final ClusterRegistry registry;
     private final ReconcileService reconcile;
+    private final ChangeHistory history;
     private final StateStore store;
 
-    public ClusterService(ClusterRegistry registry, ReconcileService reconcile, StateStore store) {
+    public ClusterService(ClusterRegistry registry, ReconcileService reconcile, ChangeHistory history, StateStore store) {
         this.registry = registry;
         this.reconcile = reconcile;
+        this.history = history;
         this.store = store;
     }
 
-    /** Registers a cluster and brings it up to date at once, so nobody has to remember to reconcile. */
     public Cluster register(ClusterRegistry.Registration registration) {
+        return register(registration, ChangeOptions.NONE);
+    }
+
+    /**
+     * Registers a cluster and brings it up to date at once, so nobody has to remember to reconcile.
+     * A dry run checks the registration with the API server and reaches the cluster with a client
+     * of its own to say what bringing it up to date would do, storing nothing.
+     */
+    public Cluster register(ClusterRegistry.Registration registration, ChangeOptions options) {
+        if (options.dryRun()) {
+            ClusterRecord record = registry.registerDryRun(registration);
+            DataPlane plane = registry.temporaryDataPlane(record, registration.credentials());
+            try {
+                return withResync(view(record, registration.credentials().kind()), outcomes(reconcile.resync(plane, options)),
+                        "dry run", true);
+            } finally {
+                registry.forgetTemporary(plane);
+            }
+        }
         ClusterRecord record = registry.register(registration);
+        history.clusterChanged(store.clusterConfigMap(record.name()).orElse(null), record.name(),
+                ChangeHistory.CLUSTER_REGISTERED, options.by(), "registered at " + record.server());
         Cluster cluster = view(record, registration.credentials().kind());
         try {
             // A cluster registered again under an old name starts from the mesh-wide default, even if
             // forgetting its settings at deregistration did not finish.
             forgetSettings(record.name());
-            List<Cluster.NamespaceOutcome> outcomes = new ArrayList<>();
-            for (ReconcileService.NamespaceResult result : reconcile.resync(registry.dataPlane(record)).results()) {
-                result.clusters().forEach(o -> outcomes.add(
-                        new Cluster.NamespaceOutcome(result.namespace(), o.outcome().word(), o.message())));
-            }
-            return withResync(cluster, outcomes, "done");
+            return withResync(cluster, outcomes(reconcile.resync(registry.dataPlane(record), options)), "done", false);
         } catch (RuntimeException e) {
             // The registration stands; the scheduled reconcile finishes what could not be done now.
             LOG.warnf("cluster %s registered, but bringing it up to date failed: %s", record.name(), e.getMessage());
-            return withResync(cluster, List.of(), "failed: " + e.getMessage() + "; the next reconcile retries");
+            return withResync(cluster, List.of(), "failed: " + e.getMessage() + "; the next reconcile retries", false);
         }
     }
 
-    private static Cluster withResync(Cluster cluster, List<Cluster.NamespaceOutcome> outcomes, String resync) {
+    private static List<Cluster.NamespaceOutcome> outcomes(ReconcileService.Report report) {
+        List<Cluster.NamespaceOutcome> outcomes = new ArrayList<>();
+        for (ReconcileService.NamespaceResult result : report.results()) {
+                result.clusters().forEach(o -> outcomes.add(
+                    new Cluster.NamespaceOutcome(result.namespace(), o.outcome().word(), o.message())));
+        }
+        return outcomes;
+    }
+
+    private static Cluster withResync(Cluster cluster, List<Cluster.NamespaceOutcome> outcomes, String resync, boolean dryRun) {
         return new Cluster(cluster.name(), cluster.server(), cluster.labels(), cluster.credentials(), cluster.registered(),
-                outcomes, resync);
+                outcomes, resync, dryRun ? Boolean.TRUE : null);
     }
 
     public void deregister(String name) {
+        deregister(name, ChangeOptions.NONE);
+    }
+
+    /** Deregisters a cluster; a dry run only checks that it is registered. */
+    public void deregister(String name, ChangeOptions options) {
+        if (options.dryRun()) {
+            registry.requireRegistered(name);
+            return;
+        }
+        var configMap = store.clusterConfigMap(name).orElse(null);
         registry.deregister(name);
+        history.clusterChanged(configMap, name, ChangeHistory.CLUSTER_DEREGISTERED, options.by(), "deregistered");
         try {
             forgetSettings(name);
         } catch (RuntimeException e) {
@@ -82,6 +121,6 @@ public class ClusterService {
 
     static Cluster view(ClusterRecord record, String credentialKind) {
         return new Cluster(record.name(), record.server(), record.labels(), credentialKind,
-                record.registered() == null ? null : record.registered().toString(), null, null);
+                record.registered() == null ? null : record.registered().toString(), null, null, null);
     }
 }

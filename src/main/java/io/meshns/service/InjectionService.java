@@ -11,14 +11,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.FanOut;
+import io.meshns.cluster.LiveReader;
 import io.meshns.config.CallBudget;
+import io.meshns.history.ChangeHistory;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.NamespaceLabeler;
 import io.meshns.mesh.Injection;
+import io.meshns.mesh.InjectorPresence;
 import io.meshns.mesh.Labels;
 import io.meshns.mesh.MeshNamespace;
 import io.meshns.mesh.Names;
@@ -44,9 +48,12 @@ public class InjectionService {
     private final ProtectedNamespaces protectedNamespaces;
     private final OutcomeMetrics metrics;
     private final CallBudget budget;
+    private final InjectionCheck check;
+    private final ChangeHistory history;
 
     public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceLock lock,
-            ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget) {
+            ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget, InjectionCheck check,
+            ChangeHistory history) {
         this.budget = budget;
         this.controlPlane = controlPlane;
         this.registry = registry;
@@ -54,6 +61,8 @@ public class InjectionService {
         this.lock = lock;
         this.protectedNamespaces = protectedNamespaces;
         this.metrics = metrics;
+        this.check = check;
+        this.history = history;
     }
 
     /** Validates a revision name before anything is touched. */
@@ -67,55 +76,100 @@ public class InjectionService {
 
     /** Sets {@code wanted} mesh-wide: the control plane and every cluster; clears per-cluster settings. */
     public MeshNamespace change(String namespace, Injection wanted) {
-        return change(namespace, wanted, null);
+        return change(namespace, wanted, null, ChangeOptions.NONE);
+    }
+
+    public MeshNamespace change(String namespace, Injection wanted, List<String> clusters) {
+        return change(namespace, wanted, clusters, ChangeOptions.NONE);
     }
 
     /**
      * Sets {@code wanted} mesh-wide when {@code clusters} is null; otherwise only in those clusters,
      * as their own setting, leaving the control plane (the mesh-wide default) as it is.
+     * <p>
+     * Each cluster is read once first (namespace, injectors, pods, all at once) and, unless an
+     * injector is missing (409, nothing written, not even the lock), labelled from that read: the
+     * precheck and the restart impact cost no round trip of their own. A dry run does the same
+     * reads and checks and writes nothing.
      */
-    public MeshNamespace change(String namespace, Injection wanted, List<String> clusters) {
+    public MeshNamespace change(String namespace, Injection wanted, List<String> clusters, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         Names.requireValid("namespace", namespace);
         protectedNamespaces.requireUnprotected(namespace);
-        Map<String, String> before = controlPlane.get(namespace).getMetadata().getLabels();
-        if (clusters != null) {
-            return changeIn(namespace, wanted, registry.requireRegistered(clusters), call);
+        Namespace current = controlPlane.get(namespace);
+        Map<String, String> before = current.getMetadata().getLabels();
+        Set<String> names = clusters == null ? null : registry.requireRegistered(clusters);
+        List<DataPlane> targets = registry.dataPlanes().stream().filter(c -> names == null || names.contains(c.name())).toList();
+        Map<String, LiveReader.Live> live = check.look(targets, namespace, wanted, call.min(Deadline.in(fanOut.timeout())));
+        check.requireInjectors(namespace, wanted, live, options.force());
+        Map<String, String> after = names == null ? wanted.changeFrom(before).applyTo(before) : before;
+        if (options.dryRun()) {
+            if (names == null) {
+                controlPlane.label(namespace, wanted, call.min(Deadline.in(fanOut.timeout())), true);
+            }
+            List<Outcome> outcomes = withWanted(labelFrom(targets, namespace, wanted, live, options, call), wanted);
+            LOG.infof("namespace %s: dry run of injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
+            return MeshNamespace.of(namespace, after, outcomes).asDryRun();
         }
-        List<DataPlane> planes = registry.dataPlanes();
+        if (names != null) {
+            return changeIn(current, wanted, targets, live, options, call);
+        }
 
         // Every write below is bounded by the lease: none is sent, or still on its way, after it ends.
         List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, budget.lockWait(call), lease -> {
             controlPlane.label(namespace, wanted, lease.deadline().min(Deadline.in(fanOut.timeout())));
-            return new NamespaceLock.Change(wanted, labelIn(planes, namespace, wanted, lease.deadline()),
+            return new NamespaceLock.Change(wanted, labelFrom(targets, namespace, wanted, live, options, lease.deadline()),
                     NamespaceState::withoutSettings);
         }).outcomes());
         metrics.record(outcomes);
         LOG.infof("namespace %s: injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
-        return MeshNamespace.of(namespace, wanted.changeFrom(before).applyTo(before), withWanted(outcomes, wanted));
+        history.namespaceChanged(current, ChangeHistory.reason(wanted), options.by(), wanted.encode(), outcomes);
+        return MeshNamespace.of(namespace, after, withWanted(outcomes, wanted));
     }
 
-    private MeshNamespace changeIn(String namespace, Injection wanted, Set<String> names, Deadline call) {
+    private MeshNamespace changeIn(Namespace current, Injection wanted, List<DataPlane> targets,
+            Map<String, LiveReader.Live> live, ChangeOptions options, Deadline call) {
+        String namespace = current.getMetadata().getName();
         List<Map<String, String>> controlPlaneLabels = new ArrayList<>();
-        List<DataPlane> targets = registry.dataPlanes().stream().filter(c -> names.contains(c.name())).toList();
         Set<String> named = targets.stream().map(DataPlane::name).collect(Collectors.toCollection(TreeSet::new));
         List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, budget.lockWait(call), lease -> {
             // Read under the lock: the mesh-wide default is recorded beside the new settings.
             controlPlaneLabels.add(controlPlane.get(namespace).getMetadata().getLabels());
             return new NamespaceLock.Change(Injection.fromLabels(controlPlaneLabels.get(0)),
-                    labelIn(targets, namespace, wanted, lease.deadline()), state -> state.withSetting(named, wanted));
+                    labelFrom(targets, namespace, wanted, live, options, lease.deadline()),
+                    state -> state.withSetting(named, wanted));
         }).outcomes());
         metrics.record(outcomes);
         LOG.infof("namespace %s: injection %s in clusters %s only", namespace, wanted.encode(), summary(outcomes));
+        history.namespaceChanged(current, ChangeHistory.reason(wanted), options.by(), wanted.encode() + " in " + named,
+                outcomes);
         return MeshNamespace.of(namespace, controlPlaneLabels.get(0), withWanted(outcomes, wanted));
     }
 
-    /** Puts {@code wanted} on the namespace in each of {@code clusters} at once; one outcome each. */
-    private List<Outcome> labelIn(List<DataPlane> clusters, String namespace, Injection wanted, Deadline lease) {
-        return new ArrayList<>(fanOut.acrossClusters(clusters, lease,
-                (cluster, deadline) -> new Outcome(cluster.name(),
-                        NamespaceLabeler.apply(cluster.client(), namespace, wanted, deadline), null),
-                (cluster, why) -> Outcome.failed(cluster.name(), why)).values());
+    /**
+     * Puts {@code wanted} on the namespace in each of {@code clusters} at once, from what {@code live}
+     * read of them (in a dry run, asks their API servers instead), by {@code lease}; one outcome each.
+     * A cluster that could not be read fails at once, so a silent cluster costs one deadline, not two.
+     */
+    private List<Outcome> labelFrom(List<DataPlane> clusters, String namespace, Injection wanted,
+            Map<String, LiveReader.Live> live, ChangeOptions options, Deadline lease) {
+        List<DataPlane> readable = clusters.stream().filter(c -> live.get(c.name()).failure() == null).toList();
+        Map<String, Outcome> labelled = fanOut.acrossClusters(readable, lease, (cluster, d) -> {
+            LiveReader.Live read = live.get(cluster.name());
+            Namespace seen = read.namespace(namespace);
+            Outcome outcome = seen == null ? Outcome.absent(cluster.name())
+                    : new Outcome(cluster.name(), NamespaceLabeler.applyFromEarlierRead(cluster.client(), namespace, seen,
+                            wanted, d, options.dryRun()), null);
+            return check.annotate(outcome, read, namespace, wanted, options.force());
+        }, (cluster, why) -> Outcome.failed(cluster.name(), why));
+        return new ArrayList<>(clusters.stream()
+                .map(c -> labelled.getOrDefault(c.name(), unread(c.name(), live.get(c.name()), wanted, options))).toList());
+    }
+
+    /** A cluster that could not be read is not labelled: failed, and, where it mattered, its injector unverified. */
+    private static Outcome unread(String cluster, LiveReader.Live read, Injection wanted, ChangeOptions options) {
+        Outcome failed = Outcome.failed(cluster, read.failure());
+        return InjectorPresence.needsInjector(wanted) && !options.force() ? failed.withNote("injector not verified") : failed;
     }
 
     private static List<Outcome> withWanted(List<Outcome> outcomes, Injection wanted) {

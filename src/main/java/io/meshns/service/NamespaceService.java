@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.meshns.history.ChangeHistory;
 import io.meshns.kube.ControlPlane;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.LabelSelectors;
@@ -34,16 +35,28 @@ public class NamespaceService {
     private final StateStore store;
     private final ProtectedNamespaces protectedNamespaces;
 
-    public NamespaceService(ControlPlane controlPlane, StateStore store, ProtectedNamespaces protectedNamespaces) {
+    private final ChangeHistory history;
+
+    public NamespaceService(ControlPlane controlPlane, StateStore store, ProtectedNamespaces protectedNamespaces,
+            ChangeHistory history) {
         this.controlPlane = controlPlane;
         this.store = store;
         this.protectedNamespaces = protectedNamespaces;
+        this.history = history;
     }
 
     public MeshNamespace create(String name, Map<String, String> labels) {
+        return create(name, labels, ChangeOptions.NONE);
+    }
+
+    public MeshNamespace create(String name, Map<String, String> labels, ChangeOptions options) {
         Names.requireValid("name", name);
         Labels.requireValid(labels);
         protectedNamespaces.requireUnprotected(name);
+        if (options.dryRun()) {
+            controlPlane.createDryRun(name, labels);
+            return MeshNamespace.of(name, labels, List.of()).asDryRun();
+        }
         Namespace created = controlPlane.create(name, labels);
         Map<String, String> createdLabels = created.getMetadata().getLabels();
         Injection injection = Injection.fromLabels(createdLabels);
@@ -56,14 +69,18 @@ public class NamespaceService {
                     state.lockLease(), Map.of()));
         }
         LOG.infof("created namespace %s in the control plane", name);
+        // A namespace of the same name before this one has a history of its own (its Events stay).
+        store.deleteNamespaceHistory(name);
+        history.namespaceChanged(created, ChangeHistory.NAMESPACE_CREATED, options.by(), null, List.of());
         return MeshNamespace.of(name, createdLabels, List.of());
     }
 
+    /** The namespace with its last recorded outcomes and its last changes, newest first. */
     public MeshNamespace get(String name) {
         Names.requireValid("name", name);
         Namespace namespace = controlPlane.get(name);
         NamespaceState state = store.namespaceState(name).orElse(NamespaceState.EMPTY);
-        return view(namespace, state, registeredClusters());
+        return view(namespace, state, registeredClusters()).withHistory(store.namespaceHistory(name));
     }
 
     public List<MeshNamespace> list(String labelSelector) {
@@ -78,12 +95,22 @@ public class NamespaceService {
     }
 
     public void delete(String name) {
+        delete(name, ChangeOptions.NONE);
+    }
+
+    public void delete(String name, ChangeOptions options) {
         Names.requireValid("name", name);
         protectedNamespaces.requireUnprotected(name);
-        controlPlane.get(name);
+        Namespace namespace = controlPlane.get(name);
+        if (options.dryRun()) {
+            controlPlane.deleteDryRun(name);
+            return;
+        }
         controlPlane.delete(name);
         store.deleteNamespaceState(name);
+        store.deleteNamespaceHistory(name);
         LOG.infof("deleted namespace %s from the control plane", name);
+        history.namespaceDeleted(namespace, options.by());
     }
 
     /** Each registered cluster's registration time, by name. */

@@ -22,6 +22,7 @@ import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.FanOut;
 import io.meshns.config.CallBudget;
 import io.meshns.error.MeshException;
+import io.meshns.history.ChangeHistory;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
@@ -63,9 +64,11 @@ public class ReconcileService {
     private final ProtectedNamespaces protectedNamespaces;
     private final OutcomeMetrics metrics;
     private final CallBudget budget;
+    private final ChangeHistory history;
 
     public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
-            NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget) {
+            NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget,
+            ChangeHistory history) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
@@ -74,6 +77,7 @@ public class ReconcileService {
         this.protectedNamespaces = protectedNamespaces;
         this.metrics = metrics;
         this.budget = budget;
+        this.history = history;
     }
 
     /** One namespace's outcomes in every cluster reconciled. */
@@ -81,13 +85,23 @@ public class ReconcileService {
     public record NamespaceResult(String namespace, List<Outcome> clusters) {
     }
 
-    /** What a reconcile did: how many namespaces it looked at, and each one's outcomes. */
+    /** What a reconcile did (or, with {@code dryRun} true, would do): how many namespaces it looked at, each one's outcomes. */
     @RegisterForReflection
-    public record Report(int namespaces, List<NamespaceResult> results) {
+    public record Report(int namespaces, List<NamespaceResult> results,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean dryRun) {
+
+        public Report(int namespaces, List<NamespaceResult> results) {
+            this(namespaces, results, null);
+        }
     }
 
     /** Reconciles one namespace, or all when {@code only} is null, across every registered cluster. */
     public Report reconcile(String only) {
+        return reconcile(only, ChangeOptions.NONE);
+    }
+
+    /** The same; a dry run lists and compares as usual and patches, records and removes nothing. */
+    public Report reconcile(String only, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         if (only != null) {
             Names.requireValid("namespace", only);
@@ -96,17 +110,21 @@ public class ReconcileService {
         // State first, namespaces second: a state whose namespace is missing from the later LIST is stale.
         Map<String, StateStore.Stored> states = store.allNamespaceStates();
         List<Namespace> namespaces = only != null ? List.of(controlPlane.get(only)) : controlPlane.list(null);
-        if (only == null) {
+        if (only == null && !options.dryRun()) {
             removeStale(states, namespaces);
         }
-        return reconcile(wanted(namespaces, states), states, registry.dataPlanes(), call);
+        return reconcile(wanted(namespaces, states), states, registry.dataPlanes(), call, options);
     }
 
     /** Brings one (newly registered) cluster up to date with every mesh namespace. */
     public Report resync(DataPlane cluster) {
+        return resync(cluster, ChangeOptions.NONE);
+    }
+
+    public Report resync(DataPlane cluster, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         Map<String, StateStore.Stored> states = store.allNamespaceStates();
-        return reconcile(wanted(controlPlane.list(null), states), states, List.of(cluster), call);
+        return reconcile(wanted(controlPlane.list(null), states), states, List.of(cluster), call, options);
     }
 
     /**
@@ -145,9 +163,11 @@ public class ReconcileService {
     }
 
     private Report reconcile(Map<String, Rollout> wanted, Map<String, StateStore.Stored> states,
-            List<DataPlane> clusters, Deadline call) {
+            List<DataPlane> clusters, Deadline call, ChangeOptions options) {
+        Boolean dryRun = options.dryRun() ? Boolean.TRUE : null;
         if (wanted.isEmpty() || clusters.isEmpty()) {
-            return new Report(wanted.size(), wanted.keySet().stream().map(ns -> new NamespaceResult(ns, List.of())).toList());
+            return new Report(wanted.size(), wanted.keySet().stream().map(ns -> new NamespaceResult(ns, List.of())).toList(),
+                    dryRun);
         }
         // 1. One LIST per cluster, all clusters at once.
         Map<String, Listing> listings = fanOut.acrossClusters(clusters, call.minus(budget.reserve()),
@@ -176,9 +196,17 @@ public class ReconcileService {
             });
         }
 
+        if (options.dryRun()) {
+            // A dry run stops here: what drifted would be applied; nothing is patched or recorded.
+            drifted.forEach((ns, listed) -> listed.keySet().forEach(c -> outcomes.get(ns).put(c, Outcome.applied(c))));
+            return new Report(wanted.size(), wanted.keySet().stream()
+                    .map(ns -> new NamespaceResult(ns, inClusterOrder(outcomes.get(ns), clusters))).toList(), dryRun);
+        }
+
         // 3. Repair drifted namespaces, each under its lock so no concurrent change is undone.
         fanOut.forEach(drifted.keySet(), PARALLEL_NAMESPACES,
-                ns -> repair(ns, wanted.get(ns), states.get(ns), drifted.get(ns), clusters, outcomes.get(ns), call));
+                ns -> repair(ns, wanted.get(ns), states.get(ns), drifted.get(ns), clusters, outcomes.get(ns), call,
+                        options.by()));
 
         // 4. Record outcomes that say something new, over the very state read before the LISTs: if
         //    anything was recorded since (a change ran meanwhile), its newer outcomes stand.
@@ -206,7 +234,7 @@ public class ReconcileService {
         });
         LOG.infof("reconciled %d namespaces over %d clusters; %d needed repair", wanted.size(), clusters.size(),
                 drifted.size());
-        return new Report(wanted.size(), results);
+        return new Report(wanted.size(), results, dryRun);
     }
 
     /**
@@ -215,20 +243,22 @@ public class ReconcileService {
      * A lock it cannot get, or no time left, is reported for this namespace, not thrown.
      */
     private void repair(String ns, Rollout listedIntent, StateStore.Stored stateBefore, Map<String, Namespace> listed,
-            List<DataPlane> clusters, Map<String, Outcome> outcomes, Deadline call) {
+            List<DataPlane> clusters, Map<String, Outcome> outcomes, Deadline call, String by) {
         if (call.minus(budget.work().plus(budget.reserve())).passed()) {
             notRepaired(listed, outcomes, "not repaired: this reconcile ran out of time (meshns.call-timeout); "
                     + "the next one continues");
             return;
         }
+        Namespace[] repaired = { null };
         try {
             // A repair waits for a running change at most one fan-out: that change applies the intent itself.
-            lock.run(ns, Deadline.in(fanOut.timeout()).min(call.minus(budget.work().plus(budget.reserve()))), lease -> {
+            NamespaceLock.Change change = lock.run(ns, Deadline.in(fanOut.timeout()).min(call.minus(budget.work().plus(budget.reserve()))), lease -> {
                 Optional<Namespace> current = controlPlane.find(ns);
                 if (current.isEmpty()) {
                     notRepaired(listed, outcomes, "not repaired: the namespace was deleted from the control plane");
                     return null;
                 }
+                repaired[0] = current.get();
                 // The state as the lock was taken holds the clusters' own settings: no read of its own.
                 Rollout intent = rollout(current.get(), lease.state());
                 boolean stale = !intent.equals(listedIntent)
@@ -241,6 +271,10 @@ public class ReconcileService {
                         (cluster, why) -> Outcome.failed(cluster.name(), why)));
                 return new NamespaceLock.Change(intent.meshWide(), inClusterOrder(outcomes, clusters));
             });
+            if (change != null && repaired[0] != null) {
+                history.namespaceChanged(repaired[0], ChangeHistory.REPAIRED, by, change.desired().encode(),
+                        List.copyOf(change.outcomes()));
+            }
         } catch (MeshException e) {
             notRepaired(listed, outcomes, "not repaired: " + e.getMessage() + " (the next reconcile retries)");
         } catch (RuntimeException e) {

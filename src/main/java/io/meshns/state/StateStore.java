@@ -29,6 +29,8 @@ public class StateStore {
 
     public static final String NAMESPACE_LABEL = "meshns.io/namespace";
     public static final String CLUSTER_LABEL = "meshns.io/cluster";
+    /** A namespace's history ConfigMap: its last changes, as getNamespace shows them. */
+    public static final String HISTORY_LABEL = "meshns.io/history";
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     private static final int MAX_CONFLICT_RETRIES = 20;
 
@@ -186,6 +188,38 @@ public class StateStore {
                 .addToLabels(MANAGED_BY, "meshns").endMetadata().withData(data).build();
     }
 
+    // ---- per mesh namespace: its history ---------------------------------------------------------
+    // A ConfigMap of its own beside the state one, so that the state's many writers (locks,
+    // outcomes, settings, removal) never have to carry it along.
+
+    /** The namespace's last changes, newest first (none yet: empty). */
+    public List<io.meshns.mesh.HistoryEntry> namespaceHistory(String name) {
+        return call("reading the history of " + name, () -> {
+            ConfigMap cm = client.configMaps().inNamespace(namespace).withName(historyConfigMapName(name)).get();
+            return cm == null || cm.getData() == null ? List.of() : HistoryCodec.decode(cm.getData().get(HistoryCodec.HISTORY));
+        });
+    }
+
+    /** Puts {@code entry} first in the namespace's history, keeping at most {@code kept} entries. */
+    public void addNamespaceHistory(String name, io.meshns.mesh.HistoryEntry entry, int kept) {
+        updateConfigMap(historyConfigMapName(name), Map.of(HISTORY_LABEL, name), "writing the history of " + name, true,
+                data -> {
+                    Map<String, String> after = new java.util.TreeMap<>(data == null ? Map.of() : data);
+                    after.put(HistoryCodec.HISTORY, HistoryCodec.prepend(after.get(HistoryCodec.HISTORY), entry, kept));
+                    return after;
+                });
+    }
+
+    /** Deletes the namespace's history (with the namespace). */
+    public void deleteNamespaceHistory(String name) {
+        call("deleting the history of " + name,
+                () -> client.configMaps().inNamespace(namespace).withName(historyConfigMapName(name)).delete());
+    }
+
+    static String historyConfigMapName(String name) {
+        return "history-" + name;
+    }
+
     public void deleteNamespaceState(String name) {
         call("deleting the state of " + name,
                 () -> client.configMaps().inNamespace(namespace).withName(namespaceConfigMapName(name)).delete());
@@ -286,6 +320,38 @@ public class StateStore {
             boolean hadSecret = !client.secrets().inNamespace(namespace).withName(objectName).delete().isEmpty();
             boolean hadConfigMap = !client.configMaps().inNamespace(namespace).withName(objectName).delete().isEmpty();
             return hadSecret || hadConfigMap;
+        });
+    }
+
+    /** A cluster's ConfigMap, if it is registered (the object its history Events are about). */
+    public Optional<ConfigMap> clusterConfigMap(String name) {
+        return call("reading cluster " + name, () -> Optional
+                .ofNullable(client.configMaps().inNamespace(namespace).withName(clusterObjectName(name)).get()));
+    }
+
+    /**
+     * What registering would do, checked by the API server (dryRun=All: validation, our rights),
+     * storing nothing: 409 when the cluster exists.
+     */
+    public void createClusterDryRun(ClusterRecord cluster, Map<String, String> secretData) {
+        String objectName = clusterObjectName(cluster.name());
+        if (clusterConfigMap(cluster.name()).isPresent()) {
+            throw MeshException.conflict("cluster-exists", "cluster \"" + cluster.name()
+                    + "\" is already registered; deregister it first to change it");
+        }
+        if (client.namespaces().withName(namespace).get() == null) {
+            // The state namespace does not exist yet: a dry run cannot create it, nor check objects inside it.
+            return;
+        }
+        call("checking the registration of cluster " + cluster.name(), () -> {
+            client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                    .withNewMetadata().withName(objectName).withNamespace(namespace)
+                    .addToLabels(CLUSTER_LABEL, cluster.name()).addToLabels(MANAGED_BY, "meshns").endMetadata()
+                    .withData(StateCodec.encode(cluster)).build()).dryRun().create();
+            client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(objectName)
+                    .withNamespace(namespace).addToLabels(CLUSTER_LABEL, cluster.name()).addToLabels(MANAGED_BY, "meshns")
+                    .endMetadata().withType("Opaque").withData(secretData).build()).dryRun().create();
+            return null;
         });
     }
 

@@ -80,13 +80,33 @@ public final class MockApiServer implements AutoCloseable {
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
-            MockResponse response = answers.dispatch(request);
+            MockResponse response = isDryRun(request) ? dryRun(request) : answers.dispatch(request);
             Duration latency = this.latency;
             if (!latency.isZero() && response != null && response.getWebSocketListener() == null
                     && response.getBodyDelay() == null) {
                 response.setBodyDelay(latency);
             }
             return response;
+        }
+
+        /**
+         * The CRUD mock knows no dryRun=All and would store the change: answer as a real API server
+         * would without storing anything. A create echoes the object; a patch, update or delete
+         * answers with the object as it is (or its 404).
+         */
+        private MockResponse dryRun(RecordedRequest request) {
+            if ("POST".equals(request.getMethod())) {
+                return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+                        .setBody(request.getUtf8Body());
+            }
+            String path = request.getPath().substring(0, request.getPath().indexOf('?'));
+            return answers.dispatch(new RecordedRequest(request.getHttpVersion(), io.fabric8.mockwebserver.dsl.HttpMethod.GET,
+                    path, request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer()));
+        }
+
+        private static boolean isDryRun(RecordedRequest request) {
+            String path = request.getPath();
+            return path != null && path.contains("dryRun=All") && !"GET".equals(request.getMethod());
         }
 
         @Override
@@ -149,6 +169,23 @@ public final class MockApiServer implements AutoCloseable {
         }
         return "{\"kind\":\"APIResourceList\",\"groupVersion\":\"" + groupVersion + "\",\"resources\":["
                 + String.join(",", entries) + "]}";
+    }
+
+    /**
+     * Installs a sidecar injector for each revision, as Istio's does: a MutatingWebhookConfiguration
+     * labelled istio.io/rev=R ("default": the one named istio-sidecar-injector). No webhook server
+     * is behind it; meshns only looks for it.
+     */
+    public MockApiServer withInjectors(String... revisions) {
+        for (String revision : revisions) {
+            String name = "default".equals(revision) ? "istio-sidecar-injector" : "istio-sidecar-injector-" + revision;
+            client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(
+                    new io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder()
+                            .withNewMetadata().withName(name).addToLabels("istio.io/rev", revision)
+                            .addToLabels("app", "sidecar-injector").endMetadata().build())
+                    .create();
+        }
+        return this;
     }
 
     /** The server's URL, e.g. http://127.0.0.1:18001. */

@@ -50,7 +50,7 @@ class LambdaInvocationTest {
 
     @Test
     void anEventEnablesInjectionAcrossTheMesh() {
-        try (MockApiServer dataPlane = MockApiServer.start()) {
+        try (MockApiServer dataPlane = MockApiServer.start().withInjectors("default", "1-24-0", "canary")) {
             for (var client : new io.fabric8.kubernetes.client.KubernetesClient[] { controlPlane.getClient(), dataPlane.client() }) {
                 client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
                         .withName("lambda-shop").endMetadata().build()).create();

@@ -53,7 +53,7 @@ class AuthTest {
         AuthorizingControlPlane.GRANTS.add("admin list configmaps -n meshns-system");
         AuthorizingControlPlane.GRANTS.add("alice patch namespaces/team-a");
         AuthorizingControlPlane.GRANTS.add("alice get namespaces/team-a");
-        dataPlane = MockApiServer.start();
+        dataPlane = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
         for (String ns : new String[] { "team-a", "team-b" }) {
             if (cp().namespaces().withName(ns).get() != null) {
                 cp().namespaces().withName(ns).edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)

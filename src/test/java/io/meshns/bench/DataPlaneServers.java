@@ -29,7 +29,10 @@ final class DataPlaneServers implements AutoCloseable {
     static DataPlaneServers start(int count, Duration latency) {
         List<MockApiServer> servers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            servers.add(MockApiServer.start(0, latency));
+            // Each with the default sidecar injector, which the precheck of enableInjection looks for.
+            MockApiServer server = MockApiServer.start(0, Duration.ZERO).withInjectors("default");
+            server.latency(latency);
+            servers.add(server);
         }
         return new DataPlaneServers(servers);
     }

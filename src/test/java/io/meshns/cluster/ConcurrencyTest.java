@@ -38,8 +38,8 @@ class ConcurrencyTest {
 
     @BeforeAll
     static void start() {
-        east = MockApiServer.start();
-        west = MockApiServer.start();
+        east = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
+        west = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
     }
 
     @AfterAll

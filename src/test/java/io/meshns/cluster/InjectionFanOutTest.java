@@ -53,9 +53,9 @@ class InjectionFanOutTest {
 
     @BeforeAll
     static void startDataPlanes() throws Exception {
-        east = MockApiServer.start();
-        west = MockApiServer.start();
-        north = MockApiServer.start();
+        east = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
+        west = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
+        north = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
         MockApiServer stopped = MockApiServer.start();
         stoppedUrl = stopped.url();
         stopped.close();
@@ -174,7 +174,7 @@ class InjectionFanOutTest {
 
     @Test
     void aDroppedConnectionIsRetriedNotReported() throws Exception {
-        try (MockApiServer south = MockApiServer.start();
+        try (MockApiServer south = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
                 var proxy = new io.meshns.testing.DroppingProxy(south.port(), 1)) {
             createNamespace(south.client(), ns, Map.of());
             Mesh.register("south", proxy.url());

@@ -73,7 +73,7 @@ class ReconcileTest {
     }
 
     private MockApiServer start() {
-        MockApiServer server = MockApiServer.start();
+        MockApiServer server = MockApiServer.start().withInjectors("default");
         toClose.add(server);
         return server;
     }

@@ -18,8 +18,8 @@ public class MeshServers implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         controlPlane = MockApiServer.start();
-        east = MockApiServer.start();
-        west = MockApiServer.start();
+        east = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
+        west = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
         return Map.of("quarkus.kubernetes-client.api-server-url", controlPlane.url(),
                 "meshns.allow-plaintext-clusters", "true",
                 "meshns.auth.enabled", "false");

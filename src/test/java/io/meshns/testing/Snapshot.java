@@ -7,7 +7,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Everything meshns could have changed in one API server, to compare before and after a call. */
-public record Snapshot(Map<String, Object> namespaces, Map<String, Object> configMaps, Map<String, Object> secrets) {
+public record Snapshot(Map<String, Object> namespaces, Map<String, Object> configMaps, Map<String, Object> secrets,
+        Map<String, Object> events) {
 
     public static Snapshot of(KubernetesClient client) {
         Map<String, Object> namespaces = new TreeMap<>();
@@ -16,7 +17,9 @@ public record Snapshot(Map<String, Object> namespaces, Map<String, Object> confi
         client.configMaps().inAnyNamespace().list().getItems().forEach(cm -> configMaps.put(key(cm), cm.getData()));
         Map<String, Object> secrets = new TreeMap<>();
         client.secrets().inAnyNamespace().list().getItems().forEach(s -> secrets.put(key(s), s.getData()));
-        return new Snapshot(namespaces, configMaps, secrets);
+        Map<String, Object> events = new TreeMap<>();
+        client.v1().events().inAnyNamespace().list().getItems().forEach(e -> events.put(key(e), e.getReason()));
+        return new Snapshot(namespaces, configMaps, secrets, events);
     }
 
     private static String key(HasMetadata object) {

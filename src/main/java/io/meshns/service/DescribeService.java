@@ -1,0 +1,106 @@
+package io.meshns.service;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.meshns.cluster.ClusterRegistry;
+import io.meshns.cluster.DataPlane;
+import io.meshns.cluster.FanOut;
+import io.meshns.cluster.LiveReader;
+import io.meshns.kube.ControlPlane;
+import io.meshns.kube.Deadline;
+import io.meshns.mesh.ClusterState;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.MeshDescription;
+import io.meshns.mesh.Names;
+import io.meshns.mesh.ProtectedNamespaces;
+
+/**
+ * describeMesh: what every cluster really has of every mesh namespace, read live and written
+ * nowhere. Costs one namespace LIST per cluster (and, with pods, one pod LIST and one webhook
+ * LIST), all clusters at once, whatever the number of namespaces.
+ */
+@ApplicationScoped
+public class DescribeService {
+
+    private final ControlPlane controlPlane;
+    private final ClusterRegistry registry;
+    private final LiveReader reader;
+    private final FanOut fanOut;
+    private final ProtectedNamespaces protectedNamespaces;
+
+    public DescribeService(ControlPlane controlPlane, ClusterRegistry registry, LiveReader reader, FanOut fanOut,
+            ProtectedNamespaces protectedNamespaces) {
+        this.controlPlane = controlPlane;
+        this.registry = registry;
+        this.reader = reader;
+        this.fanOut = fanOut;
+        this.protectedNamespaces = protectedNamespaces;
+    }
+
+    /** Every mesh namespace (or only {@code only}) against every registered cluster. */
+    public MeshDescription describe(String only, boolean pods) {
+        List<Namespace> namespaces;
+        if (only != null) {
+            Names.requireValid("namespace", only);
+            protectedNamespaces.requireUnprotected(only);
+            namespaces = List.of(controlPlane.get(only));
+        } else {
+            namespaces = controlPlane.list(null).stream()
+                    .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName())).toList();
+        }
+        List<DataPlane> clusters = registry.dataPlanes();
+        LiveReader.Needs needs = new LiveReader.Needs(pods, pods);
+        Deadline deadline = Deadline.in(fanOut.timeout());
+        Map<String, LiveReader.Live> live = only != null ? reader.read(clusters, only, needs, deadline)
+                : reader.readAll(clusters, needs, deadline);
+        Map<String, Map<String, List<Pod>>> podsByNamespace = new HashMap<>();
+        live.forEach((cluster, read) -> podsByNamespace.put(cluster, byNamespace(read.pods())));
+
+        List<MeshDescription.Row> rows = new ArrayList<>();
+        for (Namespace namespace : namespaces) {
+            String name = namespace.getMetadata().getName();
+            Injection wanted = Injection.fromLabels(namespace.getMetadata().getLabels());
+            List<MeshDescription.Cell> cells = new ArrayList<>();
+            for (DataPlane cluster : clusters) {
+                cells.add(cell(cluster.name(), name, wanted, live.get(cluster.name()), podsByNamespace.get(cluster.name()), pods));
+            }
+            rows.add(new MeshDescription.Row(name, wanted.mode().word(), wanted.revision(), cells));
+        }
+        return new MeshDescription(clusters.stream().map(DataPlane::name).toList(), rows);
+    }
+
+    private static MeshDescription.Cell cell(String cluster, String namespace, Injection wanted, LiveReader.Live read,
+            Map<String, List<Pod>> pods, boolean podsAsked) {
+        if (read.failure() != null) {
+            return new MeshDescription.Cell(cluster, ClusterState.UNREACHABLE, wanted.encode(), null, null, null, read.failure());
+        }
+        Namespace there = read.namespace(namespace);
+        if (there == null) {
+            return new MeshDescription.Cell(cluster, ClusterState.ABSENT, wanted.encode(), null, null, null, null);
+        }
+        Map<String, String> labels = there.getMetadata().getLabels() == null ? Map.of() : there.getMetadata().getLabels();
+        Injection has = Injection.fromLabels(labels);
+        var restart = podsAsked && pods != null
+                ? InjectionCheck.impact(wanted, read, pods.getOrDefault(namespace, List.of())) : null;
+        String message = podsAsked && pods == null ? "restart impact unknown: pods could not be listed: " + read.podsUnknown()
+                : null;
+        return new MeshDescription.Cell(cluster, ClusterState.of(wanted, labels), wanted.encode(), has.mode().word(),
+                has.revision(), restart, message);
+    }
+
+    private static Map<String, List<Pod>> byNamespace(List<Pod> pods) {
+        if (pods == null) {
+            return null;
+        }
+        Map<String, List<Pod>> grouped = new HashMap<>();
+        pods.forEach(p -> grouped.computeIfAbsent(p.getMetadata().getNamespace(), k -> new ArrayList<>()).add(p));
+        return grouped;
+    }
+}

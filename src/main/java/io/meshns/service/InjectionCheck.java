@@ -1,0 +1,86 @@
+package io.meshns.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.meshns.cluster.DataPlane;
+import io.meshns.cluster.LiveReader;
+import io.meshns.error.MeshException;
+import io.meshns.kube.Deadline;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.InjectorPresence;
+import io.meshns.mesh.Outcome;
+import io.meshns.mesh.RestartImpact;
+
+/**
+ * Looks before an injection change: reads every cluster once (the namespace, its injectors, its
+ * pods), refuses the change when a cluster that answers cannot inject it, and tells each outcome
+ * what it leaves to restart.
+ */
+@ApplicationScoped
+public class InjectionCheck {
+
+    private final LiveReader reader;
+
+    public InjectionCheck(LiveReader reader) {
+        this.reader = reader;
+    }
+
+    /** The one read of every cluster before a change of {@code namespace} to {@code wanted}. */
+    public Map<String, LiveReader.Live> look(List<DataPlane> clusters, String namespace, Injection wanted, Deadline deadline) {
+        return reader.read(clusters, namespace, new LiveReader.Needs(InjectorPresence.needsInjector(wanted), true), deadline);
+    }
+
+    /**
+     * 409 injector-missing, naming the clusters and the revision, when a cluster that has the
+     * namespace and answered has no injector for {@code wanted}. A cluster that could not be asked
+     * does not block (its outcome says so); {@code force} skips the check.
+     */
+    public void requireInjectors(String namespace, Injection wanted, Map<String, LiveReader.Live> live, boolean force) {
+        if (force || !InjectorPresence.needsInjector(wanted)) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        live.forEach((cluster, read) -> {
+            if (read.failure() == null && read.namespace(namespace) != null && read.webhooks() != null
+                    && !InjectorPresence.present(wanted, read.webhooks())) {
+                missing.add(cluster);
+            }
+        });
+        if (!missing.isEmpty()) {
+            String revision = InjectorPresence.revisionOf(wanted);
+            throw MeshException.conflict("injector-missing", "no sidecar injector for revision \"" + revision
+                    + "\" in cluster" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                    + " (no MutatingWebhookConfiguration labelled istio.io/rev=" + revision + " or istio.io/tag=" + revision
+                    + (wanted.revision() == null ? ", nor one named istio-sidecar-injector" : "")
+                    + "): new pods of namespace \"" + namespace + "\" would start without a proxy there. Install that revision,"
+                    + " or send \"force\": true to set the label anyway; nothing was changed");
+        }
+    }
+
+    /** {@code outcome} with its restart impact, and notes on what could not be verified. */
+    public Outcome annotate(Outcome outcome, LiveReader.Live read, String namespace, Injection wanted, boolean force) {
+        if (read == null || read.failure() != null || read.namespace(namespace) == null) {
+            return outcome;
+        }
+        Outcome annotated = outcome;
+        if (!force && InjectorPresence.needsInjector(wanted) && read.webhooks() == null) {
+            annotated = annotated.withNote("injector not verified: " + read.webhooksUnknown());
+        }
+        List<Pod> pods = read.podsOf(namespace);
+        if (pods == null) {
+            return annotated.withNote("restart impact unknown: pods could not be listed: " + read.podsUnknown());
+        }
+        return annotated.withRestart(impact(wanted, read, pods));
+    }
+
+    static RestartImpact impact(Injection wanted, LiveReader.Live read, List<Pod> pods) {
+        Set<String> accepted = InjectorPresence.acceptedRevisions(wanted, read.webhooks() == null ? List.of() : read.webhooks());
+        return RestartImpact.of(wanted, accepted, pods);
+    }
+}

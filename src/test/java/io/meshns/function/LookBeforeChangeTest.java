@@ -1,0 +1,241 @@
+package io.meshns.function;
+
+import static io.meshns.testing.Api.call;
+import static io.meshns.testing.Api.fails;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.mock.MockApiServer;
+import io.meshns.testing.Mesh;
+import io.meshns.testing.MeshServers;
+import io.meshns.testing.Requests;
+import io.meshns.testing.Snapshot;
+import io.restassured.path.json.JsonPath;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Seeing before changing, and seeing what a change left to do: dry runs, the injector precheck,
+ * restart impact, describeMesh and history, over HTTP against CRUD API servers. (The real API
+ * servers' dryRun=All, webhooks and events are checked by RealLookBeforeChangeIT.)
+ */
+@QuarkusTest
+@QuarkusTestResource(value = MeshServers.class, restrictToAnnotatedClass = true)
+class LookBeforeChangeTest {
+
+    private static int counter;
+    private String ns;
+
+    private static KubernetesClient cp() {
+        return MeshServers.controlPlane.client();
+    }
+
+    @BeforeEach
+    void mesh() {
+        ns = "look-" + (++counter);
+        Mesh.createNamespace(cp(), ns, Map.of());
+        Mesh.createNamespace(MeshServers.east.client(), ns, Map.of());
+        Mesh.createNamespace(MeshServers.west.client(), ns, Map.of());
+        Mesh.register("east", MeshServers.east.url());
+        Mesh.register("west", MeshServers.west.url());
+    }
+
+    @AfterEach
+    void clean() {
+        Mesh.deregisterAll();
+    }
+
+    private static Snapshot everything() {
+        return new Snapshot(Map.of("cp", Snapshot.of(cp()), "east", Snapshot.of(MeshServers.east.client()), "west",
+                Snapshot.of(MeshServers.west.client())), Map.of(), Map.of(), Map.of());
+    }
+
+    private void pod(MockApiServer server, String name, String ownerKind, String owner, String hash, boolean proxy) {
+        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata().withNewSpec()
+                .addNewContainer().withName("app").endContainer().endSpec();
+        if (owner != null) {
+            pod.editMetadata().addNewOwnerReference().withKind(ownerKind).withName(owner).withController(true)
+                    .endOwnerReference().endMetadata();
+        }
+        if (hash != null) {
+            pod.editMetadata().addToLabels("pod-template-hash", hash).endMetadata();
+        }
+        if (proxy) {
+            pod.editSpec().addNewContainer().withName("istio-proxy").endContainer().endSpec();
+        }
+        server.client().pods().inNamespace(ns).resource(pod.build()).create();
+    }
+
+    @Test
+    void aDryRunOfEveryWritingFunctionAnswersAsUsualAndWritesNothing() {
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        MeshServers.west.client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().setLabels(Map.of());
+            return n;
+        });
+        Snapshot before = everything();
+
+        JsonPath disabled = call("disableInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": true}").statusCode(200)
+                .body("dryRun", equalTo(true)).body("injection", equalTo("disabled")).extract().jsonPath();
+        assertEquals(Map.of("east", "applied", "west", "applied"), Mesh.outcomes(disabled));
+        JsonPath enabled = call("enableInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": true}").statusCode(200)
+                .body("dryRun", equalTo(true)).extract().jsonPath();
+        assertEquals(Map.of("east", "unchanged", "west", "applied"), Mesh.outcomes(enabled));
+        call("removeInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": true}").statusCode(200).body("dryRun", equalTo(true));
+        call("reconcile", "{\"dryRun\": true}").statusCode(200).body("dryRun", equalTo(true))
+                .body("results.find { it.namespace == '" + ns + "' }.clusters.find { it.cluster == 'west' }.outcome",
+                        equalTo("applied"));
+        call("createNamespace", "{\"name\": \"" + ns + "-new\", \"dryRun\": true}").statusCode(200)
+                .body("dryRun", equalTo(true)).body("name", equalTo(ns + "-new"));
+        call("deleteNamespace", "{\"name\": \"" + ns + "\", \"dryRun\": true}").statusCode(200)
+                .body("dryRun", equalTo(true)).body("deleted", equalTo(true));
+        call("registerCluster", "{\"name\": \"north\", \"server\": \"" + MeshServers.west.url()
+                + "\", \"token\": \"secret-token\", \"dryRun\": true}").statusCode(200).body("dryRun", equalTo(true))
+                .body("namespaces.find { it.namespace == '" + ns + "' }.outcome", equalTo("applied"));
+        call("deregisterCluster", "{\"name\": \"west\", \"dryRun\": true}").statusCode(200)
+                .body("dryRun", equalTo(true)).body("deregistered", equalTo(true));
+
+        assertEquals(before, everything(), "a dry run writes no label, ConfigMap, Secret or event anywhere");
+
+        // The same checks run: existence, conflicts, unknown clusters.
+        fails("createNamespace", "{\"name\": \"" + ns + "\", \"dryRun\": true}", 409, "namespace-exists");
+        fails("deleteNamespace", "{\"name\": \"nowhere\", \"dryRun\": true}", 404, "namespace-not-found");
+        fails("enableInjection", "{\"namespace\": \"nowhere\", \"dryRun\": true}", 404, "namespace-not-found");
+        fails("registerCluster", "{\"name\": \"east\", \"server\": \"" + MeshServers.east.url() + "\", \"dryRun\": true}", 409,
+                "cluster-exists");
+        fails("deregisterCluster", "{\"name\": \"nowhere\", \"dryRun\": true}", 404, "cluster-not-found");
+        fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": \"yes\"}", 400, "wrong-type");
+        assertEquals(before, everything());
+    }
+
+    @Test
+    void aRevisionNoClusterCanInjectIsRefusedAndChangesNothingUnlessForced() {
+        Snapshot before = everything();
+        fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"9-99\"}", 409, "injector-missing")
+                .body("message", containsString("\"9-99\"")).body("message", containsString("east, west"));
+        fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"9-99\", \"dryRun\": true}", 409,
+                "injector-missing");
+        assertEquals(before, everything(), "a refused change changes nothing anywhere");
+
+        call("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"9-99\", \"force\": true}").statusCode(200);
+        assertEquals(Map.of("istio.io/rev", "9-99"), Mesh.labels(MeshServers.west.client(), ns));
+    }
+
+    @Test
+    void onlyClustersThatHaveTheNamespaceAreChecked() {
+        String only = ns + "-east";
+        Mesh.createNamespace(cp(), only, Map.of());
+        Mesh.createNamespace(MeshServers.east.client(), only, Map.of());
+        // east has 1-24-0 (MeshServers), and west, which has no such namespace, is not asked to.
+        MeshServers.west.client().admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName("istio-sidecar-injector-1-24-0").delete();
+        try {
+            call("enableInjection", "{\"namespace\": \"" + only + "\", \"revision\": \"1-24-0\"}").statusCode(200)
+                    .body("clusters.find { it.cluster == 'west' }.outcome", equalTo("absent"));
+            fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"1-24-0\"}", 409, "injector-missing")
+                    .body("message", containsString("cluster west "));
+        } finally {
+            MeshServers.west.withInjectors("1-24-0");
+        }
+    }
+
+    @Test
+    void eachOutcomeSaysWhatToRestart() {
+        pod(MeshServers.east, "web-7d9f-a", "ReplicaSet", "web-7d9f", "7d9f", false);
+        pod(MeshServers.east, "web-7d9f-b", "ReplicaSet", "web-7d9f", "7d9f", false);
+        pod(MeshServers.east, "db-0", "StatefulSet", "db", null, false);
+        pod(MeshServers.east, "debug", null, null, null, true);
+        pod(MeshServers.west, "debug", null, null, null, false);
+
+        JsonPath enabled = call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        assertEquals(3, enabled.getInt("clusters.find { it.cluster == 'east' }.restart.pods"), enabled.prettify());
+        assertEquals(List.of("Deployment/web", "StatefulSet/db"),
+                enabled.getList("clusters.find { it.cluster == 'east' }.restart.workloads"));
+        assertEquals(List.of("Pod/debug"), enabled.getList("clusters.find { it.cluster == 'west' }.restart.workloads"));
+
+        JsonPath disabled = call("disableInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": true}").statusCode(200)
+                .extract().jsonPath();
+        assertEquals(List.of("Pod/debug"), disabled.getList("clusters.find { it.cluster == 'east' }.restart.workloads"));
+        assertEquals(0, disabled.getInt("clusters.find { it.cluster == 'west' }.restart.pods"));
+    }
+
+    @Test
+    void describeMeshShowsEachCellLiveAtOneListPerCluster() throws Exception {
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        MeshServers.west.client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("istio-injection", "disabled");
+            return n;
+        });
+        for (int i = 0; i < 30; i++) {
+            Mesh.createNamespace(cp(), ns + "-many-" + i, Map.of("istio-injection", "enabled"));
+        }
+        pod(MeshServers.east, "web-1-a", "ReplicaSet", "web-1", "1", false);
+        Requests.drain(MeshServers.east);
+        Requests.drain(MeshServers.west);
+
+        JsonPath mesh = call("describeMesh", "{\"pods\": true}").statusCode(200).extract().jsonPath();
+
+        for (MockApiServer server : new MockApiServer[] { MeshServers.east, MeshServers.west }) {
+            List<String> requests = Requests.drain(server);
+            assertEquals(1, requests.stream().filter(r -> r.startsWith("GET /api/v1/namespaces") && !r.contains("/pods")).count(),
+                    requests.toString());
+            assertEquals(1, requests.stream().filter(r -> r.startsWith("GET /api/v1/pods")).count(), requests.toString());
+            assertTrue(requests.stream().noneMatch(r -> !r.startsWith("GET ")), "describeMesh writes nothing: " + requests);
+        }
+        assertEquals(List.of("east", "west"), mesh.getList("clusters"));
+        String row = "namespaces.find { it.name == '" + ns + "' }";
+        assertEquals("enabled", mesh.getString(row + ".injection"));
+        assertEquals("in-sync", mesh.getString(row + ".clusters.find { it.cluster == 'east' }.state"));
+        assertEquals("drifted", mesh.getString(row + ".clusters.find { it.cluster == 'west' }.state"));
+        assertEquals("disabled", mesh.getString(row + ".clusters.find { it.cluster == 'west' }.injection"));
+        assertEquals("enabled", mesh.getString(row + ".clusters.find { it.cluster == 'west' }.wanted"));
+        assertEquals(List.of("Deployment/web"), mesh.getList(row + ".clusters.find { it.cluster == 'east' }.restart.workloads"));
+        assertEquals("absent", mesh.getString("namespaces.find { it.name == '" + ns + "-many-0' }.clusters[0].state"));
+
+        call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200).body("namespaces.size()", equalTo(1))
+                .body("namespaces[0].clusters[0].restart", nullValue());
+        fails("describeMesh", "{\"namespace\": \"nowhere\"}", 404, "namespace-not-found");
+
+        Mesh.register("stopped", "http://127.0.0.1:1");
+        call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
+                .body("namespaces[0].clusters.find { it.cluster == 'stopped' }.state", equalTo("unreachable"))
+                .body("namespaces[0].clusters.find { it.cluster == 'stopped' }.message", containsString("unreachable"));
+    }
+
+    @Test
+    void everyChangeIsAnEventAndTheLastTwentyAreInGetNamespace() {
+        for (int i = 0; i < 11; i++) {
+            call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+            call("disableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        }
+        call("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"canary\"}").statusCode(200);
+
+        JsonPath read = call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        assertEquals(20, read.getList("history").size());
+        assertEquals("InjectionEnabled", read.getString("history[0].change"));
+        assertEquals("InjectionDisabled", read.getString("history[1].change"));
+        assertEquals("anonymous", read.getString("history[0].by"));
+        assertEquals(Map.of("east", "applied", "west", "applied"), read.getMap("history[0].clusters"));
+
+        var events = cp().v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> ns.equals(e.getInvolvedObject().getName())).toList();
+        assertEquals(23, events.size());
+        assertTrue(events.stream().anyMatch(e -> "InjectionEnabled".equals(e.getReason())
+                && e.getMessage().contains("rev:canary") && e.getMessage().contains("by anonymous")
+                && e.getMessage().contains("east=applied") && "Namespace".equals(e.getInvolvedObject().getKind())),
+                events.toString());
+    }
+}
