@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.meshns.error.MeshException;
 import io.meshns.function.ClusterFunctions;
+import io.meshns.function.DescribeFunction;
 import io.meshns.function.InjectionFunctions;
 import io.meshns.function.NamespaceFunctions;
 import io.meshns.function.ReconcileFunction;
@@ -40,6 +41,9 @@ public class PubSubTrigger {
 
     @Inject
     ReconcileFunction reconcile;
+
+    @Inject
+    DescribeFunction describe;
 
     @Inject
     ObjectMapper json;
@@ -70,6 +74,7 @@ public class PubSubTrigger {
                 Map.entry("registerCluster", clusters::registerCluster),
                 Map.entry("deregisterCluster", clusters::deregisterCluster),
                 Map.entry("listClusters", clusters::listClusters),
-                Map.entry("reconcile", reconcile::reconcile));
+                Map.entry("reconcile", reconcile::reconcile),
+                Map.entry("describeMesh", describe::describeMesh));
     }
 }

@@ -80,6 +80,18 @@ class PubSubTriggerTest {
     }
 
     @Test
+    void aDryRunChangesNothingAndDescribeMeshAnswers() throws Exception {
+        publish("{\"function\": \"createNamespace\", \"input\": {\"name\": \"gcf-dry\", \"dryRun\": true}}");
+        assertNull(controlPlane.getClient().namespaces().withName("gcf-dry").get(), "a dry run creates nothing");
+
+        publish("{\"function\": \"describeMesh\", \"input\": {\"pods\": true}}");
+        Exception failure = assertThrows(Exception.class,
+                () -> publish("{\"function\": \"describeMesh\", \"input\": {\"namespace\": \"nowhere\"}}"));
+        assertTrue(String.valueOf(failure.getMessage()).contains("does not exist")
+                || String.valueOf(failure.getCause()).contains("does not exist"), failure.toString());
+    }
+
+    @Test
     void aMistakeFailsTheInvocationWithItsMessageAndChangesNothing() {
         Exception failure = assertThrows(Exception.class,
                 () -> publish("{\"function\": \"createNamespace\", \"input\": {\"name\": \"Not_Valid\"}}"));

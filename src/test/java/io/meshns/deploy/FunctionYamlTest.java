@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.meshns.function.ClusterFunctions;
+import io.meshns.function.DescribeFunction;
 import io.meshns.function.InjectionFunctions;
 import io.meshns.function.NamespaceFunctions;
 import io.meshns.function.ReconcileFunction;
@@ -92,8 +93,16 @@ class FunctionYamlTest {
         Role role = (Role) ofKind(objects, "Role").get(0);
         assertEquals("meshns-system", role.getMetadata().getNamespace());
         Map<String, Set<String>> state = rules(role.getRules());
-        assertEquals(Set.of("/configmaps", "/secrets"), state.keySet());
+        assertEquals(Set.of("/configmaps", "/secrets", "/events"), state.keySet());
+        assertEquals(Set.of("create"), state.get("/events"));
         assertFalse(state.values().stream().anyMatch(verbs -> verbs.contains("*")));
+
+        // History's Events about Namespaces live in "default": meshns may create Events there, nothing more.
+        Role history = (Role) ofKind(objects, "Role").get(1);
+        assertEquals("default", history.getMetadata().getNamespace());
+        assertEquals(Map.of("/events", Set.of("create")), rules(history.getRules()));
+        assertEquals(2, ofKind(objects, "Role").size());
+        assertEquals(2, ofKind(objects, "RoleBinding").size());
     }
 
     private static Map<String, Set<String>> rules(List<PolicyRule> rules) {
@@ -114,7 +123,7 @@ class FunctionYamlTest {
     void everyFunctionHasAnEventTypeAndATrigger() throws IOException {
         Set<String> functions = new TreeSet<>();
         for (Class<?> type : List.of(NamespaceFunctions.class, InjectionFunctions.class, ClusterFunctions.class,
-                ReconcileFunction.class)) {
+                ReconcileFunction.class, DescribeFunction.class)) {
             for (Method method : type.getDeclaredMethods()) {
                 if (method.isAnnotationPresent(Funq.class)) {
                     functions.add(method.getName());

@@ -22,8 +22,9 @@ import io.meshns.testing.FunctionProcess;
 /**
  * meshns deployed as a user would on the real servers of {@link RealKube}: function.yaml's
  * ServiceAccount and RBAC in the control plane, the function run as that ServiceAccount (a
- * TokenRequest token), and in each data plane an agent ServiceAccount that may only get, list and
- * patch namespaces (what the README asks of a data-plane cluster).
+ * TokenRequest token), and in each data plane an agent ServiceAccount with the README's data-plane
+ * rights (get, list and patch namespaces; list pods and MutatingWebhookConfigurations), a second
+ * one with the namespace rights only, and Istio's sidecar injectors for the revisions tests use.
  */
 public final class RealMesh {
 
@@ -36,12 +37,18 @@ public final class RealMesh {
     private final RealKube servers;
     private final String functionToken;
     private final Map<String, String> agentTokens;
+    private final Map<String, String> namespaceOnlyTokens;
 
-    private RealMesh(RealKube servers, String functionToken, Map<String, String> agentTokens) {
+    private RealMesh(RealKube servers, String functionToken, Map<String, String> agentTokens,
+            Map<String, String> namespaceOnlyTokens) {
         this.servers = servers;
         this.functionToken = functionToken;
         this.agentTokens = agentTokens;
+        this.namespaceOnlyTokens = namespaceOnlyTokens;
     }
+
+    /** The revisions whose injector every data plane has, as if Istio were installed there. */
+    public static final List<String> INSTALLED_REVISIONS = List.of("default", "1-24-0", "canary");
 
     /** Deploys once per test JVM. */
     public static synchronized RealMesh deploy() throws Exception {
@@ -50,10 +57,13 @@ public final class RealMesh {
             applyFunctionYaml(servers.controlPlane().admin());
             String functionToken = servers.controlPlane().serviceAccountToken("meshns-system", "meshns");
             Map<String, String> agentTokens = new LinkedHashMap<>();
+            Map<String, String> namespaceOnlyTokens = new LinkedHashMap<>();
             for (KubeApiServer dataPlane : List.of(servers.east(), servers.west())) {
                 agentTokens.put(dataPlane.name(), grantAgent(dataPlane));
+                namespaceOnlyTokens.put(dataPlane.name(), grantNamespacesOnly(dataPlane));
+                INSTALLED_REVISIONS.forEach(revision -> installInjector(dataPlane, revision, null));
             }
-            deployed = new RealMesh(servers, functionToken, agentTokens);
+            deployed = new RealMesh(servers, functionToken, agentTokens, namespaceOnlyTokens);
         }
         return deployed;
     }
@@ -68,17 +78,61 @@ public final class RealMesh {
         }
     }
 
-    /** The data-plane rights of the README: get, list and patch namespaces, nothing else. */
+    /**
+     * The data-plane rights of the README: get, list and patch namespaces; list pods (restart
+     * impact) and MutatingWebhookConfigurations (the injector precheck). Nothing else.
+     */
     private static String grantAgent(KubeApiServer dataPlane) {
         KubernetesClient admin = dataPlane.admin();
         admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("meshns-agent").endMetadata()
                 .addNewRule().withApiGroups("").withResources("namespaces").withVerbs("get", "list", "patch").endRule()
+                .addNewRule().withApiGroups("").withResources("pods").withVerbs("list").endRule()
+                .addNewRule().withApiGroups("admissionregistration.k8s.io").withResources("mutatingwebhookconfigurations")
+                .withVerbs("list").endRule()
                 .build()).create();
-        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("meshns-agent")
-                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "meshns-agent")
-                .addNewSubject().withKind("ServiceAccount").withName("meshns-agent").withNamespace("kube-system").endSubject()
+        return bind(dataPlane, "meshns-agent", "meshns-agent");
+    }
+
+    /** The v1 data-plane rights alone (get, list and patch namespaces): no pods, no webhooks. */
+    private static String grantNamespacesOnly(KubeApiServer dataPlane) {
+        dataPlane.admin().rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata()
+                .withName("meshns-agent-namespaces").endMetadata()
+                .addNewRule().withApiGroups("").withResources("namespaces").withVerbs("get", "list", "patch").endRule()
                 .build()).create();
-        return dataPlane.serviceAccountToken("kube-system", "meshns-agent");
+        return bind(dataPlane, "meshns-agent-namespaces", "meshns-agent-namespaces");
+    }
+
+    private static String bind(KubeApiServer dataPlane, String role, String account) {
+        dataPlane.admin().rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(role)
+                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
+                .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace("kube-system").endSubject()
+                .build()).create();
+        return dataPlane.serviceAccountToken("kube-system", account);
+    }
+
+    /**
+     * A MutatingWebhookConfiguration as Istio labels its injector's (istio.io/rev=R, and istio.io/tag=T
+     * for a revision tag), named as Istio names it. Nothing serves it: no rules and failurePolicy
+     * Ignore, so the API server never waits on it. Returns its name.
+     */
+    public static String installInjector(KubeApiServer dataPlane, String revision, String tag) {
+        String name = tag != null ? "istio-revision-tag-" + tag
+                : "default".equals(revision) ? "istio-sidecar-injector" : "istio-sidecar-injector-" + revision;
+        var labels = new LinkedHashMap<String, String>();
+        labels.put("app", "sidecar-injector");
+        labels.put("istio.io/rev", revision);
+        if (tag != null) {
+            labels.put("istio.io/tag", tag);
+        }
+        dataPlane.admin().admissionRegistration().v1().mutatingWebhookConfigurations().resource(
+                new io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder()
+                        .withNewMetadata().withName(name).withLabels(labels).endMetadata()
+                        .addNewWebhook().withName("rev.namespace.sidecar-injector.istio.io")
+                        .withNewClientConfig().withUrl("https://127.0.0.1:9/inject").endClientConfig()
+                        .withAdmissionReviewVersions("v1").withSideEffects("None").withFailurePolicy("Ignore")
+                        .endWebhook().build())
+                .create();
+        return name;
     }
 
     public RealKube servers() {
@@ -107,10 +161,16 @@ public final class RealMesh {
         return agentTokens.get(dataPlane.name());
     }
 
+    /** The token of an agent that may only get, list and patch namespaces there (no pods, no webhooks). */
+    public String namespaceOnlyToken(KubeApiServer dataPlane) {
+        return namespaceOnlyTokens.get(dataPlane.name());
+    }
+
     /** Every credential in play: none may ever appear in meshns' log. */
     public List<String> secrets() {
         List<String> secrets = new ArrayList<>(List.of(functionToken));
         secrets.addAll(agentTokens.values());
+        secrets.addAll(namespaceOnlyTokens.values());
         servers.all().forEach(server -> secrets.addAll(server.tokens()));
         return secrets;
     }
@@ -121,7 +181,11 @@ public final class RealMesh {
     }
 
     public String registration(String name, KubeApiServer dataPlane, String caCert) {
-        return "{\"name\": \"" + name + "\", \"server\": \"" + dataPlane.url() + "\", \"token\": \"" + agentToken(dataPlane)
+        return registrationWith(name, dataPlane, caCert, agentToken(dataPlane));
+    }
+
+    public String registrationWith(String name, KubeApiServer dataPlane, String caCert, String token) {
+        return "{\"name\": \"" + name + "\", \"server\": \"" + dataPlane.url() + "\", \"token\": \"" + token
                 + "\", \"caCert\": " + quoted(caCert) + "}";
     }
 
