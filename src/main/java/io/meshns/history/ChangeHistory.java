@@ -62,8 +62,7 @@ public class ChangeHistory {
             case ENABLED -> "InjectionEnabled";
             case DISABLED -> "InjectionDisabled";
             case UNSET -> "InjectionRemoved";
-            // The modes still to come (ambient) are named after their word.
-            default -> "ambient".equals(wanted.mode().word()) ? "AmbientEnabled" : "InjectionChanged";
+            case AMBIENT -> "AmbientEnabled";
         };
     }
 

@@ -20,11 +20,15 @@ import io.meshns.mesh.Injection;
 import io.meshns.mesh.MeshDescription;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.ProtectedNamespaces;
+import io.meshns.mesh.Rollout;
+import io.meshns.state.NamespaceState;
+import io.meshns.state.StateStore;
 
 /**
  * describeMesh: what every cluster really has of every mesh namespace, read live and written
  * nowhere. Costs one namespace LIST per cluster (and, with pods, one pod LIST and one webhook
- * LIST), all clusters at once, whatever the number of namespaces.
+ * LIST), all clusters at once, whatever the number of namespaces; in the control plane, one
+ * namespace LIST and one LIST of the state ConfigMaps (for per-cluster settings).
  */
 @ApplicationScoped
 public class DescribeService {
@@ -34,14 +38,16 @@ public class DescribeService {
     private final LiveReader reader;
     private final FanOut fanOut;
     private final ProtectedNamespaces protectedNamespaces;
+    private final StateStore store;
 
     public DescribeService(ControlPlane controlPlane, ClusterRegistry registry, LiveReader reader, FanOut fanOut,
-            ProtectedNamespaces protectedNamespaces) {
+            ProtectedNamespaces protectedNamespaces, StateStore store) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.reader = reader;
         this.fanOut = fanOut;
         this.protectedNamespaces = protectedNamespaces;
+        this.store = store;
     }
 
     /** Every mesh namespace (or only {@code only}) against every registered cluster. */
@@ -55,6 +61,10 @@ public class DescribeService {
             namespaces = controlPlane.list(null).stream()
                     .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName())).toList();
         }
+        // Each cluster's own setting (a rollout with "clusters") is what it should have, over the mesh-wide mode.
+        Map<String, NamespaceState> states = only != null
+                ? store.namespaceState(only).map(state -> Map.of(only, state)).orElse(Map.of())
+                : store.allNamespaceStates();
         List<DataPlane> clusters = registry.dataPlanes();
         LiveReader.Needs needs = new LiveReader.Needs(pods, pods);
         Deadline deadline = Deadline.in(fanOut.timeout());
@@ -67,9 +77,11 @@ public class DescribeService {
         for (Namespace namespace : namespaces) {
             String name = namespace.getMetadata().getName();
             Injection wanted = Injection.fromLabels(namespace.getMetadata().getLabels());
+            Rollout rollout = new Rollout(wanted, states.getOrDefault(name, NamespaceState.EMPTY).settings());
             List<MeshDescription.Cell> cells = new ArrayList<>();
             for (DataPlane cluster : clusters) {
-                cells.add(cell(cluster.name(), name, wanted, live.get(cluster.name()), podsByNamespace.get(cluster.name()), pods));
+                cells.add(cell(cluster.name(), name, rollout.in(cluster.name()), live.get(cluster.name()),
+                        podsByNamespace.get(cluster.name()), pods));
             }
             rows.add(new MeshDescription.Row(name, wanted.mode().word(), wanted.revision(), cells));
         }

@@ -80,7 +80,16 @@ public final class MockApiServer implements AutoCloseable {
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
-            MockResponse response = isDryRun(request) ? dryRun(request) : answers.dispatch(request);
+            MockResponse response;
+            try {
+                response = isDryRun(request) ? dryRun(request) : answers.dispatch(request);
+            } catch (RuntimeException e) {
+                // The CRUD mock throws on a JSON Patch whose test op fails, and never answers: a real
+                // API server answers 422 Unprocessable Entity.
+                response = new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Invalid\","
+                                + "\"code\":422,\"message\":" + quoted(String.valueOf(e.getMessage())) + "}");
+            }
             Duration latency = this.latency;
             if (!latency.isZero() && response != null && response.getWebSocketListener() == null
                     && response.getBodyDelay() == null) {
@@ -102,6 +111,10 @@ public final class MockApiServer implements AutoCloseable {
             String path = request.getPath().substring(0, request.getPath().indexOf('?'));
             return answers.dispatch(new RecordedRequest(request.getHttpVersion(), io.fabric8.mockwebserver.dsl.HttpMethod.GET,
                     path, request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer()));
+        }
+
+        private static String quoted(String text) {
+            return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ") + "\"";
         }
 
         private static boolean isDryRun(RecordedRequest request) {

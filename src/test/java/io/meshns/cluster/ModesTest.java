@@ -48,8 +48,8 @@ class ModesTest {
 
     @BeforeAll
     static void startDataPlanes() {
-        east = MockApiServer.start();
-        west = MockApiServer.start();
+        east = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
+        west = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
     }
 
     @AfterAll
@@ -154,7 +154,7 @@ class ModesTest {
         String ns = "amb-" + counter++;
         createNamespace(controlPlane.getClient(), ns, Map.of());
         call("enableAmbient", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
-        try (MockApiServer late = MockApiServer.start()) {
+        try (MockApiServer late = MockApiServer.start().withInjectors("default", "1-24-0", "canary")) {
             createNamespace(late.client(), ns, Map.of("istio-injection", "enabled"));
 
             call("registerCluster", "{\"name\": \"late\", \"server\": \"" + late.url() + "\", \"token\": \"t\"}")

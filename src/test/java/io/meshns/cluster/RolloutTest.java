@@ -56,8 +56,8 @@ class RolloutTest {
 
     @BeforeAll
     static void startDataPlanes() {
-        east = MockApiServer.start();
-        west = MockApiServer.start();
+        east = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
+        west = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
     }
 
     @AfterAll
@@ -187,7 +187,7 @@ class RolloutTest {
     void aClusterRegisteredLaterGetsTheMeshWideDefault() {
         call("enableAmbient", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
         call("enableInjection", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"east\"]}").statusCode(200);
-        try (MockApiServer north = MockApiServer.start()) {
+        try (MockApiServer north = MockApiServer.start().withInjectors("default", "1-24-0", "canary")) {
             createNamespace(north.client(), ns, Map.of());
 
             Mesh.register("north", north.url());

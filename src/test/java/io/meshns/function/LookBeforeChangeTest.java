@@ -209,6 +209,14 @@ class LookBeforeChangeTest {
                 .body("namespaces[0].clusters[0].restart", nullValue());
         fails("describeMesh", "{\"namespace\": \"nowhere\"}", 404, "namespace-not-found");
 
+        // A cluster's own setting (a rollout with "clusters") is what that cell should have.
+        call("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"canary\", \"clusters\": [\"west\"]}")
+                .statusCode(200);
+        call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
+                .body("namespaces[0].clusters.find { it.cluster == 'west' }.wanted", equalTo("rev:canary"))
+                .body("namespaces[0].clusters.find { it.cluster == 'west' }.state", equalTo("in-sync"))
+                .body("namespaces[0].clusters.find { it.cluster == 'east' }.wanted", equalTo("enabled"));
+
         Mesh.register("stopped", "http://127.0.0.1:1");
         call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
                 .body("namespaces[0].clusters.find { it.cluster == 'stopped' }.state", equalTo("unreachable"))
