@@ -103,18 +103,32 @@ public final class Benchmark {
         long began = System.nanoTime();
         Optional<Kubectl> kubectl = Kubectl.find(settings.workDir());
 
+        if ("look".equals(System.getProperty("bench.only"))) {
+            // Only the newest part: its section replaces the one in the existing file, the rest stays.
+            say("looking before a change (only this part)");
+            String section = LookBenchmark.markdown(settings, LookBenchmark.run(settings));
+            String existing = Files.isRegularFile(settings.output()) ? Files.readString(settings.output()) : "";
+            Files.writeString(settings.output(), LookBenchmark.merged(existing, section), StandardCharsets.UTF_8);
+            System.out.println(section);
+            say("written to " + settings.output());
+            return;
+        }
+
         say("fan-out: enableInjection over " + settings.clusterCounts() + " clusters, " + settings.latency().toMillis()
                 + " ms per data-plane answer");
         List<FanOutRow> fanOut = fanOut(settings, kubectl);
         say("reconcile: " + settings.namespaces() + " namespaces x " + settings.reconcileClusters() + " clusters, "
                 + settings.driftPercent() + " % drift");
         ReconcileResult reconcile = reconcile(settings);
+        say("looking before a change: precheck and restart impact, describeMesh");
+        LookBenchmark.LookResult look = LookBenchmark.run(settings);
         say("start and memory: " + settings.starts() + " starts, " + settings.calls() + " calls");
         StartResult start = startAndMemory(settings);
 
         double minutes = (System.nanoTime() - began) / 6e10;
         String report = Report.markdown(settings, machine.withEnd(minutes), kubectl.map(Kubectl::version), fanOut,
                 reconcile, start);
+        report = LookBenchmark.merged(report, LookBenchmark.markdown(settings, look));
         System.out.println();
         System.out.println(report);
         Files.writeString(settings.output(), report, StandardCharsets.UTF_8);

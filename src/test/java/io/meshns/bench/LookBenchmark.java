@@ -1,0 +1,209 @@
+package io.meshns.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.meshns.mock.MockApiServer;
+import io.meshns.testing.FunctionProcess;
+
+/**
+ * What looking before a change costs: enableInjection with the injector precheck and restart
+ * impact beside the same call of a baseline jar without them (-Dbench.baseline-jar, e.g. one built
+ * from main), and describeMesh over many namespaces beside one cluster's namespace LIST.
+ */
+final class LookBenchmark {
+
+    private static final String APP = "bench-look";
+    private static final int PODS_PER_CLUSTER = 10;
+
+    /** The figures of this part. */
+    record LookResult(int clusters, List<Double> withLook, Optional<List<Double>> baseline, String baselineName,
+            int namespaces, int describeClusters, List<Double> describe, List<Double> describePods, List<Double> oneList) {
+    }
+
+    private LookBenchmark() {
+    }
+
+    static LookResult run(Benchmark.Settings settings) throws Exception {
+        int clusters = Integer.getInteger("bench.look-clusters", 20);
+        Optional<Path> baselineJar = Optional.ofNullable(System.getProperty("bench.baseline-jar")).filter(p -> !p.isBlank())
+                .map(Path::of).filter(Files::isRegularFile);
+        List<Double> withLook;
+        Optional<List<Double>> baseline = Optional.empty();
+        try (MockApiServer control = MockApiServer.start();
+                DataPlaneServers planes = DataPlaneServers.start(clusters, Duration.ZERO)) {
+            namespace(control.client(), APP, Map.of());
+            DataPlaneServers.inParallel(planes.all(), plane -> {
+                namespace(plane.client(), APP, Map.of());
+                for (int i = 0; i < PODS_PER_CLUSTER; i++) {
+                    plane.client().pods().inNamespace(APP).resource(new PodBuilder().withNewMetadata().withName("web-1a2b-" + i)
+                            .addToLabels("pod-template-hash", "1a2b").addNewOwnerReference().withKind("ReplicaSet")
+                            .withName("web-1a2b").withController(true).endOwnerReference().endMetadata()
+                            .withNewSpec().addNewContainer().withName("app").endContainer().endSpec().build()).create();
+                }
+            });
+            planes.latency(settings.latency());
+            withLook = enableInjection(settings, settings.jar(), control, planes, "look");
+            if (baselineJar.isPresent()) {
+                baseline = Optional.of(enableInjection(settings, baselineJar.get(), control, planes, "baseline"));
+            }
+        }
+        Benchmark.say(String.format(Locale.ROOT, "  enableInjection over %d clusters: %.0f ms with the look%s", clusters,
+                Stats.median(withLook), baseline.map(b -> String.format(Locale.ROOT, ", %.0f ms without", Stats.median(b)))
+                        .orElse("")));
+
+        int namespaces = settings.namespaces();
+        int describeClusters = settings.reconcileClusters();
+        List<Double> describe = new ArrayList<>();
+        List<Double> describePods = new ArrayList<>();
+        List<Double> oneList = new ArrayList<>();
+        try (MockApiServer control = MockApiServer.start();
+                DataPlaneServers planes = DataPlaneServers.start(describeClusters, Duration.ZERO)) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < namespaces; i++) {
+                names.add(String.format(Locale.ROOT, "mesh-%04d", i));
+            }
+            names.forEach(name -> namespace(control.client(), name, Map.of("istio-injection", "enabled")));
+            DataPlaneServers.inParallel(planes.all(), plane -> names.forEach(name -> namespace(plane.client(), name,
+                    Map.of("istio-injection", "enabled"))));
+            planes.latency(settings.latency());
+            try (FunctionProcess function = FunctionProcess.start(settings.jar(), control.url(),
+                    settings.workDir().resolve("function-describe.log"));
+                    KubernetesClient direct = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                            .withMasterUrl(planes.get(0).url()).build()).build()) {
+                function.awaitFirstAnswer(Duration.ofSeconds(90));
+                for (int i = 0; i < describeClusters; i++) {
+                    function.ok("registerCluster", "{\"name\": \"dp-" + i + "\", \"server\": \"" + planes.get(i).url()
+                            + "\", \"token\": \"bench\"}");
+                }
+                for (int i = 0; i < settings.warmup() + settings.repeats(); i++) {
+                    double listed = time(() -> direct.namespaces().list());
+                    FunctionProcess.Answer all = function.ok("describeMesh", "{}");
+                    FunctionProcess.Answer withPods = function.ok("describeMesh", "{\"pods\": true}");
+                    if (all.body().path("namespaces").size() < namespaces) {
+                        throw new IllegalStateException("describeMesh saw " + all.body().path("namespaces").size() + " namespaces");
+                    }
+                    if (i >= settings.warmup()) {
+                        oneList.add(listed);
+                        describe.add(all.millis());
+                        describePods.add(withPods.millis());
+                    }
+                }
+            }
+        }
+        Benchmark.say(String.format(Locale.ROOT, "  describeMesh %d namespaces x %d clusters: %.0f ms (%.0f ms with pods); "
+                + "one cluster's LIST %.0f ms", namespaces, describeClusters, Stats.median(describe), Stats.median(describePods),
+                Stats.median(oneList)));
+        return new LookResult(clusters, withLook, baseline, baselineJar.map(Path::toString).orElse(null), namespaces,
+                describeClusters, describe, describePods, oneList);
+    }
+
+    /** enableInjection medians, each call after a disableInjection so every cluster is patched. */
+    private static List<Double> enableInjection(Benchmark.Settings settings, Path jar, MockApiServer control,
+            DataPlaneServers planes, String name) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        try (FunctionProcess function = FunctionProcess.start(jar, control.url(),
+                settings.workDir().resolve("function-" + name + ".log"))) {
+            function.awaitFirstAnswer(Duration.ofSeconds(90));
+            for (int i = 0; i < planes.all().size(); i++) {
+                function.ok("registerCluster", "{\"name\": \"dp-" + i + "\", \"server\": \"" + planes.get(i).url()
+                        + "\", \"token\": \"bench\"}");
+            }
+            for (int i = 0; i < settings.warmup() + settings.repeats(); i++) {
+                function.ok("disableInjection", "{\"namespace\": \"" + APP + "\"}");
+                FunctionProcess.Answer enabled = function.ok("enableInjection", "{\"namespace\": \"" + APP + "\"}");
+                if (i >= settings.warmup()) {
+                    millis.add(enabled.millis());
+                }
+            }
+            for (int i = 0; i < planes.all().size(); i++) {
+                function.ok("deregisterCluster", "{\"name\": \"dp-" + i + "\"}");
+            }
+        }
+        return millis;
+    }
+
+    private static void namespace(KubernetesClient client, String name, Map<String, String> labels) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+                .build()).create();
+    }
+
+    private static double time(Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** The Markdown section of BENCHMARKS.md. */
+    static String markdown(Benchmark.Settings settings, LookResult r) {
+        StringBuilder md = new StringBuilder();
+        md.append(START).append("\n## 4. Looking before a change: precheck, restart impact, describeMesh\n\n");
+        md.append("Every data-plane API server answers each request after ").append(settings.latency().toMillis())
+                .append(" ms; median of ").append(settings.repeats()).append(" calls after ").append(settings.warmup())
+                .append(" warm-up calls.\n\n");
+        md.append("| call | median ms | min–max ms | against | ratio | goal |\n|---|---:|---:|---|---:|---|\n");
+        double look = Stats.median(r.withLook());
+        if (r.baseline().isPresent()) {
+            double base = Stats.median(r.baseline().get());
+            md.append("| `enableInjection`, ").append(r.clusters()).append(" clusters, with the injector precheck and restart impact (")
+                    .append(PODS_PER_CLUSTER).append(" pods per cluster) | ").append(ms(look)).append(" | ")
+                    .append(range(r.withLook())).append(" | the same call without them (v1: the baseline jar, ")
+                    .append(ms(base)).append(" ms) | ").append(fixed(look / base)).append(" | ≤ 1.2 ")
+                    .append(look / base <= 1.2 ? "met" : "**not met**").append(" |\n");
+        } else {
+            md.append("| `enableInjection`, ").append(r.clusters()).append(" clusters, with the precheck and restart impact | ")
+                    .append(ms(look)).append(" | ").append(range(r.withLook()))
+                    .append(" | (no -Dbench.baseline-jar given) | – | ≤ 1.2 |\n");
+        }
+        double one = Stats.median(r.oneList());
+        double describe = Stats.median(r.describe());
+        double pods = Stats.median(r.describePods());
+        md.append("| `describeMesh`, ").append(r.namespaces()).append(" namespaces × ").append(r.describeClusters())
+                .append(" clusters | ").append(ms(describe)).append(" | ").append(range(r.describe()))
+                .append(" | one cluster's namespace LIST (").append(ms(one)).append(" ms) | ").append(fixed(describe / one))
+                .append(" | ≤ 1.3 ").append(describe / one <= 1.3 ? "met" : "**not met**").append(" |\n");
+        md.append("| `describeMesh` with `\"pods\": true` | ").append(ms(pods)).append(" | ").append(range(r.describePods()))
+                .append(" | one cluster's namespace LIST | ").append(fixed(pods / one)).append(" | – |\n\n");
+        md.append("The precheck's webhook LIST and the pod LIST go out with the namespace read of each cluster, at once, so a ")
+                .append("change still costs two round trips per cluster (read, then patch). describeMesh sends each cluster one ")
+                .append("namespace LIST (and, with pods, one pod LIST and one webhook LIST) at the same time. ");
+        md.append("Command for this part alone: `./mvnw -B -Pbench verify -Dbench.only=look -Dbench.baseline-jar=JAR` ")
+                .append("(it replaces this section and keeps the rest).\n").append(END).append("\n");
+        return md.toString();
+    }
+
+    static final String START = "<!-- look-before-change -->";
+    static final String END = "<!-- /look-before-change -->";
+
+    /** {@code report} with this part's section replaced (or added before "How it is measured"). */
+    static String merged(String report, String section) {
+        if (report.contains(START) && report.contains(END)) {
+            return report.substring(0, report.indexOf(START)) + section.strip() + report.substring(report.indexOf(END) + END.length());
+        }
+        int method = report.indexOf("## How it is measured");
+        return method < 0 ? report + "\n" + section : report.substring(0, method) + section + "\n" + report.substring(method);
+    }
+
+    private static String ms(double millis) {
+        return String.format(Locale.ROOT, "%.0f", millis);
+    }
+
+    private static String fixed(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String range(List<Double> millis) {
+        return ms(millis.stream().mapToDouble(Double::doubleValue).min().orElse(0)) + "–"
+                + ms(millis.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    }
+}
