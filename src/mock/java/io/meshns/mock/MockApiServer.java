@@ -153,7 +153,8 @@ public final class MockApiServer implements AutoCloseable {
                 + "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}");
         serve(server, "/api/v1", resourceList("v1", List.of(new String[] { "namespaces", "Namespace", "false", "ns" },
                 new String[] { "configmaps", "ConfigMap", "true", "cm" }, new String[] { "secrets", "Secret", "true" },
-                new String[] { "serviceaccounts", "ServiceAccount", "true" })));
+                new String[] { "serviceaccounts", "ServiceAccount", "true" }, new String[] { "events", "Event", "true", "ev" },
+                new String[] { "pods", "Pod", "true", "po" })));
         List<String> groups = new ArrayList<>();
         GROUPS.forEach((groupVersion, resources) -> {
             String group = groupVersion.substring(0, groupVersion.indexOf('/'));

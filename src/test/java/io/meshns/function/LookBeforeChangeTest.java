@@ -246,4 +246,30 @@ class LookBeforeChangeTest {
                 && e.getMessage().contains("east=applied") && "Namespace".equals(e.getInvolvedObject().getKind())),
                 events.toString());
     }
+
+    @Test
+    void historyIsBestEffortAFailedEventNeverFailsTheChange() {
+        MeshServers.controlPlane.mock().expect().post().withPath("/api/v1/namespaces/default/events")
+                .andReturn(500, "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":500}").times(6);
+        // Both calls, each with fabric8's retries of a 5xx (three attempts), find the control plane refusing Events.
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        call("disableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        assertEquals(Map.of("istio-injection", "disabled"), Mesh.labels(MeshServers.east.client(), ns));
+        assertEquals(2, call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath()
+                .getList("history").size());
+    }
+
+    @Test
+    void theLookCostsNoRoundTripOfItsOwnOneReadStepThenOnePatchPerCluster() throws Exception {
+        call("disableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        Requests.drain(MeshServers.east);
+
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+
+        List<String> requests = Requests.drain(MeshServers.east);
+        // The three reads go out at once (one round trip), then one patch: what v1 cost (a GET, then a PATCH).
+        assertEquals(List.of("GET /api/v1/namespaces/" + ns, "GET /api/v1/namespaces/" + ns + "/pods",
+                "GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", "PATCH /api/v1/namespaces/" + ns),
+                requests.stream().sorted().toList());
+    }
 }

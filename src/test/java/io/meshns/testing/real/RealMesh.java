@@ -48,7 +48,7 @@ public final class RealMesh {
     }
 
     /** The revisions whose injector every data plane has, as if Istio were installed there. */
-    public static final List<String> INSTALLED_REVISIONS = List.of("default", "1-24-0", "canary");
+    public static final List<String> INSTALLED_REVISIONS = List.of("default", "1-24-0", "canary", "stable");
 
     /** Deploys once per test JVM. */
     public static synchronized RealMesh deploy() throws Exception {
