@@ -62,9 +62,12 @@ public class DescribeService {
                     .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName())).toList();
         }
         // Each cluster's own setting (a rollout with "clusters") is what it should have, over the mesh-wide mode.
-        Map<String, NamespaceState> states = only != null
-                ? store.namespaceState(only).map(state -> Map.of(only, state)).orElse(Map.of())
-                : store.allNamespaceStates();
+        Map<String, NamespaceState> states = new HashMap<>();
+        if (only != null) {
+            store.namespaceState(only).ifPresent(state -> states.put(only, state));
+        } else {
+            store.allNamespaceStates().forEach((name, stored) -> states.put(name, stored.state()));
+        }
         List<DataPlane> clusters = registry.dataPlanes();
         LiveReader.Needs needs = new LiveReader.Needs(pods, pods);
         Deadline deadline = Deadline.in(fanOut.timeout());

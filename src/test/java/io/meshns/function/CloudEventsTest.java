@@ -113,7 +113,7 @@ class CloudEventsTest {
      */
     @Test
     void aCopyArrivingWhileTheFirstStillRunsGetsTheFirstAnswer() throws Exception {
-        try (MockApiServer slow = MockApiServer.start(); GatedProxy proxy = new GatedProxy(slow.port())) {
+        try (MockApiServer slow = MockApiServer.start().withInjectors("default"); GatedProxy proxy = new GatedProxy(slow.port())) {
             Mesh.createNamespace(controlPlane.getClient(), "ce-mid", Map.of());
             Mesh.createNamespace(slow.client(), "ce-mid", Map.of());
             Mesh.register("ce-slow", proxy.url());

@@ -46,7 +46,7 @@ class FencingTest {
     @BeforeEach
     void oneSlowCluster() throws Exception {
         ns = "fenced-" + counter++;
-        cluster = MockApiServer.start();
+        cluster = MockApiServer.start().withInjectors("default");
         proxy = new GatedProxy(cluster.port());
         createNamespace(controlPlane.getClient(), ns, Map.of());
         createNamespace(cluster.client(), ns, Map.of("istio-injection", "disabled"));
