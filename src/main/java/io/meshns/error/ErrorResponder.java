@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.auth.Access;
 import io.meshns.config.MeshConfig;
+import io.meshns.console.Console;
 import io.meshns.kube.KubeErrors;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -46,9 +47,21 @@ public class ErrorResponder {
             context.next();
             return;
         }
+        if (Console.isPageRequest(context.request().method(), context.request().path())) {
+            // The console's static files: they read nothing and change nothing.
+            context.next();
+            return;
+        }
         if (context.request().method() != HttpMethod.POST) {
+            context.response().putHeader("Allow", "POST");
             send(context, new MeshException(405, "method-not-allowed",
                     "meshns functions are called with POST /{function} and a JSON body"));
+            return;
+        }
+        if (!isJson(context.request().getHeader("Content-Type"))) {
+            // Also what keeps another origin's page out: a form post or a text/plain fetch needs no
+            // CORS preflight, so it must be refused here, before any function reads it.
+            send(context, unsupportedMediaType());
             return;
         }
         if (authRequired && Access.bearerToken(context) == null) {
@@ -80,7 +93,27 @@ public class ErrorResponder {
                 + " a JSON object, e.g. {} or {\"name\": \"shop\"}");
     }
 
+    /** application/json, or a structured CloudEvent's application/cloudevents+json (parameters such as charset allowed). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim()
+                .toLowerCase(java.util.Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.equals("application/cloudevents+json");
+    }
+
+    private static MeshException unsupportedMediaType() {
+        return new MeshException(415, "unsupported-media-type",
+                "send Content-Type: application/json (or a CloudEvent: application/cloudevents+json, or ce-* headers with application/json)");
+    }
+
     private static MeshException unknownFunction(RoutingContext context) {
+        if (context.request().method() != HttpMethod.POST) {
+            return MeshException.notFound("not-found", "the console has no file at " + context.request().path()
+                    + "; its page is GET /");
+        }
         return MeshException.notFound("unknown-function", "there is no function at " + context.request().path()
                 + "; call POST /{function}, e.g. /createNamespace");
     }
@@ -129,8 +162,7 @@ public class ErrorResponder {
                             + eventType(context) + "\"; types are meshns.{function}, e.g. meshns.enableInjection")
                     : unknownFunction(context);
             case 405 -> new MeshException(405, "method-not-allowed", "meshns functions are called with POST /{function}");
-            case 406 -> new MeshException(415, "unsupported-media-type",
-                    "send Content-Type: application/json (or a CloudEvent: application/cloudevents+json or ce-* headers)");
+            case 406 -> unsupportedMediaType();
             default -> new MeshException(context.statusCode() > 0 ? context.statusCode() : 500, "internal-error",
                     "meshns failed with status " + context.statusCode());
         };
