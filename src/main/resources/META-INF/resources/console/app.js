@@ -1,1 +1,728 @@
+// The meshns console: the mesh as a grid of namespaces by clusters, and every function behind a
+// button, each change previewed (dry run) before it is applied. Plain DOM, no framework; every call
+// is POST /{function} with JSON, as for any other caller. No innerHTML: API data is only ever text.
 "use strict";
+
+(() => {
+  const TOKEN_KEY = "meshns.token";
+  const STATE_LABELS = { "in-sync": "in sync", drifted: "drifted", absent: "absent", unreachable: "unreachable" };
+  const MODES = {
+    enabled: { label: "Enable sidecar injection", fn: "enableInjection" },
+    revision: { label: "Enable injection of a revision", fn: "enableInjection" },
+    disabled: { label: "Disable sidecar injection", fn: "disableInjection" },
+    ambient: { label: "Ambient mode", fn: "enableAmbient" },
+    unset: { label: "Remove the labels (the mesh-wide default applies)", fn: "removeInjection" },
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  /** el("td", {class: "x", onclick: f}, "text", child…): a DOM element; strings become text nodes. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  // ---- calling the API -------------------------------------------------------------------------
+
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  let running = 0;
+  function busy(delta) {
+    running += delta;
+    $("progress").hidden = running === 0;
+    $("main").setAttribute("aria-busy", running > 0 ? "true" : "false");
+  }
+
+  /** POST /{fn} with input as JSON; resolves with the answer, rejects with an ApiError carrying the API's message. */
+  async function call(fn, input) {
+    busy(1);
+    try {
+      for (;;) {
+        const headers = { "Content-Type": "application/json", Accept: "application/json" };
+        const token = sessionStorage.getItem(TOKEN_KEY);
+        if (token) headers.Authorization = "Bearer " + token;
+        let response;
+        try {
+          response = await fetch(fn, { method: "POST", headers, body: JSON.stringify(input), cache: "no-store",
+            credentials: "same-origin", redirect: "error" });
+        } catch (e) {
+          throw new ApiError(0, "unreachable", "meshns did not answer (" + e.message + ")");
+        }
+        let body = null;
+        try {
+          body = await response.json();
+        } catch (e) {
+          body = null;
+        }
+        if (response.status === 401) {
+          if (token) sessionStorage.removeItem(TOKEN_KEY);
+          showIdentity();
+          const given = await askForToken(body && body.message);
+          if (given) continue;
+        }
+        if (!response.ok) {
+          throw new ApiError(response.status, (body && body.error) || "http-" + response.status,
+            (body && body.message) || "meshns answered " + response.status + " " + response.statusText);
+        }
+        return body;
+      }
+    } finally {
+      busy(-1);
+    }
+  }
+
+  // ---- who is calling: the token prompt --------------------------------------------------------
+
+  let tokenPrompt = null;
+
+  /** Asks once for a bearer token (however many calls got a 401); resolves true when one was given. */
+  function askForToken(reason) {
+    if (tokenPrompt) return tokenPrompt;
+    const dialog = $("token-dialog");
+    $("token-reason").textContent = reason || "meshns needs a bearer token.";
+    $("token-input").value = "";
+    tokenPrompt = new Promise((resolve) => {
+      const finish = (given) => {
+        $("token-form").removeEventListener("submit", onSubmit);
+        $("token-cancel").removeEventListener("click", onCancel);
+        dialog.removeEventListener("cancel", onCancel);
+        $("token-input").value = "";
+        if (dialog.open) dialog.close();
+        tokenPrompt = null;
+        showIdentity();
+        resolve(given);
+      };
+      const onSubmit = (event) => {
+        event.preventDefault();
+        const token = $("token-input").value.trim().replace(/^Bearer\s+/i, "");
+        if (!token) return;
+        sessionStorage.setItem(TOKEN_KEY, token);
+        finish(true);
+      };
+      const onCancel = (event) => {
+        event.preventDefault();
+        finish(false);
+      };
+      $("token-form").addEventListener("submit", onSubmit);
+      $("token-cancel").addEventListener("click", onCancel);
+      dialog.addEventListener("cancel", onCancel);
+    });
+    dialog.showModal();
+    $("token-input").focus();
+    return tokenPrompt;
+  }
+
+  function showIdentity() {
+    $("identity").hidden = !sessionStorage.getItem(TOKEN_KEY);
+  }
+
+  // ---- the page-wide notice --------------------------------------------------------------------
+
+  function notice(error) {
+    const box = $("notice");
+    if (!error) {
+      box.hidden = true;
+      box.replaceChildren();
+      return;
+    }
+    box.replaceChildren(el("strong", {}, headline(error)), " ", error.message);
+    box.hidden = false;
+  }
+
+  function headline(error) {
+    switch (error.status) {
+      case 401: return "Not signed in.";
+      case 403: return "Not allowed.";
+      case 404: return "Not found.";
+      case 409: return "Refused.";
+      case 503: return "Control plane unreachable.";
+      case 0: return "No answer.";
+      default: return error.status >= 500 ? "meshns failed." : "Refused.";
+    }
+  }
+
+  // ---- the grid --------------------------------------------------------------------------------
+
+  /** What the grid shows: {live, note, clusters: [name], namespaces: [{name, injection, revision, cells: {cluster: cell}}]} */
+  let mesh = null;
+  let clusters = [];
+
+  function mode(injection, revision) {
+    if (revision) return "rev " + revision;
+    return injection || "unset";
+  }
+
+  function wantedText(wanted) {
+    if (!wanted) return null;
+    return wanted.startsWith("rev:") ? "rev " + wanted.slice(4) : wanted;
+  }
+
+  async function loadMesh() {
+    try {
+      const answer = await call("describeMesh", {});
+      mesh = {
+        live: true,
+        clusters: answer.clusters || [],
+        namespaces: (answer.namespaces || []).map((ns) => ({
+          name: ns.name, injection: ns.injection, revision: ns.revision,
+          cells: Object.fromEntries((ns.clusters || []).map((c) => [c.cluster, c])),
+        })),
+      };
+    } catch (error) {
+      if (error.status !== 404 || error.code !== "unknown-function") throw error;
+      // An older meshns without describeMesh: show each cluster's last recorded outcome, said to be that.
+      const answer = await call("listNamespaces", {});
+      mesh = {
+        live: false,
+        note: error.message,
+        clusters: clusters.map((c) => c.name),
+        namespaces: (answer.items || []).map((ns) => ({
+          name: ns.name, injection: ns.injection, revision: ns.revision,
+          cells: Object.fromEntries((ns.clusters || []).map((c) => [c.cluster, c])),
+        })),
+      };
+    }
+  }
+
+  async function loadClusters() {
+    const answer = await call("listClusters", {});
+    clusters = answer.items || [];
+  }
+
+  async function refresh() {
+    busy(1);
+    try {
+      await loadClusters();
+      await loadMesh();
+      notice(null);
+    } catch (error) {
+      notice(error);
+    } finally {
+      renderClusters();
+      renderGrid();
+      busy(-1);
+    }
+  }
+
+  function rowStates(ns) {
+    return mesh.clusters.map((cluster) => (ns.cells[cluster] || {}).state).filter(Boolean);
+  }
+
+  function matchesFilters(ns) {
+    const name = $("filter-name").value.trim().toLowerCase();
+    if (name && !ns.name.toLowerCase().includes(name)) return false;
+    const state = $("filter-state").value;
+    if (!state || !mesh.live) return true;
+    const states = rowStates(ns);
+    if (state === "in-sync") return states.every((s) => s === "in-sync" || s === "absent");
+    return states.includes(state);
+  }
+
+  function renderGrid() {
+    const grid = $("grid");
+    const head = grid.tHead;
+    const body = grid.tBodies[0];
+    if (!mesh) {
+      head.replaceChildren();
+      body.replaceChildren();
+      $("grid-source").textContent = "";
+      return;
+    }
+    $("grid-source").textContent = mesh.live
+      ? "Live state, read from every cluster just now (" + new Date().toLocaleTimeString() + ")."
+      : "Not live: each cell is the last outcome meshns recorded for that cluster. " + mesh.note;
+    $("filter-state").disabled = !mesh.live;
+    head.replaceChildren(el("tr", {},
+      el("th", { scope: "col" }, "Namespace"),
+      el("th", { scope: "col" }, "Control plane"),
+      mesh.clusters.map((cluster) => el("th", { scope: "col", "data-cluster": cluster }, cluster)),
+      el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, "Actions"))));
+    const shown = mesh.namespaces.filter(matchesFilters).sort((a, b) => a.name.localeCompare(b.name));
+    const rows = shown.map((ns) => el("tr", { "data-namespace": ns.name },
+      el("th", { scope: "row" }, ns.name),
+      el("td", { class: "control-plane" }, modeBadge(ns.injection, ns.revision)),
+      mesh.clusters.map((cluster) => cell(ns, cluster, ns.cells[cluster])),
+      el("td", { class: "row-actions" },
+        el("button", { type: "button", "aria-label": "Change injection of " + ns.name, onclick: () => openChange(ns.name) }, "Change…"),
+        el("button", { type: "button", "aria-label": "History of " + ns.name, onclick: () => openHistory(ns.name) }, "History"),
+        el("button", { type: "button", "aria-label": "Reconcile " + ns.name, onclick: () => openReconcile(ns.name) }, "Reconcile…"),
+        el("button", { type: "button", class: "danger", "aria-label": "Delete " + ns.name, onclick: () => openDelete(ns.name) }, "Delete…"))));
+    body.replaceChildren(...rows);
+    const empty = $("grid-empty");
+    empty.hidden = rows.length > 0;
+    empty.textContent = mesh.namespaces.length === 0 ? "The control plane has no mesh namespace yet."
+      : "No namespace matches the filters.";
+  }
+
+  function modeBadge(injection, revision) {
+    const text = mode(injection, revision);
+    return el("span", { class: "mode mode-" + (revision ? "revision" : injection || "unset") }, text);
+  }
+
+  function cell(ns, cluster, c) {
+    if (!c) return el("td", { class: "cell", "data-cluster": cluster, "data-state": "none" }, el("span", { class: "muted" }, "–"));
+    if (!mesh.live) {
+      return el("td", { class: "cell", "data-cluster": cluster, "data-outcome": c.outcome, title: c.message || null },
+        el("span", { class: "badge outcome-" + c.outcome }, "last: " + c.outcome),
+        c.message ? el("span", { class: "cell-message" }, c.message) : null);
+    }
+    const state = c.state || "unknown";
+    const parts = [el("span", { class: "badge state-" + state }, STATE_LABELS[state] || state)];
+    if (state !== "absent" && state !== "unreachable") parts.push(el("span", { class: "cell-mode" }, mode(c.injection, c.revision)));
+    if (state === "drifted" && c.wanted) parts.push(el("span", { class: "cell-wanted" }, "wants " + wantedText(c.wanted)));
+    else if (c.wanted && state === "in-sync" && wantedText(c.wanted) !== mode(ns.injection, ns.revision)) {
+      parts.push(el("span", { class: "cell-wanted" }, "own setting"));
+    }
+    if (c.message) parts.push(el("span", { class: "cell-message" }, c.message));
+    return el("td", { class: "cell", "data-cluster": cluster, "data-state": state, title: c.message || null }, parts);
+  }
+
+  function renderClusters() {
+    const body = $("clusters").tBodies[0];
+    body.replaceChildren(...clusters.map((c) => el("tr", { "data-cluster": c.name },
+      el("th", { scope: "row" }, c.name),
+      el("td", { class: "server" }, c.server || ""),
+      el("td", {}, labelList(c.labels)),
+      el("td", {}, details(c)),
+      el("td", { class: "row-actions" },
+        el("button", { type: "button", class: "danger", "aria-label": "Deregister " + c.name, onclick: () => openDeregister(c.name) }, "Deregister…")))));
+    $("clusters-empty").hidden = clusters.length > 0;
+  }
+
+  function labelList(labels) {
+    const entries = Object.entries(labels || {});
+    if (entries.length === 0) return el("span", { class: "muted" }, "none");
+    return el("ul", { class: "labels" }, entries.map(([k, v]) => el("li", {}, k + "=" + v)));
+  }
+
+  /** Whatever status fields the API returns for a cluster, besides name, server and labels. */
+  function details(cluster) {
+    const entries = Object.entries(cluster).filter(([k, v]) => !["name", "server", "labels"].includes(k)
+      && v !== null && typeof v !== "object");
+    if (entries.length === 0) return el("span", { class: "muted" }, "–");
+    return el("ul", { class: "labels" }, entries.map(([k, v]) => el("li", {}, k + ": " + v)));
+  }
+
+  // ---- dialogs ---------------------------------------------------------------------------------
+
+  const dialog = $("dialog");
+
+  /** Opens the one action dialog with a title and content; returns the content element. */
+  function openDialog(title, ...content) {
+    $("dialog-title").textContent = title;
+    const body = el("div", { class: "dialog-content" }, content);
+    $("dialog-body").replaceChildren(body);
+    if (!dialog.open) dialog.showModal();
+    const first = body.querySelector("input:not([type=hidden]):not([disabled]), select, textarea, button:not([disabled])");
+    if (first) first.focus();
+    return body;
+  }
+
+  function closeDialog() {
+    if (dialog.open) dialog.close();
+  }
+
+  /** A region for one call's result or error in a dialog. */
+  function resultArea() {
+    return el("div", { class: "result", "aria-live": "polite" });
+  }
+
+  function showError(area, error, extra) {
+    area.replaceChildren(el("div", { class: "error", role: "alert" },
+      el("strong", {}, headline(error)), " ", el("span", { class: "error-message" }, error.message), extra || null));
+  }
+
+  /** Runs fn with the dialog's buttons disabled, so a change is never sent twice. */
+  async function withButtonsDisabled(container, fn) {
+    const buttons = [...container.querySelectorAll("button")].filter((b) => !b.disabled);
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      return await fn();
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  }
+
+  /** The table of per-cluster outcomes of a preview or of the real call, with the pods to restart. */
+  function outcomeTable(outcomes, preview) {
+    if (!outcomes || outcomes.length === 0) return el("p", { class: "muted" }, "No data-plane cluster is involved.");
+    return el("table", { class: "outcomes" },
+      el("caption", {}, preview ? "What would happen in each cluster" : "What happened in each cluster"),
+      el("thead", {}, el("tr", {},
+        el("th", { scope: "col" }, "Cluster"), el("th", { scope: "col" }, preview ? "Would be" : "Outcome"),
+        el("th", { scope: "col" }, "Pods to restart"), el("th", { scope: "col" }, "Message"))),
+      el("tbody", {}, outcomes.map((o) => el("tr", { "data-cluster": o.cluster, "data-outcome": o.outcome },
+        el("th", { scope: "row" }, o.cluster),
+        el("td", {}, el("span", { class: "badge outcome-" + o.outcome }, outcomeText(o.outcome, preview))),
+        el("td", {}, restartText(o.restart)),
+        el("td", { class: "message" }, o.message || "")))));
+  }
+
+  function outcomeText(outcome, preview) {
+    if (!preview) return outcome;
+    return { applied: "changed", unchanged: "unchanged", absent: "absent", failed: "not asked" }[outcome] || outcome;
+  }
+
+  function restartText(restart) {
+    if (!restart) return el("span", { class: "muted" }, "–");
+    if (!restart.pods) return "none";
+    return el("div", {}, restart.pods + " pod" + (restart.pods === 1 ? "" : "s") + ": ",
+      el("ul", { class: "workloads" }, (restart.workloads || []).map((w) => el("li", {}, el("code", {}, w)))));
+  }
+
+  function labelsFrom(text) {
+    const labels = {};
+    for (const line of text.split(/[\n,]/)) {
+      const trimmed = line.trim();
+      if (!trimmed) continue;
+      const eq = trimmed.indexOf("=");
+      if (eq < 1) throw new ApiError(400, "invalid-label", "write each label as key=value: " + trimmed);
+      labels[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim();
+    }
+    return labels;
+  }
+
+  /**
+   * A previewed change: preview() is the dry run, apply() the real call; any edit of the form after a
+   * preview takes the Apply button away again, so what is applied is what was previewed.
+   */
+  function previewedChange({ form, area, applyLabel, request, show, done }) {
+    let previewed = null;
+    let force = false;
+    const previewButton = el("button", { type: "submit", class: "primary" }, "Preview");
+    const applyButton = el("button", { type: "button", class: "apply", disabled: true }, applyLabel);
+    const closeButton = el("button", { type: "button", onclick: closeDialog }, "Close");
+    const buttons = el("div", { class: "buttons" }, previewButton, applyButton, closeButton);
+    form.append(buttons);
+
+    const invalidate = () => {
+      previewed = null;
+      force = false;
+      applyButton.disabled = true;
+    };
+    form.addEventListener("input", invalidate);
+    form.addEventListener("change", invalidate);
+
+    const preview = async () => {
+      let req;
+      try {
+        req = request();
+      } catch (error) {
+        showError(area, error);
+        return;
+      }
+      if (force) req.input.force = true;
+      await withButtonsDisabled(buttons, async () => {
+        try {
+          const answer = await call(req.fn, { ...req.input, dryRun: true });
+          previewed = req;
+          area.replaceChildren(el("h3", {}, "Preview: nothing has changed yet"), show(answer, true));
+        } catch (error) {
+          previewed = null;
+          if (error.status === 409 && error.code === "injector-missing") {
+            showError(area, error, el("p", {},
+              el("button", { type: "button", class: "force", onclick: () => { force = true; preview(); } },
+                "Preview anyway, without the injector check")));
+          } else if (error.status === 400 && /dryRun/.test(error.message)) {
+            // A meshns without dry runs: say so, and let the person decide without a preview.
+            previewed = req;
+            showError(area, error, el("p", {}, "This meshns cannot preview; " + applyLabel + " applies at once."));
+          } else {
+            showError(area, error);
+          }
+        }
+      });
+      applyButton.disabled = !previewed;
+      if (previewed) applyButton.focus();
+    };
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      preview();
+    });
+    applyButton.addEventListener("click", async () => {
+      if (!previewed) return;
+      const req = previewed;
+      if (force) req.input.force = true;
+      await withButtonsDisabled(buttons, async () => {
+        try {
+          const answer = await call(req.fn, req.input);
+          area.replaceChildren(el("h3", {}, "Done"), show(answer, false));
+          if (done) done(answer);
+        } catch (error) {
+          showError(area, error);
+        }
+      });
+      invalidate();
+      closeButton.focus();
+    });
+  }
+
+  // ---- changing a namespace's injection -------------------------------------------------------
+
+  function openChange(namespace) {
+    const area = resultArea();
+    const revision = el("input", { type: "text", id: "change-revision", name: "revision", autocomplete: "off",
+      placeholder: "e.g. 1-24-0", "aria-describedby": "change-revision-hint" });
+    const modeRadios = Object.entries(MODES).map(([value, m], i) => el("div", { class: "choice" },
+      el("input", { type: "radio", name: "mode", id: "change-mode-" + value, value, checked: i === 0 }),
+      el("label", { for: "change-mode-" + value }, m.label),
+      value === "revision" ? el("span", { class: "inline-field" },
+        el("label", { for: "change-revision", class: "visually-hidden" }, "Revision"), revision,
+        el("span", { id: "change-revision-hint", class: "visually-hidden" }, "the istio.io/rev label's value")) : null));
+    const clusterBoxes = (mesh ? mesh.clusters : clusters.map((c) => c.name)).map((name) => el("label", { class: "check" },
+      el("input", { type: "checkbox", name: "cluster", value: name, disabled: true }), name));
+    const everywhere = el("input", { type: "radio", name: "scope", id: "change-scope-all", value: "all", checked: true });
+    const some = el("input", { type: "radio", name: "scope", id: "change-scope-some", value: "some" });
+    const form = el("form", { class: "change-form", novalidate: true },
+      el("fieldset", {}, el("legend", {}, "Injection of " + namespace), modeRadios),
+      el("fieldset", {}, el("legend", {}, "Where"),
+        el("div", { class: "choice" }, everywhere,
+          el("label", { for: "change-scope-all" }, "Every cluster: the mesh-wide setting (clears per-cluster settings)")),
+        el("div", { class: "choice" }, some, el("label", { for: "change-scope-some" }, "Only these clusters:")),
+        el("div", { class: "cluster-choices" }, clusterBoxes)));
+    const syncBoxes = () => clusterBoxes.forEach((l) => { l.querySelector("input").disabled = !some.checked; });
+    everywhere.addEventListener("change", syncBoxes);
+    some.addEventListener("change", syncBoxes);
+    revision.addEventListener("focus", () => { form.querySelector("#change-mode-revision").checked = true; });
+
+    previewedChange({
+      form, area, applyLabel: "Apply",
+      request: () => {
+        const chosen = form.querySelector("input[name=mode]:checked").value;
+        const input = { namespace };
+        if (chosen === "revision") {
+          const r = revision.value.trim();
+          if (!r) throw new ApiError(400, "missing-revision", "type the revision to enable, e.g. 1-24-0");
+          input.revision = r;
+        }
+        if (some.checked) {
+          const names = clusterBoxes.map((l) => l.querySelector("input")).filter((b) => b.checked).map((b) => b.value);
+          if (names.length === 0) throw new ApiError(400, "no-cluster", "choose at least one cluster, or every cluster");
+          input.clusters = names;
+        }
+        return { fn: MODES[chosen].fn, input };
+      },
+      show: (answer, preview) => el("div", {},
+        el("p", {}, "Control plane: ", modeBadge(answer.injection, answer.revision),
+          answer.dryRun ? " (as it would be)" : ""),
+        outcomeTable(answer.clusters, preview)),
+      done: () => refresh(),
+    });
+    openDialog("Change " + namespace, form, area);
+  }
+
+  // ---- create, delete, reconcile --------------------------------------------------------------
+
+  function openCreate() {
+    const area = resultArea();
+    const form = el("form", { class: "stacked", novalidate: true },
+      el("label", { for: "create-name" }, "Name"),
+      el("input", { type: "text", id: "create-name", autocomplete: "off", required: true, placeholder: "e.g. orders" }),
+      el("label", { for: "create-labels" }, "Labels (optional, key=value, one per line)"),
+      el("textarea", { id: "create-labels", rows: "3", spellcheck: "false" }),
+      el("p", { class: "hint" }, "Creates the namespace in the control plane only; no data-plane cluster is touched."));
+    previewedChange({
+      form, area, applyLabel: "Create",
+      request: () => ({ fn: "createNamespace",
+        input: { name: form.querySelector("#create-name").value.trim(), labels: labelsFrom(form.querySelector("#create-labels").value) } }),
+      show: (answer) => el("p", {}, answer.dryRun ? "Would create " : "Created ", el("strong", {}, answer.name), "."),
+      done: () => refresh(),
+    });
+    openDialog("Create a mesh namespace", form, area);
+  }
+
+  function openDelete(namespace) {
+    const area = resultArea();
+    const form = el("form", { novalidate: true },
+      el("p", {}, "Deletes the namespace ", el("strong", {}, namespace),
+        " and everything in it from the control plane. The same-named namespaces of the data-plane clusters are not touched."));
+    previewedChange({
+      form, area, applyLabel: "Delete",
+      request: () => ({ fn: "deleteNamespace", input: { name: namespace } }),
+      show: (answer) => el("p", {}, answer.dryRun ? "Would delete " : "Deleted ", el("strong", {}, answer.name), "."),
+      done: () => refresh(),
+    });
+    openDialog("Delete " + namespace, form, area);
+  }
+
+  function reconcileResults(answer, preview) {
+    const results = answer.results || [];
+    return el("div", {},
+      el("p", {}, (preview ? "Would look at " : "Looked at ") + answer.namespaces + " namespace" + (answer.namespaces === 1 ? "" : "s") + "."),
+      results.length === 0 ? el("p", { class: "muted" }, "Nothing to repair.")
+        : el("table", { class: "outcomes reconcile" },
+          el("caption", {}, preview ? "What a repair would do" : "What the repair did"),
+          el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Namespace"), el("th", { scope: "col" }, "Cluster"),
+            el("th", { scope: "col" }, preview ? "Would be" : "Outcome"), el("th", { scope: "col" }, "Message"))),
+          el("tbody", {}, results.flatMap((r) => (r.clusters || []).map((o) => el("tr", { "data-namespace": r.namespace, "data-cluster": o.cluster },
+            el("th", { scope: "row" }, r.namespace), el("td", {}, o.cluster),
+            el("td", {}, el("span", { class: "badge outcome-" + o.outcome }, outcomeText(o.outcome, preview))),
+            el("td", { class: "message" }, o.message || "")))))));
+  }
+
+  function openReconcile(namespace) {
+    const area = resultArea();
+    const form = el("form", { novalidate: true },
+      el("p", {}, namespace
+        ? ["Re-applies the wanted injection labels of ", el("strong", {}, namespace), " to every registered cluster."]
+        : "Re-applies the wanted injection labels of every managed namespace to every registered cluster: clusters that failed, namespaces created later, labels changed by hand."));
+    previewedChange({
+      form, area, applyLabel: "Reconcile",
+      request: () => ({ fn: "reconcile", input: namespace ? { namespace } : {} }),
+      show: reconcileResults,
+      done: () => refresh(),
+    });
+    openDialog(namespace ? "Reconcile " + namespace : "Reconcile the mesh", form, area);
+  }
+
+  // ---- a namespace's history ------------------------------------------------------------------
+
+  async function openHistory(namespace) {
+    const area = resultArea();
+    openDialog("History of " + namespace, area, el("div", { class: "buttons" }, el("button", { type: "button", onclick: closeDialog }, "Close")));
+    try {
+      const ns = await call("getNamespace", { name: namespace });
+      const history = ns.history;
+      area.replaceChildren(
+        el("p", {}, "Control plane: ", modeBadge(ns.injection, ns.revision)),
+        el("table", { class: "outcomes" }, el("caption", {}, "Each cluster: what it should have and its last recorded outcome"),
+          el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Cluster"), el("th", { scope: "col" }, "Wanted"),
+            el("th", { scope: "col" }, "Last outcome"), el("th", { scope: "col" }, "Message"))),
+          el("tbody", {}, (ns.clusters || []).map((o) => el("tr", {}, el("th", { scope: "row" }, o.cluster),
+            el("td", {}, wantedText(o.wanted) || "–"),
+            el("td", {}, el("span", { class: "badge outcome-" + o.outcome }, o.outcome || "–")),
+            el("td", { class: "message" }, o.message || ""))))),
+        el("h3", {}, "Changes, newest first"),
+        !Array.isArray(history) ? el("p", { class: "muted" }, "This meshns does not report history.")
+          : history.length === 0 ? el("p", { class: "muted" }, "No change recorded yet.")
+            : el("table", { class: "history" }, el("caption", { class: "visually-hidden" }, "Changes to " + namespace),
+              el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "When"), el("th", { scope: "col" }, "By"),
+                el("th", { scope: "col" }, "Change"), el("th", { scope: "col" }, "Clusters"))),
+              el("tbody", {}, history.map((h) => el("tr", {},
+                el("td", {}, el("time", { datetime: h.time }, formatTime(h.time))), el("td", {}, h.by || ""),
+                el("td", {}, h.change || ""),
+                el("td", {}, Object.entries(h.clusters || {}).map(([c, o]) => el("span", { class: "badge outcome-" + o }, c + ": " + o))))))));
+    } catch (error) {
+      showError(area, error);
+    }
+  }
+
+  function formatTime(time) {
+    const date = new Date(time);
+    return isNaN(date) ? String(time) : date.toLocaleString();
+  }
+
+  // ---- clusters: register (credentials sent once) and deregister -------------------------------
+
+  function openRegister() {
+    const area = resultArea();
+    const field = (id, label, input, hint) => [el("label", { for: id }, label), input, hint ? el("p", { class: "hint" }, hint) : null];
+    const name = el("input", { type: "text", id: "register-name", autocomplete: "off", required: true, placeholder: "e.g. north" });
+    const server = el("input", { type: "url", id: "register-server", autocomplete: "off", required: true, placeholder: "https://north.example:6443" });
+    const token = el("input", { type: "password", id: "register-token", autocomplete: "off", spellcheck: "false" });
+    const caCert = el("textarea", { id: "register-ca", rows: "3", spellcheck: "false", autocomplete: "off", placeholder: "-----BEGIN CERTIFICATE-----" });
+    const kubeconfig = el("textarea", { id: "register-kubeconfig", rows: "3", spellcheck: "false", autocomplete: "off" });
+    const labels = el("textarea", { id: "register-labels", rows: "2", spellcheck: "false" });
+    const submit = el("button", { type: "submit", class: "primary" }, "Register");
+    const form = el("form", { class: "stacked", novalidate: true, autocomplete: "off" },
+      field("register-name", "Name", name),
+      field("register-server", "API server URL", server),
+      field("register-token", "Token of a service account that may get, list and patch namespaces there", token),
+      field("register-ca", "CA certificate (PEM, if the cluster's CA is private)", caCert),
+      field("register-kubeconfig", "Or a whole kubeconfig with inline credentials", kubeconfig),
+      field("register-labels", "Labels (optional, key=value, one per line)", labels),
+      el("p", { class: "hint" }, "The credentials are sent once, kept in a Secret of the control plane, and never shown again; this form forgets them as soon as they are sent."),
+      el("div", { class: "buttons" }, submit, el("button", { type: "button", onclick: closeDialog }, "Close")));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const input = { name: name.value.trim(), server: server.value.trim() };
+      try {
+        input.labels = labelsFrom(labels.value);
+      } catch (error) {
+        showError(area, error);
+        return;
+      }
+      if (token.value) input.token = token.value;
+      if (caCert.value.trim()) input.caCert = caCert.value;
+      if (kubeconfig.value.trim()) input.kubeconfig = kubeconfig.value;
+      // Forget the credentials now, whatever the answer: they exist only in the request being sent.
+      token.value = "";
+      caCert.value = "";
+      kubeconfig.value = "";
+      await withButtonsDisabled(form, async () => {
+        try {
+          const answer = await call("registerCluster", input);
+          area.replaceChildren(el("h3", {}, "Registered " + answer.name),
+            el("p", {}, "Server ", el("code", {}, answer.server || ""), "."),
+            Array.isArray(answer.resync) ? outcomeTableForResync(answer.resync) : null);
+          name.value = "";
+          server.value = "";
+          labels.value = "";
+          refresh();
+        } catch (error) {
+          showError(area, error, el("p", {}, "Type the credentials again to retry."));
+        }
+      });
+    });
+    openDialog("Register a data-plane cluster", form, area);
+  }
+
+  /** registerCluster's resync: whatever shape each entry has, shown as namespace and outcome. */
+  function outcomeTableForResync(resync) {
+    if (resync.length === 0) return el("p", { class: "muted" }, "No namespace needed labels there.");
+    return el("table", { class: "outcomes" }, el("caption", {}, "Labels brought to the new cluster"),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Namespace"), el("th", { scope: "col" }, "Outcome"), el("th", { scope: "col" }, "Message"))),
+      el("tbody", {}, resync.map((r) => el("tr", {}, el("th", { scope: "row" }, r.namespace || r.cluster || ""),
+        el("td", {}, el("span", { class: "badge outcome-" + r.outcome }, r.outcome || "")), el("td", { class: "message" }, r.message || "")))));
+  }
+
+  function openDeregister(cluster) {
+    const area = resultArea();
+    const form = el("form", { novalidate: true },
+      el("p", {}, "meshns forgets ", el("strong", {}, cluster), " and its credentials. Nothing in that cluster changes: its labels stay as they are."));
+    previewedChange({
+      form, area, applyLabel: "Deregister",
+      request: () => ({ fn: "deregisterCluster", input: { name: cluster } }),
+      show: (answer) => el("p", {}, answer.dryRun ? "Would deregister " : "Deregistered ", el("strong", {}, answer.name), "."),
+      done: () => refresh(),
+    });
+    openDialog("Deregister " + cluster, form, area);
+  }
+
+  // ---- wiring ----------------------------------------------------------------------------------
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("filters").addEventListener("submit", (event) => event.preventDefault());
+    $("filter-name").addEventListener("input", renderGrid);
+    $("filter-state").addEventListener("change", renderGrid);
+    $("refresh").addEventListener("click", refresh);
+    $("create-namespace").addEventListener("click", openCreate);
+    $("reconcile-all").addEventListener("click", () => openReconcile(null));
+    $("register-cluster").addEventListener("click", openRegister);
+    $("dialog-close").addEventListener("click", closeDialog);
+    $("forget-token").addEventListener("click", () => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showIdentity();
+    });
+    showIdentity();
+    refresh();
+  });
+})();
