@@ -1,0 +1,116 @@
+package io.meshns.console;
+
+import java.util.List;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The action dialog: a change's form (injection mode, revision, clusters), its preview, the real
+ * outcome, or the API's refusal. The same screen serves create, delete, reconcile and history.
+ */
+public class ChangeDialog {
+
+    private final WebDriver driver;
+    private final ConsolePage page;
+
+    ChangeDialog(WebDriver driver, ConsolePage page) {
+        this.driver = driver;
+        this.page = page;
+    }
+
+    ChangeDialog waitOpen() {
+        new WebDriverWait(driver, ConsolePage.PATIENCE).until(d -> dialog().isDisplayed());
+        return this;
+    }
+
+    private WebElement dialog() {
+        return driver.findElement(By.id("dialog"));
+    }
+
+    String title() {
+        return driver.findElement(By.id("dialog-title")).getText();
+    }
+
+    /** Picks a mode by its value: enabled, revision, disabled, ambient or unset. */
+    ChangeDialog mode(String mode) {
+        dialog().findElement(By.id("change-mode-" + mode)).click();
+        return this;
+    }
+
+    ChangeDialog revision(String revision) {
+        WebElement field = dialog().findElement(By.id("change-revision"));
+        field.clear();
+        field.sendKeys(revision);
+        return this;
+    }
+
+    /** Limits the change to the named clusters. */
+    ChangeDialog onlyClusters(String... clusters) {
+        dialog().findElement(By.id("change-scope-some")).click();
+        for (String cluster : clusters) {
+            dialog().findElement(By.cssSelector("input[name=cluster][value='" + cluster + "']")).click();
+        }
+        return this;
+    }
+
+    ChangeDialog preview() {
+        button("Preview").click();
+        page.waitIdle();
+        return this;
+    }
+
+    ChangeDialog previewAnyway() {
+        dialog().findElement(By.cssSelector("button.force")).click();
+        page.waitIdle();
+        return this;
+    }
+
+    boolean canApply() {
+        return dialog().findElement(By.cssSelector("button.apply")).isEnabled();
+    }
+
+    ChangeDialog apply() {
+        dialog().findElement(By.cssSelector("button.apply")).click();
+        page.waitIdle();
+        return this;
+    }
+
+    /** The heading of the result: "Preview: nothing has changed yet" or "Done"; null when there is none. */
+    String resultHeading() {
+        List<WebElement> headings = dialog().findElements(By.cssSelector(".result h3"));
+        return headings.isEmpty() ? null : headings.get(0).getText();
+    }
+
+    /** The outcome shown for a cluster in the result table ("changed", "unchanged", "applied", …). */
+    String outcome(String cluster) {
+        return dialog().findElement(By.cssSelector(".result tr[data-cluster='" + cluster + "'] .badge")).getText();
+    }
+
+    /** All the text of a cluster's row in the result table (outcome, pods to restart, message). */
+    String outcomeRow(String cluster) {
+        return dialog().findElement(By.cssSelector(".result tr[data-cluster='" + cluster + "']")).getText();
+    }
+
+    /** The API's error message shown in the dialog, or null. */
+    String error() {
+        List<WebElement> errors = dialog().findElements(By.cssSelector(".result .error"));
+        return errors.isEmpty() ? null : errors.get(0).getText();
+    }
+
+    String text() {
+        return dialog().getText();
+    }
+
+    void close() {
+        driver.findElement(By.id("dialog-close")).click();
+        new WebDriverWait(driver, ConsolePage.PATIENCE).until(d -> !dialog().isDisplayed());
+    }
+
+    private WebElement button(String text) {
+        return dialog().findElements(By.tagName("button")).stream().filter(b -> b.getText().equals(text)).findFirst()
+                .orElseThrow(() -> new AssertionError("no button \"" + text + "\" in the dialog: " + text()));
+    }
+}

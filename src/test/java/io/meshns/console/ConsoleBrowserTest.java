@@ -1,0 +1,323 @@
+package io.meshns.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.testing.Mesh;
+import io.meshns.testing.MeshServers;
+import io.meshns.testing.browser.Browser;
+import io.meshns.testing.browser.InBrowser;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The console in headless Chromium against a control plane and two data planes: what a person sees and does. */
+@InBrowser
+@QuarkusTest
+@QuarkusTestResource(value = MeshServers.class, restrictToAnnotatedClass = true)
+class ConsoleBrowserTest {
+
+    private static Browser browser;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @BeforeEach
+    void twoClustersWithTheDefaultInjector() {
+        Mesh.register("east", MeshServers.east.url());
+        Mesh.register("west", MeshServers.west.url());
+        for (KubernetesClient dataPlane : List.of(MeshServers.east.client(), MeshServers.west.client())) {
+            webhook(dataPlane, "istio-sidecar-injector", Map.of());
+        }
+        browser.viewport(Browser.DESKTOP);
+    }
+
+    @AfterEach
+    void deregister() {
+        Mesh.deregisterAll();
+    }
+
+    private static KubernetesClient cp() {
+        return MeshServers.controlPlane.client();
+    }
+
+    private static KubernetesClient east() {
+        return MeshServers.east.client();
+    }
+
+    private static KubernetesClient west() {
+        return MeshServers.west.client();
+    }
+
+    private static void webhook(KubernetesClient cluster, String name, Map<String, String> labels) {
+        var webhooks = cluster.admissionRegistration().v1().mutatingWebhookConfigurations();
+        if (webhooks.withName(name).get() == null) {
+            webhooks.resource(new MutatingWebhookConfigurationBuilder().withNewMetadata().withName(name).withLabels(labels)
+                    .endMetadata().build()).create();
+        }
+    }
+
+    private static void namespace(KubernetesClient cluster, String name, Map<String, String> labels) {
+        if (cluster.namespaces().withName(name).get() == null) {
+            Mesh.createNamespace(cluster, name, labels);
+        }
+    }
+
+    private static void label(KubernetesClient cluster, String namespace, String key, String value) {
+        cluster.namespaces().withName(namespace).edit(ns -> new NamespaceBuilder(ns).editMetadata().addToLabels(key, value)
+                .endMetadata().build());
+    }
+
+    private ConsolePage open() {
+        try {
+            return ConsolePage.open(browser.driver(), base);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            browser.screenshot("failed-to-load");
+            throw new AssertionError("the console did not finish loading; browser console: " + browser.consoleErrors()
+                    + "; page: " + browser.driver().findElement(By.tagName("body")).getText(), e);
+        }
+    }
+
+    @Test
+    void theGridShowsEachCellsLiveStateAfterAHandEditInOneCluster() {
+        namespace(cp(), "grid-shop", Map.of("istio-injection", "enabled"));
+        namespace(east(), "grid-shop", Map.of("istio-injection", "enabled"));
+        namespace(west(), "grid-shop", Map.of("istio-injection", "enabled"));
+        namespace(cp(), "grid-legacy", Map.of());
+        namespace(east(), "grid-legacy", Map.of());
+        // By hand, behind meshns' back: west's shop is no longer injected.
+        label(west(), "grid-shop", "istio-injection", "disabled");
+
+        ConsolePage page = open();
+        assertNull(page.notice());
+        assertTrue(page.gridSource().startsWith("Live state"), page.gridSource());
+        assertEquals(List.of("east", "west"), page.clusterColumns());
+        assertEquals("enabled", page.controlPlaneMode("grid-shop"));
+        assertEquals(new ConsolePage.Cell("in-sync", "in sync enabled"), page.cell("grid-shop", "east"));
+        ConsolePage.Cell west = page.cell("grid-shop", "west");
+        assertEquals("drifted", west.state(), west.text());
+        assertTrue(west.text().contains("disabled") && west.text().contains("wants enabled"), west.text());
+        assertEquals("absent", page.cell("grid-legacy", "west").state());
+        browser.screenshot("grid-after-hand-edit");
+
+        // Filters: by state, then by name.
+        page.filterByState("drifted somewhere");
+        assertEquals(List.of("grid-shop"), page.namespaces().stream().filter(n -> n.startsWith("grid-")).toList());
+        page.filterByState("any").filterByName("legacy");
+        assertEquals(List.of("grid-legacy"), page.namespaces());
+
+        // Repaired by hand again, a refresh shows it.
+        label(west(), "grid-shop", "istio-injection", "enabled");
+        page.filterByName("").refresh();
+        assertEquals("in-sync", page.cell("grid-shop", "west").state());
+    }
+
+    @Test
+    void enablingShowsThePreviewThenAppliesAndTheDataPlaneLabelsChange() {
+        namespace(cp(), "preview-me", Map.of());
+        namespace(east(), "preview-me", Map.of("team", "a"));
+        namespace(west(), "preview-me", Map.of());
+
+        ConsolePage page = open();
+        ChangeDialog change = page.change("preview-me").mode("enabled");
+        assertFalse(change.canApply(), "nothing to apply before a preview");
+        change.preview();
+        assertEquals("Preview: nothing has changed yet", change.resultHeading(), change.text());
+        assertEquals("changed", change.outcome("east"));
+        assertEquals("changed", change.outcome("west"));
+        assertEquals(Map.of("team", "a"), Mesh.labels(east(), "preview-me"), "a preview changes nothing");
+        assertNull(Mesh.labels(cp(), "preview-me").get("istio-injection"));
+        browser.screenshot("enable-preview");
+
+        assertTrue(change.canApply());
+        change.apply();
+        assertEquals("Done", change.resultHeading(), change.text());
+        assertEquals("applied", change.outcome("east"));
+        assertEquals(Map.of("team", "a", "istio-injection", "enabled"), Mesh.labels(east(), "preview-me"));
+        assertEquals(Map.of("istio-injection", "enabled"), Mesh.labels(west(), "preview-me"));
+        browser.screenshot("enable-applied");
+        change.close();
+        assertEquals("enabled", page.controlPlaneMode("preview-me"));
+        assertEquals("in-sync", page.cell("preview-me", "east").state());
+    }
+
+    @Test
+    void editingTheFormAfterAPreviewTakesApplyAway() {
+        namespace(cp(), "edited", Map.of());
+        namespace(east(), "edited", Map.of());
+
+        ChangeDialog change = open().change("edited").mode("disabled").preview();
+        assertTrue(change.canApply(), change.text());
+        change.mode("enabled");
+        assertFalse(change.canApply(), "the preview was for another change");
+        assertEquals(Map.of(), Mesh.labels(east(), "edited"));
+    }
+
+    @Test
+    void aRefusedRevisionShowsTheClustersWithoutItsInjector() {
+        namespace(cp(), "canary", Map.of());
+        namespace(east(), "canary", Map.of());
+        namespace(west(), "canary", Map.of());
+        webhook(east(), "istio-sidecar-injector-1-24-0", Map.of("istio.io/rev", "1-24-0"));
+
+        ChangeDialog change = open().change("canary").mode("revision").revision("1-24-0").preview();
+        String error = change.error();
+        assertTrue(error != null && error.contains("west") && error.contains("1-24-0"), change.text());
+        assertFalse(error.contains("east"), "east has the injector: " + error);
+        assertFalse(change.canApply(), "a refused change cannot be applied");
+        browser.screenshot("revision-refused");
+        assertEquals(Map.of(), Mesh.labels(west(), "canary"));
+        assertEquals(Map.of(), Mesh.labels(east(), "canary"));
+    }
+
+    @Test
+    void createsAndDeletesANamespaceAfterPreviews() {
+        ConsolePage page = open();
+        browser.driver().findElement(By.id("create-namespace")).click();
+        ChangeDialog create = new ChangeDialog(browser.driver(), page).waitOpen();
+        browser.driver().findElement(By.id("create-name")).sendKeys("from-console");
+        browser.driver().findElement(By.id("create-labels")).sendKeys("team=console");
+        create.preview();
+        assertTrue(create.text().contains("Would create from-console"), create.text());
+        assertNull(cp().namespaces().withName("from-console").get());
+        create.apply();
+        assertEquals("console", Mesh.labels(cp(), "from-console").get("team"));
+        create.close();
+
+        ChangeDialog delete = page.delete("from-console").preview();
+        assertTrue(delete.text().contains("Would delete from-console"), delete.text());
+        assertTrue(cp().namespaces().withName("from-console").get() != null);
+        delete.apply();
+        assertTrue(delete.text().contains("Deleted from-console"), delete.text());
+        delete.close();
+        assertFalse(page.namespaces().contains("from-console"));
+    }
+
+    @Test
+    void reconcileShowsItsResultsPerCluster() {
+        namespace(cp(), "repair-me", Map.of("istio-injection", "enabled"));
+        namespace(east(), "repair-me", Map.of());
+
+        ChangeDialog reconcile = open().reconcile("repair-me").preview();
+        assertEquals("changed", reconcile.outcome("east"), reconcile.text());
+        assertEquals(Map.of(), Mesh.labels(east(), "repair-me"));
+        reconcile.apply();
+        assertEquals("applied", reconcile.outcome("east"), reconcile.text());
+        assertEquals(Map.of("istio-injection", "enabled"), Mesh.labels(east(), "repair-me"));
+    }
+
+    @Test
+    void aNamespacesHistoryShowsItsChanges() {
+        namespace(cp(), "remembered", Map.of());
+        namespace(east(), "remembered", Map.of());
+        ConsolePage page = open();
+        page.change("remembered").mode("disabled").preview().apply().close();
+
+        String history = page.history("remembered");
+        assertTrue(history.contains("Changes, newest first"), history);
+        assertFalse(history.contains("does not report history"), history);
+        assertTrue(history.contains("east: applied"), history);
+    }
+
+    @Test
+    void registeringAClusterSendsItsTokenOnceAndForgetsIt() {
+        namespace(cp(), "reg-ns", Map.of());
+        ConsolePage page = open();
+        browser.driver().findElement(By.id("register-cluster")).click();
+        ChangeDialog register = new ChangeDialog(browser.driver(), page).waitOpen();
+        browser.driver().findElement(By.id("register-name")).sendKeys("north");
+        browser.driver().findElement(By.id("register-server")).sendKeys(MeshServers.west.url());
+        browser.driver().findElement(By.id("register-token")).sendKeys("north-secret-token");
+        browser.driver().findElement(By.cssSelector("#dialog button.primary")).click();
+        page.waitIdle();
+
+        assertTrue(register.text().contains("Registered north"), register.text());
+        assertEquals("", browser.driver().findElement(By.id("register-token")).getAttribute("value"));
+        assertFalse(browser.driver().getPageSource().contains("north-secret-token"), "the token is nowhere on the page");
+        register.close();
+        assertTrue(page.clusters().contains("north"), page.clusters().toString());
+
+        browser.driver().findElement(By.cssSelector("#clusters button[aria-label='Deregister north']")).click();
+        ChangeDialog deregister = new ChangeDialog(browser.driver(), page).waitOpen().preview().apply();
+        assertTrue(deregister.text().contains("Deregistered north"), deregister.text());
+        deregister.close();
+        assertFalse(page.clusters().contains("north"));
+    }
+
+    @Test
+    void thePageLoadsWithoutAConsoleErrorAndFitsAPhone() {
+        namespace(cp(), "phone-a", Map.of("istio-injection", "enabled"));
+        ConsolePage page = open();
+        browser.screenshot("desktop-1280x800");
+        List<String> errors = browser.consoleErrors();
+        assertEquals(List.of(), errors, "no CSP violation, no script error, nothing failed to load");
+
+        browser.viewport(Browser.PHONE);
+        page.refresh();
+        browser.screenshot("phone-390x844");
+        Number pageWidth = (Number) browser.driver().executeScript("return document.documentElement.scrollWidth");
+        Object wide = browser.driver().executeScript("return [...document.querySelectorAll('body *')]"
+                + ".filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > window.innerWidth)"
+                + ".map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))");
+        assertTrue(pageWidth.intValue() <= Browser.PHONE.width, "the page scrolls sideways on a phone: " + pageWidth + "px, " + wide);
+        assertTrue(browser.driver().findElement(By.id("refresh")).isDisplayed());
+        page.change("phone-a");
+        browser.screenshot("phone-change-dialog");
+        assertEquals(List.of(), browser.consoleErrors());
+    }
+
+    @Test
+    void everyControlCanBeReachedWithTheKeyboardAndHasALabel() {
+        namespace(cp(), "keys", Map.of());
+        ConsolePage page = open().filterByName("keys");
+        @SuppressWarnings("unchecked")
+        List<String> unlabelled = (List<String>) browser.driver().executeScript(
+                "return [...document.querySelectorAll('input, select, textarea, button')]"
+                        + ".filter(e => !e.closest('dialog:not([open])'))"
+                        + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())"
+                        + ".map(e => e.outerHTML)");
+        assertEquals(List.of(), unlabelled);
+        // Tab from the name filter reaches the row's actions, and Enter opens the dialog.
+        org.openqa.selenium.WebElement focused = null;
+        for (int i = 0; i < 10; i++) {
+            browser.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+            focused = browser.driver().switchTo().activeElement();
+            if ("Change injection of keys".equals(focused.getAttribute("aria-label"))) {
+                break;
+            }
+        }
+        assertEquals("Change injection of keys", focused.getAttribute("aria-label"));
+        focused.sendKeys(org.openqa.selenium.Keys.ENTER);
+        ChangeDialog change = new ChangeDialog(browser.driver(), page).waitOpen();
+        assertEquals("Change keys", change.title());
+        browser.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ESCAPE);
+    }
+}
