@@ -170,6 +170,25 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void ambientForOneChosenClusterChangesOnlyThatCluster() {
+        namespace(cp(), "one-cluster", Map.of());
+        namespace(east(), "one-cluster", Map.of());
+        namespace(west(), "one-cluster", Map.of());
+
+        ConsolePage page = open();
+        ChangeDialog change = page.change("one-cluster").mode("ambient").onlyClusters("west").preview();
+        assertEquals("changed", change.outcome("west"), change.text());
+        assertFalse(change.text().contains("east"), "only the chosen cluster is involved: " + change.text());
+        change.apply();
+        assertEquals("applied", change.outcome("west"), change.text());
+        assertEquals(Map.of("istio.io/dataplane-mode", "ambient"), Mesh.labels(west(), "one-cluster"));
+        assertEquals(Map.of(), Mesh.labels(east(), "one-cluster"));
+        assertEquals(Map.of(), Mesh.labels(cp(), "one-cluster"), "a per-cluster change leaves the control plane as it is");
+        change.close();
+        assertEquals("ambient", page.cell("one-cluster", "west").text().split(" ")[2]);
+    }
+
+    @Test
     void editingTheFormAfterAPreviewTakesApplyAway() {
         namespace(cp(), "edited", Map.of());
         namespace(east(), "edited", Map.of());
