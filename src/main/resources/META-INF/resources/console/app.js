@@ -671,8 +671,8 @@
         try {
           const answer = await call("registerCluster", input);
           area.replaceChildren(el("h3", {}, "Registered " + answer.name),
-            el("p", {}, "Server ", el("code", {}, answer.server || ""), "."),
-            Array.isArray(answer.resync) ? outcomeTableForResync(answer.resync) : null);
+            el("p", {}, "Server ", el("code", {}, answer.server || ""), ". Bringing it up to date: ", answer.resync || "–", "."),
+            Array.isArray(answer.namespaces) ? outcomeTableForResync(answer.namespaces) : null);
           name.value = "";
           server.value = "";
           labels.value = "";
@@ -685,12 +685,12 @@
     openDialog("Register a data-plane cluster", form, area);
   }
 
-  /** registerCluster's resync: whatever shape each entry has, shown as namespace and outcome. */
+  /** registerCluster's namespaces: what bringing the new cluster up to date did, per namespace. */
   function outcomeTableForResync(resync) {
-    if (resync.length === 0) return el("p", { class: "muted" }, "No namespace needed labels there.");
+    if (resync.length === 0) return el("p", { class: "muted" }, "No managed namespace to bring there.");
     return el("table", { class: "outcomes" }, el("caption", {}, "Labels brought to the new cluster"),
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Namespace"), el("th", { scope: "col" }, "Outcome"), el("th", { scope: "col" }, "Message"))),
-      el("tbody", {}, resync.map((r) => el("tr", {}, el("th", { scope: "row" }, r.namespace || r.cluster || ""),
+      el("tbody", {}, resync.map((r) => el("tr", {}, el("th", { scope: "row" }, r.namespace || ""),
         el("td", {}, el("span", { class: "badge outcome-" + r.outcome }, r.outcome || "")), el("td", { class: "message" }, r.message || "")))));
   }
 
