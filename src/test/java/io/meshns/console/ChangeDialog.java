@@ -89,6 +89,12 @@ public class ChangeDialog {
         return dialog().findElement(By.cssSelector(".result tr[data-cluster='" + cluster + "'] .badge")).getText();
     }
 
+    /** The clusters the result table has a row for, top to bottom. */
+    List<String> outcomeClusters() {
+        return dialog().findElements(By.cssSelector(".result tr[data-cluster]")).stream()
+                .map(row -> row.getAttribute("data-cluster")).toList();
+    }
+
     /** All the text of a cluster's row in the result table (outcome, pods to restart, message). */
     String outcomeRow(String cluster) {
         return dialog().findElement(By.cssSelector(".result tr[data-cluster='" + cluster + "']")).getText();

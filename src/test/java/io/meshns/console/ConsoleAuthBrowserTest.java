@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,8 +75,11 @@ class ConsoleAuthBrowserTest {
         if (ControlPlane.server.client().namespaces().withName("guarded").get() == null) {
             Mesh.createNamespace(ControlPlane.server.client(), "guarded", Map.of());
         }
-        // Each test starts signed out: a new tab's sessionStorage is empty.
-        browser.driver().get(base.toString() + "console/favicon.svg");
+    }
+
+    @AfterEach
+    void signOut() {
+        // The next test starts signed out, as in a new tab.
         browser.driver().executeScript("sessionStorage.clear()");
     }
 

@@ -178,14 +178,17 @@ class ConsoleBrowserTest {
         ConsolePage page = open();
         ChangeDialog change = page.change("one-cluster").mode("ambient").onlyClusters("west").preview();
         assertEquals("changed", change.outcome("west"), change.text());
-        assertFalse(change.text().contains("east"), "only the chosen cluster is involved: " + change.text());
+        assertEquals(List.of("west"), change.outcomeClusters(), "only the chosen cluster is involved");
         change.apply();
         assertEquals("applied", change.outcome("west"), change.text());
         assertEquals(Map.of("istio.io/dataplane-mode", "ambient"), Mesh.labels(west(), "one-cluster"));
         assertEquals(Map.of(), Mesh.labels(east(), "one-cluster"));
         assertEquals(Map.of(), Mesh.labels(cp(), "one-cluster"), "a per-cluster change leaves the control plane as it is");
         change.close();
-        assertEquals("ambient", page.cell("one-cluster", "west").text().split(" ")[2]);
+        ConsolePage.Cell west = page.cell("one-cluster", "west");
+        assertEquals("in-sync", west.state(), west.text());
+        assertTrue(west.text().contains("ambient") && west.text().contains("own setting"), west.text());
+        assertEquals("in-sync", page.cell("one-cluster", "east").state());
     }
 
     @Test
@@ -205,11 +208,12 @@ class ConsoleBrowserTest {
         namespace(cp(), "canary", Map.of());
         namespace(east(), "canary", Map.of());
         namespace(west(), "canary", Map.of());
-        webhook(east(), "istio-sidecar-injector-1-24-0", Map.of("istio.io/rev", "1-24-0"));
+        // Revision 1-25-0 is installed in east only.
+        webhook(east(), "istio-sidecar-injector-1-25-0", Map.of("istio.io/rev", "1-25-0"));
 
-        ChangeDialog change = open().change("canary").mode("revision").revision("1-24-0").preview();
+        ChangeDialog change = open().change("canary").mode("revision").revision("1-25-0").preview();
         String error = change.error();
-        assertTrue(error != null && error.contains("west") && error.contains("1-24-0"), change.text());
+        assertTrue(error != null && error.contains("west") && error.contains("1-25-0"), change.text());
         assertFalse(error.contains("east"), "east has the injector: " + error);
         assertFalse(change.canApply(), "a refused change cannot be applied");
         browser.screenshot("revision-refused");
