@@ -288,7 +288,7 @@
     if (state !== "absent" && state !== "unreachable") parts.push(el("span", { class: "cell-mode" }, mode(c.injection, c.revision)));
     if (state === "drifted" && c.wanted) parts.push(el("span", { class: "cell-wanted" }, "wants " + wantedText(c.wanted)));
     else if (c.wanted && state === "in-sync" && wantedText(c.wanted) !== mode(ns.injection, ns.revision)) {
-      parts.push(el("span", { class: "cell-wanted" }, "own setting"));
+      parts.push(el("span", { class: "cell-own" }, "own setting"));
     }
     if (c.message) parts.push(el("span", { class: "cell-message" }, c.message));
     return el("td", { class: "cell", "data-cluster": cluster, "data-state": state, title: c.message || null }, parts);
@@ -433,7 +433,9 @@
         try {
           const answer = await call(req.fn, { ...req.input, dryRun: true });
           previewed = req;
-          area.replaceChildren(el("h3", {}, "Preview: nothing has changed yet"), show(answer, true));
+          area.replaceChildren(el("h3", {}, "Preview: nothing has changed yet"),
+            force ? el("p", { class: "warning" }, "The injector check is skipped: new pods may start without a proxy where no injector serves this revision.") : null,
+            show(answer, true));
         } catch (error) {
           previewed = null;
           if (error.status === 409 && error.code === "injector-missing") {
@@ -450,7 +452,8 @@
         }
       });
       applyButton.disabled = !previewed;
-      if (previewed) applyButton.focus();
+      area.scrollIntoView({ block: "nearest" });
+      if (previewed) applyButton.focus({ preventScroll: true });
     };
 
     form.addEventListener("submit", (event) => {
@@ -471,7 +474,8 @@
         }
       });
       invalidate();
-      closeButton.focus();
+      area.scrollIntoView({ block: "nearest" });
+      closeButton.focus({ preventScroll: true });
     });
   }
 

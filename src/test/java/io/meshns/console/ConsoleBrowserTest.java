@@ -219,6 +219,15 @@ class ConsoleBrowserTest {
         browser.screenshot("revision-refused");
         assertEquals(Map.of(), Mesh.labels(west(), "canary"));
         assertEquals(Map.of(), Mesh.labels(east(), "canary"));
+
+        // The person may still choose to go ahead, knowingly.
+        change.previewAnyway();
+        assertTrue(change.text().contains("The injector check is skipped"), change.text());
+        assertEquals("changed", change.outcome("west"));
+        assertEquals(Map.of(), Mesh.labels(west(), "canary"));
+        change.apply();
+        assertEquals("applied", change.outcome("west"), change.text());
+        assertEquals(Map.of("istio.io/rev", "1-25-0"), Mesh.labels(west(), "canary"));
     }
 
     @Test
