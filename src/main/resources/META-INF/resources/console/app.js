@@ -33,6 +33,11 @@
     return node;
   }
 
+  /** Replaces node's children with the given ones, leaving out null, undefined and false (replaceChildren would print them). */
+  function fill(node, ...children) {
+    node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  }
+
   // ---- calling the API -------------------------------------------------------------------------
 
   class ApiError extends Error {
@@ -345,7 +350,7 @@
   }
 
   function showError(area, error, extra) {
-    area.replaceChildren(el("div", { class: "error", role: "alert" },
+    fill(area, el("div", { class: "error", role: "alert" },
       el("strong", {}, headline(error)), " ", el("span", { class: "error-message" }, error.message), extra || null));
   }
 
@@ -433,7 +438,7 @@
         try {
           const answer = await call(req.fn, { ...req.input, dryRun: true });
           previewed = req;
-          area.replaceChildren(el("h3", {}, "Preview: nothing has changed yet"),
+          fill(area, el("h3", {}, "Preview: nothing has changed yet"),
             force ? el("p", { class: "warning" }, "The injector check is skipped: new pods may start without a proxy where no injector serves this revision.") : null,
             show(answer, true));
         } catch (error) {
@@ -467,7 +472,7 @@
       await withButtonsDisabled(buttons, async () => {
         try {
           const answer = await call(req.fn, req.input);
-          area.replaceChildren(el("h3", {}, "Done"), show(answer, false));
+          fill(area, el("h3", {}, "Done"), show(answer, false));
           if (done) done(answer);
         } catch (error) {
           showError(area, error);
@@ -605,7 +610,7 @@
     try {
       const ns = await call("getNamespace", { name: namespace });
       const history = ns.history;
-      area.replaceChildren(
+      fill(area, 
         el("p", {}, "Control plane: ", modeBadge(ns.injection, ns.revision)),
         el("table", { class: "outcomes" }, el("caption", {}, "Each cluster: what it should have and its last recorded outcome"),
           el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Cluster"), el("th", { scope: "col" }, "Wanted"),
@@ -674,7 +679,7 @@
       await withButtonsDisabled(form, async () => {
         try {
           const answer = await call("registerCluster", input);
-          area.replaceChildren(el("h3", {}, "Registered " + answer.name),
+          fill(area, el("h3", {}, "Registered " + answer.name),
             el("p", {}, "Server ", el("code", {}, answer.server || ""), ". Bringing it up to date: ", answer.resync || "–", "."),
             Array.isArray(answer.namespaces) ? outcomeTableForResync(answer.namespaces) : null);
           name.value = "";

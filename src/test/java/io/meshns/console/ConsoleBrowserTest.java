@@ -96,6 +96,11 @@ class ConsoleBrowserTest {
                 .endMetadata().build());
     }
 
+    /** A missing value must never reach the page as the words null or undefined. */
+    private static void assertNoPlaceholder(String text) {
+        assertFalse(text.matches("(?s).*\\b(null|undefined|NaN)\\b.*"), text);
+    }
+
     private ConsolePage open() {
         try {
             return ConsolePage.open(browser.driver(), base);
@@ -151,6 +156,7 @@ class ConsoleBrowserTest {
         assertFalse(change.canApply(), "nothing to apply before a preview");
         change.preview();
         assertEquals("Preview: nothing has changed yet", change.resultHeading(), change.text());
+        assertNoPlaceholder(change.text());
         assertEquals("changed", change.outcome("east"));
         assertEquals("changed", change.outcome("west"));
         assertEquals(Map.of("team", "a"), Mesh.labels(east(), "preview-me"), "a preview changes nothing");
@@ -260,6 +266,7 @@ class ConsoleBrowserTest {
 
         ChangeDialog reconcile = open().reconcile("repair-me").preview();
         assertEquals("changed", reconcile.outcome("east"), reconcile.text());
+        assertNoPlaceholder(reconcile.text());
         assertEquals(Map.of(), Mesh.labels(east(), "repair-me"));
         reconcile.apply();
         assertEquals("applied", reconcile.outcome("east"), reconcile.text());
@@ -292,6 +299,7 @@ class ConsoleBrowserTest {
         page.waitIdle();
 
         assertTrue(register.text().contains("Registered north"), register.text());
+        assertNoPlaceholder(register.text());
         assertEquals("", browser.driver().findElement(By.id("register-token")).getAttribute("value"));
         assertFalse(browser.driver().getPageSource().contains("north-secret-token"), "the token is nowhere on the page");
         register.close();
