@@ -140,14 +140,19 @@ public final class Browser implements ExecutionCondition, AutoCloseable {
 
     /** {chromium, chromedriver}, or empty when either is missing. */
     static Optional<Path[]> binaries() {
-        Optional<Path> chromium = explicit("MESHNS_CHROMIUM").or(() -> onPath("chromium")).or(() -> onPath("chromium-browser"));
-        Optional<Path> chromedriver = explicit("MESHNS_CHROMEDRIVER").or(() -> onPath("chromedriver"));
+        Optional<Path> chromium = find("MESHNS_CHROMIUM", "chromium", "chromium-browser");
+        Optional<Path> chromedriver = find("MESHNS_CHROMEDRIVER", "chromedriver");
         return chromium.isPresent() && chromedriver.isPresent() ? Optional.of(new Path[] { chromium.get(), chromedriver.get() })
                 : Optional.empty();
     }
 
-    private static Optional<Path> explicit(String variable) {
-        return Optional.ofNullable(System.getenv(variable)).map(Path::of).filter(Files::isExecutable);
+    /** The binary {@code variable} names (that one and no other, when set), else the first of {@code names} on the PATH. */
+    private static Optional<Path> find(String variable, String... names) {
+        String given = System.getenv(variable);
+        if (given != null && !given.isBlank()) {
+            return Optional.of(Path.of(given)).filter(Files::isExecutable);
+        }
+        return Stream.of(names).map(Browser::onPath).flatMap(Optional::stream).findFirst();
     }
 
     private static Optional<Path> onPath(String name) {
