@@ -140,15 +140,12 @@
 
   // ---- the page-wide notice --------------------------------------------------------------------
 
-  function notice(error) {
+  /** Shows the page-wide errors (each with the API's message), or hides the notice when there are none. */
+  function notice(errors) {
     const box = $("notice");
-    if (!error) {
-      box.hidden = true;
-      box.replaceChildren();
-      return;
-    }
-    box.replaceChildren(el("strong", {}, headline(error)), " ", error.message);
-    box.hidden = false;
+    const unique = errors.filter((e, i) => errors.findIndex((o) => o.message === e.message) === i);
+    box.replaceChildren(...unique.map((error) => el("p", {}, el("strong", {}, headline(error)), " ", error.message)));
+    box.hidden = unique.length === 0;
   }
 
   function headline(error) {
@@ -184,6 +181,7 @@
       const answer = await call("describeMesh", {});
       mesh = {
         live: true,
+        loadedAt: new Date(),
         clusters: answer.clusters || [],
         namespaces: (answer.namespaces || []).map((ns) => ({
           name: ns.name, injection: ns.injection, revision: ns.revision,
@@ -211,14 +209,24 @@
     clusters = answer.items || [];
   }
 
+  /** Reads the clusters and the grid again; one refused read (say a 403 on listClusters) does not hide the other. */
   async function refresh() {
     busy(1);
+    const errors = [];
     try {
-      await loadClusters();
-      await loadMesh();
-      notice(null);
-    } catch (error) {
-      notice(error);
+      try {
+        await loadClusters();
+      } catch (error) {
+        clusters = [];
+        errors.push(error);
+      }
+      try {
+        await loadMesh();
+      } catch (error) {
+        mesh = null;
+        errors.push(error);
+      }
+      notice(errors);
     } finally {
       renderClusters();
       renderGrid();
@@ -251,7 +259,7 @@
       return;
     }
     $("grid-source").textContent = mesh.live
-      ? "Live state, read from every cluster just now (" + new Date().toLocaleTimeString() + ")."
+      ? "Live state, read from every cluster at " + mesh.loadedAt.toLocaleTimeString() + "."
       : "Not live: each cell is the last outcome meshns recorded for that cluster. " + mesh.note;
     $("filter-state").disabled = !mesh.live;
     head.replaceChildren(el("tr", {},

@@ -33,16 +33,18 @@ class ConsoleAuthBrowserTest {
 
     static final String ADMIN = "console-admin-token";
     static final String VIEWER = "console-viewer-token";
+    static final String NAMESPACE_VIEWER = "console-namespace-viewer-token";
 
-    /** A control plane whose RBAC lets "admin" do anything and "viewer" only get and list. */
+    /** A control plane whose RBAC lets "admin" do anything, "viewer" only get and list, "nsviewer" only see namespaces. */
     public static class ControlPlane implements QuarkusTestResourceLifecycleManager {
         static MockApiServer server;
 
         @Override
         public Map<String, String> start() {
             server = MockApiServer.start();
-            AccessReviewResponder.serve(server, Map.of(ADMIN, "admin", VIEWER, "viewer"),
-                    request -> request.startsWith("admin ") || request.matches("viewer (get|list) .*"));
+            AccessReviewResponder.serve(server, Map.of(ADMIN, "admin", VIEWER, "viewer", NAMESPACE_VIEWER, "nsviewer"),
+                    request -> request.startsWith("admin ") || request.matches("viewer (get|list) .*")
+                            || request.matches("nsviewer (get|list) namespaces.*"));
             return Map.of("quarkus.kubernetes-client.api-server-url", server.url(), "meshns.auth.enabled", "true",
                     "meshns.auth.cache-ttl", "1s");
         }
@@ -112,6 +114,16 @@ class ConsoleAuthBrowserTest {
         assertTrue(again.reason().contains("does not accept"), again.reason());
         again.signIn(ADMIN);
         assertTrue(page.namespaces().contains("guarded"));
+    }
+
+    @Test
+    void aRefusedListOfClustersIsShownAndTheGridStillLoads() {
+        ConsolePage page = ConsolePage.open(browser.driver(), base);
+        page.tokenPrompt().signIn(NAMESPACE_VIEWER);
+        assertTrue(page.namespaces().contains("guarded"), "the grid loads: " + page.notice());
+        String notice = page.notice();
+        assertTrue(notice != null && notice.contains("Not allowed") && notice.contains("\"nsviewer\" may not list configmaps"),
+                String.valueOf(notice));
     }
 
     @Test
