@@ -31,6 +31,17 @@ public class ClusterRegistry {
     private final StateStore store;
     private final DataPlaneClients clients;
     private final MeshConfig config;
+    /**
+     * Each cluster's credentials Secret as last listed, beside the resourceVersion of the cluster's
+     * ConfigMap it was listed with. Credentials change only by deregistering and registering again,
+     * which makes a new ConfigMap: so a Secret is reused while its cluster's ConfigMap is the same,
+     * and the registry costs one LIST (of the ConfigMaps) per call. The ConfigMaps themselves are
+     * never cached: a cluster (de)registered through any instance is seen by the next call.
+     */
+    private final Map<String, KnownSecret> secrets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record KnownSecret(String clusterVersion, Secret secret) {
+    }
 
     public ClusterRegistry(StateStore store, DataPlaneClients clients, MeshConfig config) {
         this.store = store;
@@ -93,6 +104,7 @@ public class ClusterRegistry {
 
     public void deregister(String name) {
         Names.requireValid("name", name);
+        secrets.remove(name);
         if (!store.deleteCluster(name)) {
             throw MeshException.notFound("cluster-not-found", "cluster \"" + name + "\" is not registered");
         }
@@ -133,12 +145,35 @@ public class ClusterRegistry {
         return kinds;
     }
 
-    /** Every registered cluster with its client: two LISTs in the control plane, clients reused. */
+    /**
+     * Every registered cluster with its client, clients reused: one LIST in the control plane, and a
+     * second (of the Secrets) only when a cluster is new to this instance or registered anew.
+     */
     public List<DataPlane> dataPlanes() {
-        Map<String, Secret> secrets = store.clusterSecrets();
+        List<StateStore.RegisteredCluster> registered = store.registeredClusters();
+        Set<String> names = new java.util.HashSet<>();
+        registered.forEach(c -> names.add(c.record().name()));
+        secrets.keySet().retainAll(names);
+        boolean allKnown = registered.stream().allMatch(c -> {
+            KnownSecret known = secrets.get(c.record().name());
+            return known != null && known.clusterVersion().equals(c.version());
+        });
+        if (!allKnown) {
+            Map<String, Secret> listed = store.clusterSecrets();
+            for (StateStore.RegisteredCluster c : registered) {
+                Secret secret = listed.get(c.record().name());
+                if (secret == null) {
+                    // Not written yet (a registration in progress), or deleted: read again next call.
+                    secrets.remove(c.record().name());
+                } else {
+                    secrets.put(c.record().name(), new KnownSecret(c.version(), secret));
+                }
+            }
+        }
         List<DataPlane> planes = new ArrayList<>();
-        for (ClusterRecord cluster : store.clusters()) {
-            planes.add(dataPlane(cluster, secrets.get(cluster.name())));
+        for (StateStore.RegisteredCluster c : registered) {
+            KnownSecret known = secrets.get(c.record().name());
+            planes.add(dataPlane(c.record(), known == null ? null : known.secret()));
         }
         return planes;
     }

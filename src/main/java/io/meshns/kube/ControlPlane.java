@@ -19,14 +19,43 @@ import io.meshns.mesh.Outcome;
 @ApplicationScoped
 public class ControlPlane {
 
+    /** Namespaces remembered at once (LRU). */
+    private static final int KNOWN_NAMESPACES = 10_000;
+
     private final KubernetesClient client;
+    /**
+     * Each namespace as this instance last read or wrote it. Only a label change starts from it, with
+     * a patch conditional on its resourceVersion: a copy that anyone else made stale costs one more
+     * read, never a lost update, and a namespace deleted meanwhile answers 404 to that patch.
+     */
+    private final Map<String, Namespace> known = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Namespace> eldest) {
+                    return size() > KNOWN_NAMESPACES;
+                }
+            });
 
     public ControlPlane(KubernetesClient client) {
         this.client = client;
     }
 
     public Optional<Namespace> find(String name) {
-        return call("reading namespace " + name, () -> Optional.ofNullable(client.namespaces().withName(name).get()));
+        return call("reading namespace " + name, () -> Optional.ofNullable(remember(name, client.namespaces().withName(name).get())));
+    }
+
+    /** The namespace as this instance last read or wrote it, if it has; possibly stale. */
+    public Optional<Namespace> lastKnown(String name) {
+        return Optional.ofNullable(known.get(name));
+    }
+
+    private Namespace remember(String name, Namespace namespace) {
+        if (namespace == null) {
+            known.remove(name);
+        } else {
+            known.put(name, namespace);
+        }
+        return namespace;
     }
 
     public Namespace get(String name) {
@@ -40,6 +69,7 @@ public class ControlPlane {
             var items = labelSelector == null || labelSelector.isBlank()
                     ? namespaces.list().getItems()
                     : namespaces.withLabelSelector(labelSelector).list().getItems();
+            items.forEach(ns -> remember(ns.getMetadata().getName(), ns));
             return items;
         });
     }
@@ -47,7 +77,7 @@ public class ControlPlane {
     public Namespace create(String name, Map<String, String> labels) {
         Namespace wanted = new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build();
         try {
-            return client.namespaces().resource(wanted).create();
+            return remember(name, client.namespaces().resource(wanted).create());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 throw MeshException.conflict("namespace-exists", "namespace \"" + name + "\" already exists in the control plane");
@@ -82,20 +112,47 @@ public class ControlPlane {
 
     /** Deletes the namespace; false when it was already gone. */
     public boolean delete(String name) {
+        known.remove(name);
         return call("deleting namespace " + name, () -> !client.namespaces().withName(name).delete().isEmpty());
     }
 
-    /** Sets the namespace's Istio labels; 404 when it does not exist. */
-    public Outcome.Result label(String name, Injection wanted, Deadline deadline) {
-        return label(name, wanted, deadline, false);
+    /**
+     * Sets the namespace's Istio labels and returns it as labelled; 404 when it does not exist. Starts
+     * from the copy this instance last read or wrote (one PATCH, conditional on its resourceVersion),
+     * and reads the namespace again only when that copy is missing or stale.
+     */
+    public Namespace label(String name, Injection wanted, Deadline deadline) {
+        Namespace after;
+        try {
+            after = call("labelling namespace " + name, () -> {
+                NamespaceLabeler.Conditional done = NamespaceLabeler.applyRemembered(client, name, known.get(name), wanted,
+                        deadline);
+                return remember(name, done.after());
+            });
+        } catch (NamespaceLabeler.Stale e) {
+            throw MeshException.unavailable(e.getMessage() + "; nothing was changed in any data plane", e);
+        } catch (Deadline.Exceeded e) {
+            throw MeshException.unavailable("the control plane did not answer in time while labelling namespace " + name
+                    + "; nothing was changed in any data plane", e);
+        }
+        if (after == null) {
+            throw MeshException.notFound("namespace-not-found", "namespace \"" + name + "\" does not exist in the control plane");
+        }
+        return after;
     }
 
-    /** The same; with {@code dryRun} the API server checks the patch (dryRun=All) and stores nothing. */
+    /** What {@link #label} would do, checked by the API server (dryRun=All), storing nothing. */
     public Outcome.Result label(String name, Injection wanted, Deadline deadline, boolean dryRun) {
+        if (!dryRun) {
+            Namespace before = known.get(name);
+            label(name, wanted, deadline);
+            return before != null && wanted.changeFrom(before.getMetadata().getLabels()).isEmpty()
+                    ? Outcome.Result.UNCHANGED : Outcome.Result.APPLIED;
+        }
         Outcome.Result result;
         try {
             result = call("labelling namespace " + name,
-                    () -> NamespaceLabeler.applyFrom(client, name, null, wanted, deadline, dryRun));
+                    () -> NamespaceLabeler.applyFrom(client, name, null, wanted, deadline, true));
         } catch (Deadline.Exceeded e) {
             throw MeshException.unavailable("the control plane did not answer in time while labelling namespace " + name
                     + "; nothing was changed in any data plane", e);

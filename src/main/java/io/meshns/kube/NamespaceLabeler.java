@@ -112,6 +112,94 @@ public final class NamespaceLabeler {
         return Outcome.Result.APPLIED;
     }
 
+    /** The namespace a conditional patch left, or null when the copy it started from was no longer current. */
+    public record Conditional(Outcome.Result result, Namespace after) {
+    }
+
+    /**
+     * Puts {@code wanted} on {@code current} only if the namespace is still at {@code current}'s
+     * resourceVersion: one JSON Patch that also sets metadata.resourceVersion to the version read,
+     * which the API server takes as a precondition (409 Conflict when the namespace changed since),
+     * so a copy read earlier (or outside a lock) never overwrites a change made since. Even with
+     * nothing to change it sends that op alone, because only the server can say the copy is current.
+     * Answers ABSENT (after null) when the namespace is gone, and a null {@code after} with a null
+     * result when the copy was stale (409; or 422, a patch that no longer applies), to read it again.
+     */
+    public static Conditional applyIfCurrent(KubernetesClient client, Namespace current, Injection wanted, Deadline deadline) {
+        Map<String, String> labels = current.getMetadata().getLabels();
+        Injection.LabelChange change = wanted.changeFrom(labels);
+        List<Map<String, Object>> ops = new ArrayList<>();
+        ops.add(Map.of("op", "replace", "path", "/metadata/resourceVersion", "value", current.getMetadata().getResourceVersion()));
+        if (!change.isEmpty()) {
+            if (labels == null || labels.isEmpty()) {
+                // No /metadata/labels to add keys under (the version proves there is none): add the whole map.
+                ops.add(Map.of("op", "add", "path", "/metadata/labels", "value", change.set()));
+            } else {
+                ops.addAll(jsonPatchOps(change));
+            }
+        }
+        try {
+            Namespace after = deadline.bound(client).namespaces().resource(current)
+                    .patch(PatchContext.of(PatchType.JSON), json(ops));
+            return new Conditional(change.isEmpty() ? Outcome.Result.UNCHANGED : Outcome.Result.APPLIED, after);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return new Conditional(Outcome.Result.ABSENT, null);
+            }
+            if (e.getCode() == 409 || e.getCode() == 422) {
+                return new Conditional(null, null);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Puts {@code wanted} on the namespace, starting from {@code remembered} (a copy from an earlier
+     * call; null: none) with one conditional PATCH, and reading it afresh only when there is no copy
+     * or it is stale. A copy read here is patched conditionally too, and one that already has the
+     * wanted labels is taken as it is (UNCHANGED, no write), like {@link #apply}. Transient failures
+     * are retried until the deadline. Returns the outcome and the namespace as it now is (null when
+     * absent).
+     */
+    public static Conditional applyRemembered(KubernetesClient client, String namespace, Namespace remembered,
+            Injection wanted, Deadline deadline) {
+        Namespace[] start = { remembered };
+        return deadline.retry(() -> {
+            Namespace current = start[0];
+            start[0] = null;
+            boolean fresh = current == null;
+            for (int reads = 0; reads <= MAX_STALE_READS; reads++) {
+                if (current == null) {
+                    current = deadline.bound(client).namespaces().withName(namespace).get();
+                    fresh = true;
+                    if (current == null) {
+                        return new Conditional(Outcome.Result.ABSENT, null);
+                    }
+                }
+                if (fresh && wanted.changeFrom(current.getMetadata().getLabels()).isEmpty()) {
+                    return new Conditional(Outcome.Result.UNCHANGED, current);
+                }
+                Conditional done = applyIfCurrent(client, current, wanted, deadline);
+                if (done.result() != null) {
+                    return done;
+                }
+                // Changed since that copy was read: read it again, and judge again.
+                current = null;
+            }
+            throw new Stale(namespace);
+        });
+    }
+
+    /** Copies read afresh and found stale again before giving up (someone else keeps changing it). */
+    private static final int MAX_STALE_READS = 5;
+
+    /** The namespace changed under every attempt to patch it. */
+    public static final class Stale extends RuntimeException {
+        Stale(String namespace) {
+            super("namespace " + namespace + " changed under each of " + MAX_STALE_READS + " attempts to label it");
+        }
+    }
+
     /** Only adds: a namespace without labels has nothing to remove. */
     static String mergePatch(Injection.LabelChange change) {
         return mergePatch(change, null);
@@ -137,9 +225,15 @@ public final class NamespaceLabeler {
         if (expectedVersion != null) {
             ops.add(Map.of("op", "test", "path", "/metadata/resourceVersion", "value", expectedVersion));
         }
+        ops.addAll(jsonPatchOps(change));
+        return json(ops);
+    }
+
+    private static List<Map<String, Object>> jsonPatchOps(Injection.LabelChange change) {
+        List<Map<String, Object>> ops = new ArrayList<>();
         change.remove().forEach(key -> ops.add(Map.of("op", "remove", "path", labelPath(key))));
         change.set().forEach((key, value) -> ops.add(Map.of("op", "add", "path", labelPath(key), "value", value)));
-        return json(ops);
+        return ops;
     }
 
     private static String json(Object value) {

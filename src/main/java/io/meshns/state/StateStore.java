@@ -34,9 +34,25 @@ public class StateStore {
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     private static final int MAX_CONFLICT_RETRIES = 20;
 
+    /** Namespace state ConfigMaps remembered at once (LRU): enough for every namespace of a large mesh. */
+    private static final int KNOWN_STATES = 10_000;
+
     private final KubernetesClient client;
     private final String namespace;
     private volatile boolean namespaceSeen;
+    /**
+     * Each namespace state ConfigMap as this instance last read or wrote it. Only a first attempt
+     * starts from it, and every write carries its resourceVersion: a copy that another instance
+     * made stale gets a 409 (404 if deleted), and the write reads afresh. So a lock and its release
+     * cost one write each on a warm instance, and a stale copy costs one extra read, never a lost update.
+     */
+    private final Map<String, ConfigMap> known = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ConfigMap> eldest) {
+                    return size() > KNOWN_STATES;
+                }
+            });
 
     public StateStore(KubernetesClient client, MeshConfig config) {
         this.client = client;
@@ -63,6 +79,7 @@ public class StateStore {
         return call("listing namespace state", () -> {
             Map<String, Stored> states = new LinkedHashMap<>();
             for (ConfigMap cm : client.configMaps().inNamespace(namespace).withLabel(NAMESPACE_LABEL).list().getItems()) {
+                remember(cm.getMetadata().getName(), cm);
                 states.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL),
                         new Stored(StateCodec.decodeNamespace(cm.getData()), cm.getMetadata().getResourceVersion()));
             }
@@ -99,7 +116,7 @@ public class StateStore {
     private Stored updateNamespaceState(String name, boolean create, UnaryOperator<NamespaceState> change) {
         NamespaceState[] after = { NamespaceState.EMPTY };
         String read = updateConfigMap(namespaceConfigMapName(name), Map.of(NAMESPACE_LABEL, name),
-                "writing the state of " + name, create, data -> {
+                "writing the state of " + name, create, true, data -> {
                     if (data == null && !create) {
                         after[0] = NamespaceState.EMPTY;
                         return null;
@@ -124,16 +141,17 @@ public class StateStore {
         return call("writing the state of " + name, () -> {
             try {
                 if (version == null) {
-                    client.configMaps().inNamespace(namespace).resource(newConfigMap(cmName, Map.of(NAMESPACE_LABEL, name),
-                            StateCodec.encode(state))).create();
+                    remember(cmName, client.configMaps().inNamespace(namespace).resource(newConfigMap(cmName,
+                            Map.of(NAMESPACE_LABEL, name), StateCodec.encode(state))).create());
                 } else {
                     ConfigMap cm = newConfigMap(cmName, Map.of(NAMESPACE_LABEL, name), StateCodec.encode(state));
                     cm.getMetadata().setResourceVersion(version);
-                    client.configMaps().inNamespace(namespace).resource(cm).update();
+                    remember(cmName, client.configMaps().inNamespace(namespace).resource(cm).update());
                 }
                 return true;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409 || e.getCode() == 404) {
+                    known.remove(cmName);
                     return false;
                 }
                 throw e;
@@ -150,31 +168,60 @@ public class StateStore {
      */
     public String updateConfigMap(String name, Map<String, String> labels, String doing, boolean create,
             UnaryOperator<Map<String, String>> change) {
+        return updateConfigMap(name, labels, doing, create, false, change);
+    }
+
+    /** The same; {@code fromKnown}: the first attempt starts from the copy this instance last read or wrote. */
+    private String updateConfigMap(String name, Map<String, String> labels, String doing, boolean create,
+            boolean fromKnown, UnaryOperator<Map<String, String>> change) {
         ensureNamespace();
         return call(doing, () -> {
+            boolean useKnown = fromKnown;
             for (int attempt = 0;; attempt++) {
-                ConfigMap current = client.configMaps().inNamespace(namespace).withName(name).get();
+                ConfigMap current = useKnown ? known.get(name) : null;
+                boolean wasKnown = current != null;
+                useKnown = false;
+                if (!wasKnown) {
+                    current = client.configMaps().inNamespace(namespace).withName(name).get();
+                    if (fromKnown) {
+                        remember(name, current);
+                    }
+                }
                 Map<String, String> before = current == null ? null : current.getData() == null ? Map.of() : current.getData();
                 String version = current == null ? null : current.getMetadata().getResourceVersion();
                 Map<String, String> after = change.apply(before);
                 if (java.util.Objects.equals(after, before) || (after == null && current == null)) {
+                    if (wasKnown) {
+                        // "Nothing to write" is only an answer about the current object: read it.
+                        continue;
+                    }
                     return version;
                 }
                 try {
                     if (after == null) {
                         // Only the version read: what was written since is judged again.
                         client.configMaps().inNamespace(namespace).withName(name).lockResourceVersion(version).delete();
+                        known.remove(name);
                     } else if (current == null) {
                         if (!create) {
                             return null;
                         }
-                        client.configMaps().inNamespace(namespace).resource(newConfigMap(name, labels, after)).create();
+                        ConfigMap created = client.configMaps().inNamespace(namespace).resource(newConfigMap(name, labels, after))
+                                .create();
+                        if (fromKnown) {
+                            remember(name, created);
+                        }
                     } else {
-                        current.setData(after);
-                        client.configMaps().inNamespace(namespace).resource(current).update();
+                        // A copy: the known one stays as it was read until the write succeeds.
+                        ConfigMap updated = client.configMaps().inNamespace(namespace)
+                                .resource(new ConfigMapBuilder(current).withData(after).build()).update();
+                        if (fromKnown) {
+                            remember(name, updated);
+                        }
                     }
                     return version;
                 } catch (KubernetesClientException e) {
+                    known.remove(name);
                     if ((e.getCode() != 409 && e.getCode() != 404) || attempt >= MAX_CONFLICT_RETRIES) {
                         throw e;
                     }
@@ -221,12 +268,14 @@ public class StateStore {
     }
 
     public void deleteNamespaceState(String name) {
+        known.remove(namespaceConfigMapName(name));
         call("deleting the state of " + name,
                 () -> client.configMaps().inNamespace(namespace).withName(namespaceConfigMapName(name)).delete());
     }
 
     /** Deletes a namespace's state only if nothing was written to it since {@code version}; false if something was. */
     public boolean deleteNamespaceState(String name, String version) {
+        known.remove(namespaceConfigMapName(name));
         return call("deleting the state of " + name, () -> {
             try {
                 client.configMaps().inNamespace(namespace).withName(namespaceConfigMapName(name))
@@ -242,7 +291,18 @@ public class StateStore {
     }
 
     private ConfigMap namespaceConfigMap(String name) {
-        return client.configMaps().inNamespace(namespace).withName(namespaceConfigMapName(name)).get();
+        String cmName = namespaceConfigMapName(name);
+        return remember(cmName, client.configMaps().inNamespace(namespace).withName(cmName).get());
+    }
+
+    /** Keeps {@code cm} as the latest known copy of {@code name} (forgets it when null); returns it. */
+    private ConfigMap remember(String name, ConfigMap cm) {
+        if (cm == null) {
+            known.remove(name);
+        } else {
+            known.put(name, cm);
+        }
+        return cm;
     }
 
     static String namespaceConfigMapName(String name) {
@@ -252,10 +312,21 @@ public class StateStore {
     // ---- registered clusters ------------------------------------------------------------------
 
     public List<ClusterRecord> clusters() {
+        return registeredClusters().stream().map(RegisteredCluster::record).toList();
+    }
+
+    /** A registered cluster, with the resourceVersion of its ConfigMap (new on every registration). */
+    public record RegisteredCluster(ClusterRecord record, String version) {
+    }
+
+    /** Every registered cluster, sorted by name: one LIST. */
+    public List<RegisteredCluster> registeredClusters() {
         return call("listing clusters", () -> client.configMaps().inNamespace(namespace).withLabel(CLUSTER_LABEL).list()
                 .getItems().stream()
-                .map(cm -> StateCodec.decodeCluster(cm.getMetadata().getLabels().get(CLUSTER_LABEL), cm.getData()))
-                .sorted(java.util.Comparator.comparing(ClusterRecord::name))
+                .map(cm -> new RegisteredCluster(
+                        StateCodec.decodeCluster(cm.getMetadata().getLabels().get(CLUSTER_LABEL), cm.getData()),
+                        cm.getMetadata().getResourceVersion()))
+                .sorted(java.util.Comparator.comparing(c -> c.record().name()))
                 .toList());
     }
 

@@ -15,12 +15,23 @@ public final class Requests {
 
     /** Takes every request recorded so far, leaving none behind. */
     public static List<String> drain(MockApiServer server) throws InterruptedException {
+        return drain(server.mock());
+    }
+
+    /** The same, for a mock server made elsewhere (e.g. Quarkus' {@code @WithKubernetesTestServer}). */
+    public static List<String> drain(io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server)
+            throws InterruptedException {
         List<String> requests = new ArrayList<>();
         RecordedRequest request;
-        while ((request = server.mock().takeRequest(20, TimeUnit.MILLISECONDS)) != null) {
+        while ((request = server.takeRequest(20, TimeUnit.MILLISECONDS)) != null) {
             requests.add(request.getMethod() + " " + request.getPath());
         }
         return requests;
+    }
+
+    /** Requests other than reads (GET): what changed something on the server. */
+    public static List<String> writes(List<String> requests) {
+        return requests.stream().filter(r -> !r.startsWith("GET ")).toList();
     }
 
     public static long count(List<String> requests, String method) {

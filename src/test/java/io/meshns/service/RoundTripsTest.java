@@ -1,0 +1,209 @@
+package io.meshns.service;
+
+import static io.meshns.testing.Api.call;
+import static io.meshns.testing.Mesh.createNamespace;
+import static io.meshns.testing.Mesh.labels;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.mock.MockApiServer;
+import io.meshns.testing.Mesh;
+import io.meshns.testing.Requests;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * What a call costs the control plane, counted at the control plane's server: an injection change
+ * on a warm instance, and a reconcile with nothing to repair. And that what the instance remembers
+ * to save those round trips never hides a change made by someone else.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class RoundTripsTest {
+
+    @KubernetesTestServer
+    KubernetesServer controlPlane;
+
+    private final List<MockApiServer> dataPlanes = new ArrayList<>();
+    private String ns;
+    private static int counter;
+
+    private KubernetesClient cp() {
+        return controlPlane.getClient();
+    }
+
+    private List<String> controlPlaneRequests() throws InterruptedException {
+        return Requests.drain(controlPlane.getKubernetesMockServer());
+    }
+
+    @BeforeEach
+    void twoDataPlanes() {
+        ns = "trips-" + counter++;
+        for (String name : new String[] { "east", "west" }) {
+            MockApiServer server = MockApiServer.start().withInjectors("default");
+            dataPlanes.add(server);
+            Mesh.register(name, server.url());
+            createNamespace(server.client(), ns, Map.of("team", "a"));
+        }
+        createNamespace(cp(), ns, Map.of("team", "a"));
+    }
+
+    @AfterEach
+    void stop() {
+        Mesh.deregisterAll();
+        dataPlanes.forEach(MockApiServer::close);
+        dataPlanes.clear();
+    }
+
+    private static List<String> withoutHistory(List<String> requests) {
+        return requests.stream().filter(r -> !r.contains("/configmaps/history-") && !r.contains("/events")).toList();
+    }
+
+    private void change(String function) {
+        call(function, "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+    }
+
+    private void assertEverywhere(String injection) {
+        assertEquals(injection, labels(cp(), ns).get("istio-injection"));
+        dataPlanes.forEach(dp -> assertEquals(injection, labels(dp.client(), ns).get("istio-injection")));
+    }
+
+    @Test
+    void anInjectionChangeOnAWarmInstanceSendsAtMostFourRequestsToTheControlPlane() throws Exception {
+        change("enableInjection");
+        change("disableInjection");
+        controlPlaneRequests();
+
+        change("enableInjection");
+
+        List<String> all = controlPlaneRequests();
+        // The change itself; the change history (its ConfigMap and an Event) is written beside it.
+        List<String> requests = withoutHistory(all);
+        assertTrue(requests.size() <= 4, requests.size() + " requests: " + all);
+        assertTrue(all.size() <= 7, all.size() + " requests: " + all);
+        assertEverywhere("enabled");
+    }
+
+    @Test
+    void aNamespaceLabelledByHandMeanwhileIsReadAgainNotOverwritten() throws Exception {
+        change("enableInjection");
+        // By hand, between two calls of this instance: what it remembers of the namespace is stale.
+        cp().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("istio.io/rev", "canary");
+            n.getMetadata().getLabels().put("owner", "b");
+            return n;
+        });
+
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
+                .body("labels.'istio.io/rev'", equalTo(null)).body("labels.owner", equalTo("b"));
+
+        Map<String, String> labels = labels(cp(), ns);
+        assertEquals("enabled", labels.get("istio-injection"));
+        assertEquals(null, labels.get("istio.io/rev"));
+        assertEquals("b", labels.get("owner"));
+    }
+
+    @Test
+    void stateWrittenByAnotherInstanceMeanwhileIsReadAgainNotOverwritten() throws Exception {
+        change("enableInjection");
+        // Another instance recorded something: the state this one remembers is stale.
+        cp().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).edit(cm -> {
+            cm.getMetadata().setAnnotations(Map.of("touched-by", "another-instance"));
+            return cm;
+        });
+
+        change("disableInjection");
+
+        var state = cp().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).get();
+        assertEquals("another-instance", state.getMetadata().getAnnotations().get("touched-by"));
+        assertEverywhere("disabled");
+        call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).body("injection", equalTo("disabled"));
+    }
+
+    @Test
+    void aClusterDeregisteredThroughAnotherInstanceIsLeftOutOfTheNextCall() throws Exception {
+        change("enableInjection");
+        // As another instance's deregisterCluster does: the Secret, then the ConfigMap.
+        cp().secrets().inNamespace("meshns-system").withName("cluster-west").delete();
+        cp().configMaps().inNamespace("meshns-system").withName("cluster-west").delete();
+
+        call("disableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
+                .body("clusters.cluster", equalTo(List.of("east")));
+        assertEquals("enabled", labels(dataPlanes.get(1).client(), ns).get("istio-injection"));
+    }
+
+    @Test
+    void aNamespaceDeletedMeanwhileIsStillNotFoundAndLeavesNoState() throws Exception {
+        change("enableInjection");
+        cp().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).delete();
+        cp().namespaces().withName(ns).delete();
+
+        call("disableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(404);
+
+        assertEquals(null, cp().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).get());
+        dataPlanes.forEach(dp -> assertEquals("enabled", labels(dp.client(), ns).get("istio-injection")));
+    }
+
+    @Test
+    void aReconcileWithNothingToRepairOrRecordOnlyReads() throws Exception {
+        change("enableInjection");
+        call("reconcile", "{}").statusCode(200);
+        controlPlaneRequests();
+
+        call("reconcile", "{}").statusCode(200);
+
+        List<String> requests = controlPlaneRequests();
+        assertEquals(List.of(), Requests.writes(requests), requests.toString());
+        // The state ConfigMaps, the namespaces and the registered clusters: one LIST each.
+        assertTrue(requests.size() <= 3, requests.size() + " requests: " + requests);
+    }
+
+    @Test
+    void aRepairWritesTheControlPlaneTwiceTakingTheLockAndRecordingAsItReleases() throws Exception {
+        change("enableInjection");
+        call("reconcile", "{}").statusCode(200);
+        dataPlanes.get(0).client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().remove("istio-injection");
+            return n;
+        });
+        controlPlaneRequests();
+
+        call("reconcile", "{}").statusCode(200);
+
+        List<String> requests = withoutHistory(controlPlaneRequests());
+        assertEquals(2, Requests.writes(requests).size(), requests.toString());
+        // The three LISTs, and the namespace read again under its lock.
+        assertTrue(requests.size() <= 6, requests.size() + " requests: " + requests);
+        assertEverywhere("enabled");
+    }
+
+    @Test
+    void aDataPlaneNamespaceLabelledByHandMeanwhileIsReadAgainNotOverwritten() throws Exception {
+        change("enableInjection");
+        dataPlanes.get(0).client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("istio.io/rev", "canary");
+            n.getMetadata().getLabels().put("owner", "b");
+            return n;
+        });
+
+        call("disableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
+                .body("clusters.outcome", equalTo(List.of("applied", "applied")));
+
+        Map<String, String> labels = labels(dataPlanes.get(0).client(), ns);
+        assertEquals(Map.of("team", "a", "owner", "b", "istio-injection", "disabled"),
+                labels.entrySet().stream().filter(e -> !e.getKey().startsWith("kubernetes.io/"))
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+}
