@@ -37,6 +37,13 @@ public interface MeshConfig {
      */
     Optional<List<String>> protectedNamespaces();
 
+    /**
+     * Namespaces asked for per request when reconcile lists a data-plane cluster (limit/continue), so
+     * a cluster with tens of thousands of namespaces is read in bounded pieces.
+     */
+    @WithDefault("500")
+    int listPageSize();
+
     /** Caller authentication and authorization. */
     Auth auth();
 

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,10 +66,12 @@ public class ReconcileService {
     private final OutcomeMetrics metrics;
     private final CallBudget budget;
     private final ChangeHistory history;
+    private final int pageSize;
 
     public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
             NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget,
-            ChangeHistory history) {
+            ChangeHistory history, io.meshns.config.MeshConfig config) {
+        this.pageSize = Math.max(1, config.listPageSize());
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
@@ -107,13 +110,26 @@ public class ReconcileService {
             Names.requireValid("namespace", only);
             protectedNamespaces.requireUnprotected(only);
         }
-        // State first, namespaces second: a state whose namespace is missing from the later LIST is stale.
+        // The clusters and the state at once. State before namespaces: a state whose namespace is
+        // missing from the later LIST is stale. State before the clusters' LISTs: outcomes are recorded
+        // only over a state read before them. The control plane's namespaces and the clusters' at once:
+        // a repair compares the intent it read under the lock with the listed one anyway.
+        CompletableFuture<List<DataPlane>> planes = SideBySide.start(registry::dataPlanes);
         Map<String, StateStore.Stored> states = store.allNamespaceStates();
+        List<DataPlane> clusters = SideBySide.join(planes);
+        CompletableFuture<Map<String, Listing>> listings = SideBySide.start(() -> list(clusters, call));
         List<Namespace> namespaces = only != null ? List.of(controlPlane.get(only)) : controlPlane.list(null);
         if (only == null && !options.dryRun()) {
             removeStale(states, namespaces);
         }
-        return reconcile(wanted(namespaces, states), states, registry.dataPlanes(), call, options);
+        return reconcile(wanted(namespaces, states), states, clusters, () -> SideBySide.join(listings), call, options);
+    }
+
+    /** One LIST per cluster (page by page), all clusters at once. */
+    private Map<String, Listing> list(List<DataPlane> clusters, Deadline call) {
+        return fanOut.acrossClusters(clusters, call.minus(budget.reserve()),
+                (cluster, deadline) -> Listing.of(listAll(cluster, deadline)),
+                (cluster, why) -> Listing.failed(why));
     }
 
     /** Brings one (newly registered) cluster up to date with every mesh namespace. */
@@ -124,7 +140,8 @@ public class ReconcileService {
     public Report resync(DataPlane cluster, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         Map<String, StateStore.Stored> states = store.allNamespaceStates();
-        return reconcile(wanted(controlPlane.list(null), states), states, List.of(cluster), call, options);
+        return reconcile(wanted(controlPlane.list(null), states), states, List.of(cluster),
+                () -> list(List.of(cluster), call), call, options);
     }
 
     /**
@@ -163,17 +180,15 @@ public class ReconcileService {
     }
 
     private Report reconcile(Map<String, Rollout> wanted, Map<String, StateStore.Stored> states,
-            List<DataPlane> clusters, Deadline call, ChangeOptions options) {
+            List<DataPlane> clusters, java.util.function.Supplier<Map<String, Listing>> listClusters, Deadline call,
+            ChangeOptions options) {
         Boolean dryRun = options.dryRun() ? Boolean.TRUE : null;
         if (wanted.isEmpty() || clusters.isEmpty()) {
             return new Report(wanted.size(), wanted.keySet().stream().map(ns -> new NamespaceResult(ns, List.of())).toList(),
                     dryRun);
         }
         // 1. One LIST per cluster, all clusters at once.
-        Map<String, Listing> listings = fanOut.acrossClusters(clusters, call.minus(budget.reserve()),
-                (cluster, deadline) -> Listing.of(deadline.retry(
-                        () -> deadline.bound(cluster.client()).namespaces().list().getItems())),
-                (cluster, why) -> Listing.failed(why));
+        Map<String, Listing> listings = listClusters.get();
 
         // 2. What each cluster needs, from those listings alone.
         Map<String, Map<String, Outcome>> outcomes = new TreeMap<>();
@@ -280,6 +295,36 @@ public class ReconcileService {
         } catch (RuntimeException e) {
             LOG.warnf("namespace %s: repair failed: %s", ns, e.toString());
             notRepaired(listed, outcomes, "not repaired: " + KubeErrors.describe(e));
+        }
+    }
+
+    /**
+     * A cluster's namespaces, page by page (limit/continue): the API server never builds one answer
+     * for all of them. Each page is retried on its own; an expired continue token (410) starts over.
+     */
+    private List<Namespace> listAll(DataPlane cluster, Deadline deadline) {
+        List<Namespace> all = new ArrayList<>();
+        String[] next = { null };
+        while (true) {
+            io.fabric8.kubernetes.api.model.NamespaceList page;
+            try {
+                page = deadline.retry(() -> deadline.bound(cluster.client()).namespaces().list(
+                        new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit((long) pageSize)
+                                .withContinue(next[0]).build()));
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 410 || next[0] == null) {
+                    throw e;
+                }
+                all.clear();
+                next[0] = null;
+                continue;
+            }
+            all.addAll(page.getItems());
+            String token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+            if (token == null || token.isEmpty()) {
+                return all;
+            }
+            next[0] = token;
         }
     }
 

@@ -61,6 +61,10 @@ class DataPlaneClientsTest {
                 return false;
             }
 
+            public int listPageSize() {
+                return 500;
+            }
+
             public Optional<java.util.List<String>> protectedNamespaces() {
                 return Optional.empty();
             }

@@ -202,7 +202,7 @@ class ReconcileTest {
             }
         }
         List<String> requests = Requests.drain(east);
-        assertEquals(List.of("GET /api/v1/namespaces"), requests);
+        assertEquals(List.of("GET /api/v1/namespaces?limit=500"), requests);
         assertEquals(stateVersions, stateVersions(), "no state ConfigMap was written");
     }
 
@@ -232,7 +232,7 @@ class ReconcileTest {
         assertEquals(1, Requests.count(eastRequests, "GET"), eastRequests.toString());
         assertEquals(3, Requests.count(eastRequests, "PATCH"), eastRequests.toString());
         assertEquals(4, eastRequests.size(), eastRequests.toString());
-        assertEquals(List.of("GET /api/v1/namespaces"), westRequests);
+        assertEquals(List.of("GET /api/v1/namespaces?limit=500"), westRequests);
         for (String name : names) {
             assertEquals("enabled", labels(east.client(), name).get("istio-injection"), name);
         }
@@ -277,11 +277,13 @@ class ReconcileTest {
 
         CountDownLatch gate = new CountDownLatch(1);
         AtomicInteger lists = new AtomicInteger();
-        proxy.rule((method, path) -> method.equals("GET") && path.equals("/api/v1/namespaces")
+        // The LIST, paged or not.
+        proxy.rule((method, path) -> method.equals("GET") && path.replaceFirst("\\?.*", "").equals("/api/v1/namespaces")
                 && lists.getAndIncrement() == 0 ? Step.hold(gate) : Step.forward());
-        slow.mock().expect().get().withPath("/api/v1/namespaces/" + ns).andReturn(403,
-                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"forbidden\",\"code\":403}")
-                .once();
+        // The removal is refused, whether it starts with a read or (from a copy meshns remembers) a patch.
+        String forbidden = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"forbidden\",\"code\":403}";
+        slow.mock().expect().get().withPath("/api/v1/namespaces/" + ns).andReturn(403, forbidden).once();
+        slow.mock().expect().patch().withPath("/api/v1/namespaces/" + ns).andReturn(403, forbidden).once();
         CompletableFuture<Integer> reconcile = CompletableFuture.supplyAsync(
                 () -> call("reconcile", "{}").extract().statusCode());
         proxy.awaitHeld(1);

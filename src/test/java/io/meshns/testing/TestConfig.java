@@ -19,6 +19,11 @@ public record TestConfig(Duration fanoutTimeout, Duration callTimeout) implement
     }
 
     @Override
+    public int listPageSize() {
+        return 500;
+    }
+
+    @Override
     public boolean allowPlaintextClusters() {
         return true;
     }
