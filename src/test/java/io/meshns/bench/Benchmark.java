@@ -43,7 +43,8 @@ public final class Benchmark {
 
     /** What to measure; each value can be changed with -Dbench.* (see BENCHMARKS.md). */
     record Settings(Path jar, Path output, Path workDir, List<Integer> clusterCounts, Duration latency, int warmup,
-            int repeats, int namespaces, int reconcileClusters, int driftPercent, int calls, int starts) {
+            int repeats, int namespaces, int reconcileClusters, int driftPercent, int calls, int starts,
+            Duration controlPlaneLatency, List<Integer> roundTripClusters) {
 
         static Settings fromSystemProperties() {
             return new Settings(
@@ -59,7 +60,10 @@ public final class Benchmark {
                     Integer.getInteger("bench.reconcile-clusters", 20),
                     Integer.getInteger("bench.drift-percent", 5),
                     Integer.getInteger("bench.calls", 1000),
-                    Integer.getInteger("bench.starts", 3));
+                    Integer.getInteger("bench.starts", 3),
+                    Duration.ofMillis(Long.getLong("bench.cp-latency-ms", 50)),
+                    Arrays.stream(System.getProperty("bench.cp-clusters", "1,20").split(",")).map(String::trim)
+                            .map(Integer::parseInt).sorted().toList());
         }
     }
 
@@ -114,6 +118,17 @@ public final class Benchmark {
             return;
         }
 
+        if ("round-trips".equals(System.getProperty("bench.only"))) {
+            // Only this part: the file gets its section alone, for merging by hand.
+            say("round trips: control plane " + settings.controlPlaneLatency().toMillis() + " ms away (only this part)");
+            RoundTrips.Result roundTrips = RoundTrips.run(settings);
+            String report = Report.markdown(settings, machine.withEnd((System.nanoTime() - began) / 6e10),
+                    kubectl.map(Kubectl::version), null, null, null, roundTrips);
+            Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
+            System.out.println(report);
+            return;
+        }
+
         say("fan-out: enableInjection over " + settings.clusterCounts() + " clusters, " + settings.latency().toMillis()
                 + " ms per data-plane answer");
         List<FanOutRow> fanOut = fanOut(settings, kubectl);
@@ -124,10 +139,13 @@ public final class Benchmark {
         LookBenchmark.LookResult look = LookBenchmark.run(settings);
         say("start and memory: " + settings.starts() + " starts, " + settings.calls() + " calls");
         StartResult start = startAndMemory(settings);
+        say("round trips: control plane " + settings.controlPlaneLatency().toMillis() + " ms away, clusters "
+                + settings.latency().toMillis() + " ms away");
+        RoundTrips.Result roundTrips = RoundTrips.run(settings);
 
         double minutes = (System.nanoTime() - began) / 6e10;
         String report = Report.markdown(settings, machine.withEnd(minutes), kubectl.map(Kubectl::version), fanOut,
-                reconcile, start);
+                reconcile, start, roundTrips);
         report = LookBenchmark.merged(report, LookBenchmark.markdown(settings, look));
         System.out.println();
         System.out.println(report);

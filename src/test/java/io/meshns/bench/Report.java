@@ -12,7 +12,8 @@ final class Report {
     }
 
     static String markdown(Benchmark.Settings settings, Benchmark.Machine machine, Optional<String> kubectl,
-            List<Benchmark.FanOutRow> fanOut, Benchmark.ReconcileResult reconcile, Benchmark.StartResult start) {
+            List<Benchmark.FanOutRow> fanOut, Benchmark.ReconcileResult reconcile, Benchmark.StartResult start,
+            RoundTrips.Result roundTrips) {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
         md.append("```\n").append(Benchmark.COMMAND).append("\n```\n\n");
@@ -22,7 +23,9 @@ final class Report {
                 .append("`kubectl` on the PATH. The test suite (`./mvnw verify`) never runs it. The code is in ")
                 .append("`src/test/java/io/meshns/bench/`; `-Dbench.clusters=1,10`, `-Dbench.latency-ms=150`, ")
                 .append("`-Dbench.namespaces=1000`, `-Dbench.reconcile-clusters=20`, `-Dbench.drift-percent=5`, ")
-                .append("`-Dbench.calls=1000` and `-Dbench.output=FILE` change what it does.\n\n");
+                .append("`-Dbench.calls=1000`, `-Dbench.cp-latency-ms=50`, `-Dbench.cp-clusters=1,20`, ")
+                .append("`-Dbench.only=round-trips` (writes that section alone) and ")
+                .append("`-Dbench.output=FILE` change what it does.\n\n");
 
         md.append("## Machine\n\n");
         md.append("| | |\n|---|---|\n");
@@ -36,9 +39,18 @@ final class Report {
         md.append("| load average (1, 5, 15 min) | ").append(machine.loadBefore()).append(" before, ")
                 .append(machine.loadAfter()).append(" after |\n\n");
 
-        fanOut(md, settings, fanOut, kubectl.isPresent());
-        reconcile(md, settings, reconcile);
-        start(md, start);
+        if (fanOut != null) {
+            fanOut(md, settings, fanOut, kubectl.isPresent());
+        }
+        if (reconcile != null) {
+            reconcile(md, settings, reconcile);
+        }
+        if (start != null) {
+            start(md, start);
+        }
+        if (roundTrips != null) {
+            roundTrips(md, settings, roundTrips);
+        }
         method(md, settings);
         return md.toString();
     }
@@ -125,6 +137,48 @@ final class Report {
                 .append(fixed(Stats.median(s.callMillis()), 1)).append(" ms per call |\n\n");
         md.append("The calls: 10 registerCluster, then enableInjection, getNamespace, disableInjection, listNamespaces and ")
                 .append("listClusters in turn, over 10 clusters that answer at once.\n\n");
+    }
+
+    private static void roundTrips(StringBuilder md, Benchmark.Settings settings, RoundTrips.Result r) {
+        long cp = r.controlPlane().toMillis();
+        long dp = r.dataPlane().toMillis();
+        md.append("## 4. A remote control plane: round trips\n\n");
+        md.append("The control plane answers each request after ").append(cp).append(" ms, every data-plane cluster after ")
+                .append(dp).append(" ms. enableInjection, median of ").append(settings.repeats()).append(" calls after ")
+                .append(settings.warmup()).append(" warm-up calls, each after a disableInjection; the requests are those the ")
+                .append("control plane received during one such call (the most of the measured calls).\n\n");
+        md.append("| clusters | enableInjection, median ms | min–max ms | control-plane requests per call | of which |\n");
+        md.append("|---:|---:|---:|---:|---|\n");
+        for (RoundTrips.Row row : r.rows()) {
+            md.append("| ").append(row.clusters()).append(" | ").append(ms(Stats.median(row.millis()))).append(" | ")
+                    .append(ms(Stats.min(row.millis()))).append("–").append(ms(Stats.max(row.millis()))).append(" | ")
+                    .append(row.total()).append(" | ").append(kinds(row.requests())).append(" |\n");
+        }
+        boolean fast = r.rows().stream().allMatch(row -> Stats.median(row.millis()) <= 500);
+        boolean few = r.rows().stream().allMatch(row -> row.total() <= 4);
+        md.append("\nGoals: at most 4 control-plane requests per change: **").append(few ? "met" : "missed")
+                .append("**; enableInjection ≤ 500 ms with the control plane 50 ms and clusters 150 ms away: **")
+                .append(cp == 50 && dp == 150 ? (fast ? "met" : "missed") : "not measured at those latencies")
+                .append("**.\n\n");
+        RoundTrips.Quiet q = r.quiet();
+        md.append("reconcile of ").append(q.namespaces()).append(" namespaces over ").append(q.clusters())
+                .append(" clusters, every one in sync, at the same latencies (each cluster listed in pages of 500):\n\n");
+        md.append("| reconcile | wall time, ms | control-plane requests | of which |\n|---|---:|---:|---|\n");
+        md.append("| first (records every namespace's state) | ").append(ms(q.firstMillis())).append(" | ")
+                .append(RoundTrips.sum(q.firstRequests())).append(" | ").append(kinds(q.firstRequests())).append(" |\n");
+        md.append("| then, nothing to repair or record (median of ").append(q.quietMillis().size()).append(") | ")
+                .append(ms(Stats.median(q.quietMillis()))).append(" (").append(ms(Stats.min(q.quietMillis()))).append("–")
+                .append(ms(Stats.max(q.quietMillis()))).append(") | ").append(RoundTrips.sum(q.quietRequests()))
+                .append(" | ").append(kinds(q.quietRequests())).append(" |\n\n");
+        md.append("Goal: under 1 s with the control plane 50 ms away: **")
+                .append(cp == 50 ? (Stats.median(q.quietMillis()) < 1000 ? "met" : "missed") : "not measured at 50 ms")
+                .append("**.\n\n");
+    }
+
+    private static String kinds(java.util.Map<String, Integer> requests) {
+        StringBuilder text = new StringBuilder();
+        requests.forEach((kind, n) -> text.append(text.length() == 0 ? "" : ", ").append(n).append(" ").append(kind));
+        return text.toString();
     }
 
     private static void method(StringBuilder md, Benchmark.Settings settings) {
