@@ -142,7 +142,7 @@ final class Report {
     private static void roundTrips(StringBuilder md, Benchmark.Settings settings, RoundTrips.Result r) {
         long cp = r.controlPlane().toMillis();
         long dp = r.dataPlane().toMillis();
-        md.append("## 4. A remote control plane: round trips\n\n");
+        md.append("## 5. A remote control plane: round trips\n\n");
         md.append("The control plane answers each request after ").append(cp).append(" ms, every data-plane cluster after ")
                 .append(dp).append(" ms. enableInjection, median of ").append(settings.repeats()).append(" calls after ")
                 .append(settings.warmup()).append(" warm-up calls, each after a disableInjection; the requests are those the ")
