@@ -64,6 +64,15 @@ public class ErrorResponder {
             send(context, unsupportedMediaType());
             return;
         }
+        if (isStructuredEvent(context.request().getHeader("Content-Type"))
+                && context.request().headers().names().stream().anyMatch(name -> name.toLowerCase(java.util.Locale.ROOT)
+                        .startsWith("ce-"))) {
+            // Both modes at once: Funqy would read it as a binary event with data it cannot decode (a 500).
+            send(context, MeshException.badRequest("invalid-cloudevent", "send a CloudEvent either in binary mode "
+                    + "(ce-* headers, Content-Type: application/json) or in structured mode "
+                    + "(Content-Type: application/cloudevents+json, no ce-* headers), not both"));
+            return;
+        }
         if (authRequired && Access.bearerToken(context) == null) {
             // Before reading the body: no token, no service (the token itself is checked in the call).
             send(context, MeshException.unauthorized(
@@ -91,6 +100,11 @@ public class ErrorResponder {
         return MeshException.badRequest("empty-body", "the request body is empty; "
                 + (function.isEmpty() ? "a CloudEvent's data is the function's input" : function + " takes")
                 + " a JSON object, e.g. {} or {\"name\": \"shop\"}");
+    }
+
+    static boolean isStructuredEvent(String contentType) {
+        return contentType != null && contentType.trim().toLowerCase(java.util.Locale.ROOT)
+                .startsWith("application/cloudevents+json");
     }
 
     /** application/json, or a structured CloudEvent's application/cloudevents+json (parameters such as charset allowed). */

@@ -64,6 +64,21 @@ class CloudEventsTest {
                 .body("data.injection", equalTo("enabled"));
     }
 
+    /** Found by a hostile-input run: ce-* headers on a structured event's content type were a 500. */
+    @Test
+    void anEventInBothModesAtOnceIsA400ThatSaysSoAndChangesNothing() {
+        Mesh.createNamespace(controlPlane.getClient(), "ce-both", Map.of());
+        io.restassured.RestAssured.given().contentType("application/cloudevents+json")
+                .header("ce-specversion", "1.0").header("ce-type", "meshns.enableInjection").header("ce-source", "/tests")
+                .header("ce-id", "both-1")
+                .body("{\"specversion\": \"1.0\", \"type\": \"meshns.enableInjection\", \"source\": \"/tests\", "
+                        + "\"id\": \"both-1\", \"datacontenttype\": \"application/json\", \"data\": {\"namespace\": \"ce-both\"}}")
+                .when().post("/").then().statusCode(400)
+                .body("error", equalTo("invalid-cloudevent"))
+                .body("message", org.hamcrest.Matchers.containsString("not both"));
+        assertEquals(Map.of(), controlPlane.getClient().namespaces().withName("ce-both").get().getMetadata().getLabels());
+    }
+
     @Test
     void anEnableAmbientEventMovesTheNamespaceToAmbientAndARedeliveryGetsTheSameAnswer() {
         Mesh.createNamespace(controlPlane.getClient(), "ce-ambient", Map.of("istio-injection", "enabled"));
