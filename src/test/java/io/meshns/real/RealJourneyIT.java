@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -46,9 +45,7 @@ class RealJourneyIT {
     /** Each test registers its own clusters; none outlives it, even when it fails. */
     @AfterEach
     void deregisterAll() throws Exception {
-        for (JsonNode cluster : ok("listClusters", "{}").path("items")) {
-            ok("deregisterCluster", "{\"name\": \"" + cluster.path("name").asText() + "\"}");
-        }
+        Answers.deregisterAll(function, admin);
     }
 
     @AfterAll
@@ -63,19 +60,8 @@ class RealJourneyIT {
         return function.ok(name, json, admin).body();
     }
 
-    private static Map<String, String> outcomes(JsonNode answer) {
-        Map<String, String> outcomes = new TreeMap<>();
-        answer.path("clusters").forEach(o -> outcomes.put(o.path("cluster").asText(), o.path("outcome").asText()));
-        return outcomes;
-    }
-
     private static String message(JsonNode answer, String cluster) {
-        for (JsonNode outcome : answer.path("clusters")) {
-            if (outcome.path("cluster").asText().equals(cluster)) {
-                return outcome.path("message").asText("");
-            }
-        }
-        return null;
+        return Answers.outcome(answer, cluster).path("message").asText("");
     }
 
     @Test
@@ -93,18 +79,18 @@ class RealJourneyIT {
 
         JsonNode enabled = ok("enableInjection", "{\"namespace\": \"journey\", \"revision\": \"1-24-0\"}");
         assertEquals("1-24-0", enabled.path("revision").asText());
-        assertEquals(Map.of("j-east", "applied", "j-west", "absent"), outcomes(enabled));
+        assertEquals(Map.of("j-east", "applied", "j-west", "absent"), Answers.outcomes(enabled));
         assertEquals(Map.of("app", "x", "istio.io/rev", "1-24-0"), labels(mesh.east(), "journey"));
         assertNull(labels(mesh.west(), "journey"), "nothing is created in a data plane");
 
         createNamespace(mesh.west(), "journey", Map.of());
         JsonNode repaired = ok("reconcile", "{\"namespace\": \"journey\"}");
-        assertEquals(Map.of("j-east", "unchanged", "j-west", "applied"), outcomes(repaired.path("results").get(0)));
+        assertEquals(Map.of("j-east", "unchanged", "j-west", "applied"), Answers.outcomes(repaired.path("results").get(0)));
         assertEquals(Map.of("istio.io/rev", "1-24-0"), labels(mesh.west(), "journey"));
 
         JsonNode read = ok("getNamespace", "{\"name\": \"journey\"}");
         assertEquals("enabled", read.path("injection").asText());
-        assertEquals(Map.of("j-east", "unchanged", "j-west", "applied"), outcomes(read));
+        assertEquals(Map.of("j-east", "unchanged", "j-west", "applied"), Answers.outcomes(read));
 
         assertEquals(true, ok("deleteNamespace", "{\"name\": \"journey\"}").path("deleted").asBoolean());
         // No namespace controller runs here, so the namespace stays Terminating; a real cluster then removes it.
@@ -133,7 +119,7 @@ class RealJourneyIT {
         for (String[] step : steps) {
             JsonNode answer = ok(step[0], step[1]);
             Map<String, String> wanted = step[2] == null ? Map.of() : Map.of(step[2], step[3]);
-            assertEquals(Map.of("b-east", "applied", "b-west", "applied"), outcomes(answer), step[1] + " " + answer);
+            assertEquals(Map.of("b-east", "applied", "b-west", "applied"), Answers.outcomes(answer), step[1] + " " + answer);
             for (KubeApiServer server : mesh.servers().all()) {
                 assertEquals(wanted, labels(server, ns), step[0] + " " + step[1] + " in " + server.name());
             }
@@ -146,7 +132,7 @@ class RealJourneyIT {
         });
         assertEquals(Map.of(), labels(mesh.west(), ns));
         JsonNode repaired = ok("reconcile", "{\"namespace\": \"bare\"}");
-        assertEquals(Map.of("b-east", "unchanged", "b-west", "applied"), outcomes(repaired.path("results").get(0)));
+        assertEquals(Map.of("b-east", "unchanged", "b-west", "applied"), Answers.outcomes(repaired.path("results").get(0)));
         assertEquals(Map.of("istio-injection", "enabled"), labels(mesh.west(), ns));
 
     }
@@ -158,7 +144,7 @@ class RealJourneyIT {
         // east's address, west's CA: the server certificate cannot be verified.
         ok("registerCluster", mesh.registration("wrong-ca", mesh.east(), mesh.west().caCert()));
         JsonNode answer = ok("enableInjection", "{\"namespace\": \"tls\"}");
-        assertEquals(Map.of("wrong-ca", "failed"), outcomes(answer));
+        assertEquals(Map.of("wrong-ca", "failed"), Answers.outcomes(answer));
         String message = message(answer, "wrong-ca");
         assertTrue(message.contains("certificate") && message.contains("caCert"), message);
         assertEquals(Map.of(), labels(mesh.east(), "tls"));
@@ -174,7 +160,7 @@ class RealJourneyIT {
                         .writeValueAsString(mesh.east().caCert()) + "}";
         ok("registerCluster", registration);
         JsonNode answer = ok("enableInjection", "{\"namespace\": \"refused\"}");
-        assertEquals(Map.of("no-rights", "failed"), outcomes(answer));
+        assertEquals(Map.of("no-rights", "failed"), Answers.outcomes(answer));
         String message = message(answer, "no-rights");
         assertTrue(message.contains("User \"bob\" cannot get resource \"namespaces\""), message);
     }

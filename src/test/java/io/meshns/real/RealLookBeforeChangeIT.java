@@ -54,9 +54,7 @@ class RealLookBeforeChangeIT {
     void cleanUp() throws Exception {
         cleanUps.forEach(Runnable::run);
         cleanUps.clear();
-        for (JsonNode cluster : ok("listClusters", "{}").path("items")) {
-            ok("deregisterCluster", "{\"name\": \"" + cluster.path("name").asText() + "\"}");
-        }
+        Answers.deregisterAll(function, admin);
     }
 
     @AfterAll
@@ -69,21 +67,6 @@ class RealLookBeforeChangeIT {
 
     private static JsonNode ok(String name, String json) throws Exception {
         return function.ok(name, json, admin).body();
-    }
-
-    private static Map<String, String> outcomes(JsonNode answer) {
-        Map<String, String> outcomes = new TreeMap<>();
-        answer.path("clusters").forEach(o -> outcomes.put(o.path("cluster").asText(), o.path("outcome").asText()));
-        return outcomes;
-    }
-
-    private static JsonNode outcome(JsonNode answer, String cluster) {
-        for (JsonNode outcome : answer.path("clusters")) {
-            if (outcome.path("cluster").asText().equals(cluster)) {
-                return outcome;
-            }
-        }
-        throw new AssertionError("no outcome for " + cluster + " in " + answer);
     }
 
     /** The resourceVersion of every object meshns could touch, in every server. */
@@ -124,12 +107,12 @@ class RealLookBeforeChangeIT {
 
         JsonNode disabled = ok("disableInjection", "{\"namespace\": \"dry\", \"dryRun\": true}");
         assertEquals(true, disabled.path("dryRun").asBoolean());
-        assertEquals(Map.of("d-east", "applied", "d-west", "unchanged"), outcomes(disabled));
+        assertEquals(Map.of("d-east", "applied", "d-west", "unchanged"), Answers.outcomes(disabled));
         JsonNode enabled = ok("enableInjection", "{\"namespace\": \"dry\", \"revision\": \"canary\", \"dryRun\": true}");
-        assertEquals(Map.of("d-east", "applied", "d-west", "applied"), outcomes(enabled));
+        assertEquals(Map.of("d-east", "applied", "d-west", "applied"), Answers.outcomes(enabled));
         ok("removeInjection", "{\"namespace\": \"dry\", \"dryRun\": true}");
         JsonNode repair = ok("reconcile", "{\"namespace\": \"dry\", \"dryRun\": true}");
-        assertEquals(Map.of("d-east", "unchanged", "d-west", "applied"), outcomes(repair.path("results").get(0)));
+        assertEquals(Map.of("d-east", "unchanged", "d-west", "applied"), Answers.outcomes(repair.path("results").get(0)));
         assertEquals(true, ok("createNamespace", "{\"name\": \"dry-new\", \"labels\": {\"team\": \"a\"}, \"dryRun\": true}")
                 .path("dryRun").asBoolean());
         assertEquals(true, ok("deleteNamespace", "{\"name\": \"dry\", \"dryRun\": true}").path("dryRun").asBoolean());
@@ -177,7 +160,7 @@ class RealLookBeforeChangeIT {
         assertEquals(before, versions(), "a refused change writes nothing anywhere, not even meshns' own state");
 
         JsonNode forced = ok("enableInjection", "{\"namespace\": \"pre\", \"revision\": \"stable9\", \"force\": true}");
-        assertEquals(Map.of("p-east", "applied", "p-west", "applied"), outcomes(forced));
+        assertEquals(Map.of("p-east", "applied", "p-west", "applied"), Answers.outcomes(forced));
         assertEquals(Map.of("istio.io/rev", "stable9"), labels(mesh.east(), "pre"));
 
         // An agent that may not list webhooks (nor pods): the change goes ahead and says what was not verified.
@@ -185,13 +168,13 @@ class RealLookBeforeChangeIT {
         ok("registerCluster", mesh.registrationWith("p-west", mesh.west(), mesh.west().caCert(),
                 mesh.namespaceOnlyToken(mesh.west())));
         JsonNode unverified = ok("enableInjection", "{\"namespace\": \"pre\", \"revision\": \"9-1\"}");
-        JsonNode west = outcome(unverified, "p-west");
+        JsonNode west = Answers.outcome(unverified, "p-west");
         assertEquals("applied", west.path("outcome").asText());
         assertTrue(west.path("message").asText().contains("injector not verified"), west.toString());
         assertTrue(west.path("message").asText().contains("mutatingwebhookconfigurations"), west.toString());
         assertTrue(west.path("message").asText().contains("restart impact unknown"), west.toString());
         assertTrue(west.path("restart").isMissingNode(), west.toString());
-        assertTrue(outcome(unverified, "p-east").path("restart").isObject(), unverified.toString());
+        assertTrue(Answers.outcome(unverified, "p-east").path("restart").isObject(), unverified.toString());
     }
 
     private static void pod(KubeApiServer server, String ns, String name, String ownerKind, String owner, String hash,
@@ -234,13 +217,13 @@ class RealLookBeforeChangeIT {
         ok("registerCluster", mesh.registration("r-west", mesh.west()));
 
         JsonNode enabled = ok("enableInjection", "{\"namespace\": \"pods\"}");
-        JsonNode east = outcome(enabled, "r-east");
+        JsonNode east = Answers.outcome(enabled, "r-east");
         assertEquals(3, east.path("restart").path("pods").asInt(), enabled.toString());
         assertEquals("[\"Deployment/web\",\"StatefulSet/db\"]", east.path("restart").path("workloads").toString());
-        assertEquals(0, outcome(enabled, "r-west").path("restart").path("pods").asInt(), enabled.toString());
+        assertEquals(0, Answers.outcome(enabled, "r-west").path("restart").path("pods").asInt(), enabled.toString());
 
         JsonNode disabled = ok("disableInjection", "{\"namespace\": \"pods\", \"dryRun\": true}");
-        assertEquals("[\"Pod/injected\",\"Pod/native\"]", outcome(disabled, "r-east").path("restart").path("workloads").toString());
+        assertEquals("[\"Pod/injected\",\"Pod/native\"]", Answers.outcome(disabled, "r-east").path("restart").path("workloads").toString());
 
         mesh.west().admin().namespaces().withName("pods").edit(n -> {
             n.getMetadata().setLabels(Map.of("istio.io/rev", "canary"));
@@ -254,10 +237,10 @@ class RealLookBeforeChangeIT {
             }
         }
         assertEquals("enabled", row.path("injection").asText(), described.toString());
-        assertEquals("in-sync", outcome(row, "r-east").path("state").asText());
-        assertEquals(3, outcome(row, "r-east").path("restart").path("pods").asInt());
-        assertEquals("drifted", outcome(row, "r-west").path("state").asText());
-        assertEquals("canary", outcome(row, "r-west").path("revision").asText());
+        assertEquals("in-sync", Answers.outcome(row, "r-east").path("state").asText());
+        assertEquals(3, Answers.outcome(row, "r-east").path("restart").path("pods").asInt());
+        assertEquals("drifted", Answers.outcome(row, "r-west").path("state").asText());
+        assertEquals("canary", Answers.outcome(row, "r-west").path("revision").asText());
     }
 
     @Test

@@ -48,9 +48,7 @@ class RealRepairIT {
     @AfterAll
     static void stop() throws Exception {
         if (function != null) {
-            for (JsonNode cluster : ok("listClusters", "{}").path("items")) {
-                ok("deregisterCluster", "{\"name\": \"" + cluster.path("name").asText() + "\"}");
-            }
+            Answers.deregisterAll(function, admin);
             function.close();
             LogAssertions.assertNoSecret(function.log(), mesh.secrets());
         }
@@ -61,12 +59,7 @@ class RealRepairIT {
     }
 
     private static String outcome(JsonNode answer, String cluster) {
-        for (JsonNode outcome : answer.path("clusters")) {
-            if (outcome.path("cluster").asText().equals(cluster)) {
-                return outcome.path("outcome").asText();
-            }
-        }
-        return null;
+        return Answers.outcomes(answer).get(cluster);
     }
 
     /** Replaces the verbs of the data-plane agent's only rule (on namespaces). */

@@ -65,12 +65,6 @@ class RealRolloutIT {
         return function.ok(name, json, admin).body();
     }
 
-    private static Map<String, String> outcomes(JsonNode answer) {
-        Map<String, String> outcomes = new TreeMap<>();
-        answer.path("clusters").forEach(o -> outcomes.put(o.path("cluster").asText(), o.path("outcome").asText()));
-        return outcomes;
-    }
-
     private static Map<String, String> wanted(String ns) throws Exception {
         Map<String, String> wanted = new TreeMap<>();
         ok("getNamespace", "{\"name\": \"" + ns + "\"}").path("clusters")
@@ -103,7 +97,7 @@ class RealRolloutIT {
                 JsonNode answer = ok(mode[0], "{\"namespace\": \"" + ns + "\"" + mode[1] + "}");
 
                 String outcome = with(Map.of("team", "a"), modeLabel).equals(mix) ? "unchanged" : "applied";
-                assertEquals(Map.of("r-east", outcome, "r-west", outcome), outcomes(answer), mode[0] + " from " + mix);
+                assertEquals(Map.of("r-east", outcome, "r-west", outcome), Answers.outcomes(answer), mode[0] + " from " + mix);
                 for (KubeApiServer server : mesh.servers().all()) {
                     assertEquals(with(Map.of("team", "a"), modeLabel), labels(server, ns),
                             mode[0] + mode[1] + " from " + mix + " in " + server.name());
@@ -122,7 +116,7 @@ class RealRolloutIT {
 
         JsonNode canary = ok("enableAmbient", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"r-east\"]}");
 
-        assertEquals(Map.of("r-east", "applied"), outcomes(canary));
+        assertEquals(Map.of("r-east", "applied"), Answers.outcomes(canary));
         assertEquals("unset", canary.path("injection").asText());
         assertEquals(Map.of("istio.io/dataplane-mode", "ambient"), labels(mesh.east(), ns));
         assertEquals(westVersion, mesh.west().admin().namespaces().withName(ns).get().getMetadata().getResourceVersion(),
@@ -132,13 +126,13 @@ class RealRolloutIT {
         mesh.east().admin().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editMetadata()
                 .addToLabels("istio-injection", "enabled").endMetadata().build());
         JsonNode repaired = ok("reconcile", "{\"namespace\": \"" + ns + "\"}");
-        assertEquals(Map.of("r-east", "applied", "r-west", "unchanged"), outcomes(repaired.path("results").get(0)));
+        assertEquals(Map.of("r-east", "applied", "r-west", "unchanged"), Answers.outcomes(repaired.path("results").get(0)));
         assertEquals(Map.of("istio.io/dataplane-mode", "ambient"), labels(mesh.east(), ns));
         assertEquals(Map.of(), labels(mesh.west(), ns));
         assertEquals(Map.of("r-east", "ambient", "r-west", "unset"), wanted(ns));
 
         JsonNode everywhere = ok("enableInjection", "{\"namespace\": \"" + ns + "\"}");
-        assertEquals(Map.of("r-east", "applied", "r-west", "applied"), outcomes(everywhere));
+        assertEquals(Map.of("r-east", "applied", "r-west", "applied"), Answers.outcomes(everywhere));
         for (KubeApiServer server : mesh.servers().all()) {
             assertEquals(Map.of("istio-injection", "enabled"), labels(server, ns), server.name());
         }

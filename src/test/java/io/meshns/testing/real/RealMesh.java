@@ -198,7 +198,7 @@ public final class RealMesh {
      * recommends: fabric8's own environment variables, which Quarkus never prints.
      */
     public FunctionProcess startFunction(String name, Map<String, String> settings) throws Exception {
-        Map<String, String> environment = new HashMap<>(cleanEnvironment());
+        Map<String, String> environment = new HashMap<>();
         environment.put("KUBERNETES_MASTER", controlPlane().url());
         environment.put("KUBERNETES_CERTS_CA_FILE", controlPlane().caFile().toString());
         environment.put("KUBERNETES_AUTH_TOKEN", functionToken);
