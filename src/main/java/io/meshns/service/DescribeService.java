@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,7 +30,8 @@ import io.meshns.state.StateStore;
  * describeMesh: what every cluster really has of every mesh namespace, read live and written
  * nowhere. Costs one namespace LIST per cluster (and, with pods, one pod LIST and one webhook
  * LIST), all clusters at once, whatever the number of namespaces; in the control plane, one
- * namespace LIST and one LIST of the state ConfigMaps (for per-cluster settings).
+ * namespace LIST and one LIST of the state ConfigMaps (for per-cluster settings), sent while the
+ * clusters' answers are on their way.
  */
 @ApplicationScoped
 public class DescribeService {
@@ -52,43 +55,68 @@ public class DescribeService {
 
     /** Every mesh namespace (or only {@code only}) against every registered cluster. */
     public MeshDescription describe(String only, boolean pods) {
-        List<Namespace> namespaces;
         if (only != null) {
             Names.requireValid("namespace", only);
             protectedNamespaces.requireUnprotected(only);
-            namespaces = List.of(controlPlane.get(only));
-        } else {
-            namespaces = controlPlane.list(null).stream()
-                    .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName())).toList();
-        }
-        // Each cluster's own setting (a rollout with "clusters") is what it should have, over the mesh-wide mode.
-        Map<String, NamespaceState> states = new HashMap<>();
-        if (only != null) {
-            store.namespaceState(only).ifPresent(state -> states.put(only, state));
-        } else {
-            store.allNamespaceStates().forEach((name, stored) -> states.put(name, stored.state()));
         }
         List<DataPlane> clusters = registry.dataPlanes();
+        // The whole mesh's control-plane side is read while the clusters' answers are on their way:
+        // the call costs about one cluster's LIST, not that plus the control plane's. One namespace
+        // is read first, so an unknown one is a 404 that asked no cluster anything.
+        CompletableFuture<MeshPlan> plan = only != null ? CompletableFuture.completedFuture(plan(only))
+                : fanOut.alongside(() -> plan(null));
         LiveReader.Needs needs = new LiveReader.Needs(pods, pods);
         Deadline deadline = Deadline.in(fanOut.timeout());
         Map<String, LiveReader.Live> live = only != null ? reader.read(clusters, only, needs, deadline)
                 : reader.readAll(clusters, needs, deadline);
+        MeshPlan wanted = joined(plan);
         Map<String, Map<String, List<Pod>>> podsByNamespace = new HashMap<>();
         live.forEach((cluster, read) -> podsByNamespace.put(cluster, byNamespace(read.pods())));
 
         List<MeshDescription.Row> rows = new ArrayList<>();
-        for (Namespace namespace : namespaces) {
+        for (Namespace namespace : wanted.namespaces()) {
             String name = namespace.getMetadata().getName();
-            Injection wanted = Injection.fromLabels(namespace.getMetadata().getLabels());
-            Rollout rollout = new Rollout(wanted, states.getOrDefault(name, NamespaceState.EMPTY).settings());
-            List<MeshDescription.Cell> cells = new ArrayList<>();
+            Injection meshWide = Injection.fromLabels(namespace.getMetadata().getLabels());
+            // Each cluster's own setting (a rollout with "clusters") is what it should have, over the mesh-wide mode.
+            Rollout rollout = new Rollout(meshWide, wanted.settings().getOrDefault(name, Map.of()));
+            List<MeshDescription.Cell> cells = new ArrayList<>(clusters.size());
             for (DataPlane cluster : clusters) {
                 cells.add(cell(cluster.name(), name, rollout.in(cluster.name()), live.get(cluster.name()),
                         podsByNamespace.get(cluster.name()), pods));
             }
-            rows.add(new MeshDescription.Row(name, wanted.mode().word(), wanted.revision(), cells));
+            rows.add(new MeshDescription.Row(name, meshWide.mode().word(), meshWide.revision(), cells));
         }
         return new MeshDescription(clusters.stream().map(DataPlane::name).toList(), rows);
+    }
+
+    /** What the control plane wants: its mesh namespaces and their per-cluster settings. */
+    private record MeshPlan(List<Namespace> namespaces, Map<String, Map<String, Injection>> settings) {
+    }
+
+    private MeshPlan plan(String only) {
+        if (only != null) {
+            Namespace namespace = controlPlane.get(only);
+            Map<String, Injection> settings = store.namespaceState(only).map(NamespaceState::settings).orElse(Map.of());
+            return new MeshPlan(List.of(namespace), Map.of(only, settings));
+        }
+        List<Namespace> namespaces = controlPlane.list(null).stream()
+                .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName())).toList();
+        return new MeshPlan(namespaces, store.allNamespaceSettings());
+    }
+
+    /** The plan, or the control plane's own error (a 404, a 503) as if it had been read on this thread. */
+    private static MeshPlan joined(CompletableFuture<MeshPlan> plan) {
+        try {
+            return plan.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the control plane", e);
+        }
     }
 
     private static MeshDescription.Cell cell(String cluster, String namespace, Injection wanted, LiveReader.Live read,

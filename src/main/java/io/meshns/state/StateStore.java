@@ -1,5 +1,6 @@
 package io.meshns.state;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.MeshException;
 import io.meshns.kube.KubeErrors;
+import io.meshns.mesh.Injection;
 
 /**
  * meshns' memory: ConfigMaps (and, for credentials, Secrets) in the control plane's state namespace.
@@ -84,6 +86,17 @@ public class StateStore {
                         new Stored(StateCodec.decodeNamespace(cm.getData()), cm.getMetadata().getResourceVersion()));
             }
             return states;
+        });
+    }
+
+    /** Every mesh namespace's per-cluster settings (a rollout's "clusters"), by namespace; nothing else decoded. */
+    public Map<String, Map<String, Injection>> allNamespaceSettings() {
+        return call("listing namespace state", () -> {
+            Map<String, Map<String, Injection>> settings = new HashMap<>();
+            for (ConfigMap cm : client.configMaps().inNamespace(namespace).withLabel(NAMESPACE_LABEL).list().getItems()) {
+                settings.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL), StateCodec.decodeSettings(cm.getData()));
+            }
+            return settings;
         });
     }
 

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -28,7 +31,8 @@ final class LookBenchmark {
 
     /** The figures of this part. */
     record LookResult(int clusters, List<Double> withLook, Optional<List<Double>> baseline, String baselineName,
-            int namespaces, int describeClusters, List<Double> describe, List<Double> describePods, List<Double> oneList) {
+            int namespaces, int describeClusters, List<Double> describe, List<Double> describePods, List<Double> oneList,
+            List<Double> allLists) {
     }
 
     private LookBenchmark() {
@@ -38,22 +42,11 @@ final class LookBenchmark {
         int clusters = Integer.getInteger("bench.look-clusters", 20);
         Optional<Path> baselineJar = Optional.ofNullable(System.getProperty("bench.baseline-jar")).filter(p -> !p.isBlank())
                 .map(Path::of).filter(Files::isRegularFile);
-        List<Double> withLook;
+        List<Double> withLook = List.of(0.0);
         Optional<List<Double>> baseline = Optional.empty();
-        try (MockApiServer control = MockApiServer.start();
-                DataPlaneServers planes = DataPlaneServers.start(clusters, Duration.ZERO)) {
-            namespace(control.client(), APP, Map.of());
-            DataPlaneServers.inParallel(planes.all(), plane -> {
-                namespace(plane.client(), APP, Map.of());
-                for (int i = 0; i < PODS_PER_CLUSTER; i++) {
-                    plane.client().pods().inNamespace(APP).resource(new PodBuilder().withNewMetadata().withName("web-1a2b-" + i)
-                            .addToLabels("pod-template-hash", "1a2b").addNewOwnerReference().withKind("ReplicaSet")
-                            .withName("web-1a2b").withController(true).endOwnerReference().endMetadata()
-                            .withNewSpec().addNewContainer().withName("app").endContainer().endSpec().build()).create();
-                }
-            });
-            planes.latency(settings.latency());
-            List<List<Double>> measured = enableInjection(settings, settings.jar(), baselineJar.orElse(null), control, planes);
+        // -Dbench.look-enable=false: describeMesh only.
+        if (Boolean.parseBoolean(System.getProperty("bench.look-enable", "true"))) {
+            List<List<Double>> measured = enableInjection(settings, clusters, baselineJar);
             withLook = measured.get(0);
             if (baselineJar.isPresent()) {
                 baseline = Optional.of(measured.get(1));
@@ -68,10 +61,11 @@ final class LookBenchmark {
         List<Double> describe = new ArrayList<>();
         List<Double> describePods = new ArrayList<>();
         List<Double> oneList = new ArrayList<>();
+        List<Double> allLists = new ArrayList<>();
         if (!Boolean.parseBoolean(System.getProperty("bench.look-describe", "true"))) {
             // Only the enableInjection comparison was asked for.
             return new LookResult(clusters, withLook, baseline, baselineJar.map(Path::toString).orElse(null), namespaces,
-                    describeClusters, List.of(0.0), List.of(0.0), List.of(1.0));
+                    describeClusters, List.of(0.0), List.of(0.0), List.of(1.0), List.of(1.0));
         }
         try (MockApiServer control = MockApiServer.start();
                 DataPlaneServers planes = DataPlaneServers.start(describeClusters, Duration.ZERO)) {
@@ -85,15 +79,15 @@ final class LookBenchmark {
             planes.latency(settings.latency());
             try (FunctionProcess function = FunctionProcess.start(settings.jar(), control.url(),
                     settings.workDir().resolve("function-describe.log"));
-                    KubernetesClient direct = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
-                            .withMasterUrl(planes.get(0).url()).build()).build()) {
+                    Direct direct = new Direct(planes.all())) {
                 function.awaitFirstAnswer(Duration.ofSeconds(90));
                 for (int i = 0; i < describeClusters; i++) {
                     function.ok("registerCluster", "{\"name\": \"dp-" + i + "\", \"server\": \"" + planes.get(i).url()
                             + "\", \"token\": \"bench\"}");
                 }
                 for (int i = 0; i < settings.warmup() + settings.repeats(); i++) {
-                    double listed = time(() -> direct.namespaces().list());
+                    double listed = time(() -> direct.clients().get(0).namespaces().list());
+                    double everyList = time(direct::listEverywhereAtOnce);
                     FunctionProcess.Answer all = function.ok("describeMesh", "{}");
                     FunctionProcess.Answer withPods = function.ok("describeMesh", "{\"pods\": true}");
                     if (all.body().path("namespaces").size() < namespaces) {
@@ -101,6 +95,7 @@ final class LookBenchmark {
                     }
                     if (i >= settings.warmup()) {
                         oneList.add(listed);
+                        allLists.add(everyList);
                         describe.add(all.millis());
                         describePods.add(withPods.millis());
                     }
@@ -111,7 +106,52 @@ final class LookBenchmark {
                 + "one cluster's LIST %.0f ms", namespaces, describeClusters, Stats.median(describe), Stats.median(describePods),
                 Stats.median(oneList)));
         return new LookResult(clusters, withLook, baseline, baselineJar.map(Path::toString).orElse(null), namespaces,
-                describeClusters, describe, describePods, oneList);
+                describeClusters, describe, describePods, oneList, allLists);
+    }
+
+    /**
+     * A plain fabric8 client per cluster, for the reference figures: one cluster's namespace LIST,
+     * and every cluster's at once, each on its own thread (what describeMesh must at least wait for
+     * when all the servers share this machine's cores).
+     */
+    private record Direct(List<KubernetesClient> clients, ExecutorService threads) implements AutoCloseable {
+
+        Direct(List<MockApiServer> servers) {
+            this(servers.stream().map(server -> new KubernetesClientBuilder().withConfig(
+                    new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(server.url()).build()).build()).toList(),
+                    Executors.newFixedThreadPool(servers.size()));
+        }
+
+        void listEverywhereAtOnce() {
+            CompletableFuture.allOf(clients.stream().map(client -> CompletableFuture.runAsync(() -> client.namespaces().list(),
+                    threads)).toArray(CompletableFuture[]::new)).join();
+        }
+
+        @Override
+        public void close() {
+            threads.shutdownNow();
+            clients.forEach(KubernetesClient::close);
+        }
+    }
+
+    /** enableInjection over {@code clusters} clusters with pods: this jar and (when given) the baseline jar. */
+    private static List<List<Double>> enableInjection(Benchmark.Settings settings, int clusters, Optional<Path> baselineJar)
+            throws Exception {
+        try (MockApiServer control = MockApiServer.start();
+                DataPlaneServers planes = DataPlaneServers.start(clusters, Duration.ZERO)) {
+            namespace(control.client(), APP, Map.of());
+            DataPlaneServers.inParallel(planes.all(), plane -> {
+                namespace(plane.client(), APP, Map.of());
+                for (int i = 0; i < PODS_PER_CLUSTER; i++) {
+                    plane.client().pods().inNamespace(APP).resource(new PodBuilder().withNewMetadata().withName("web-1a2b-" + i)
+                            .addToLabels("pod-template-hash", "1a2b").addNewOwnerReference().withKind("ReplicaSet")
+                            .withName("web-1a2b").withController(true).endOwnerReference().endMetadata()
+                            .withNewSpec().addNewContainer().withName("app").endContainer().endSpec().build()).create();
+                }
+            });
+            planes.latency(settings.latency());
+            return enableInjection(settings, settings.jar(), baselineJar.orElse(null), control, planes);
+        }
     }
 
     /**
@@ -193,6 +233,10 @@ final class LookBenchmark {
                 .append(" clusters | ").append(ms(describe)).append(" | ").append(range(r.describe()))
                 .append(" | one cluster's namespace LIST (").append(ms(one)).append(" ms) | ").append(fixed(describe / one))
                 .append(" | ≤ 1.3 ").append(describe / one <= 1.3 ? "met" : "**not met**").append(" |\n");
+        double every = Stats.median(r.allLists());
+        md.append("| (reference) every one of the ").append(r.describeClusters()).append(" clusters' namespace LISTs, sent at once by ")
+                .append("plain fabric8 clients | ").append(ms(every)).append(" | ").append(range(r.allLists()))
+                .append(" | one cluster's namespace LIST | ").append(fixed(every / one)).append(" | – |\n");
         md.append("| `describeMesh` with `\"pods\": true` | ").append(ms(pods)).append(" | ").append(range(r.describePods()))
                 .append(" | one cluster's namespace LIST | ").append(fixed(pods / one)).append(" | – |\n\n");
         md.append("The precheck's webhook LIST and the pod LIST go out with the namespace read of each cluster, at once, so a ")
