@@ -43,6 +43,9 @@ public class ClusterRegistry {
     private record KnownSecret(String clusterVersion, Secret secret) {
     }
 
+    /** The clusters as {@link #dataPlanes()} last answered: a guess for reads that cannot wait for the LIST. */
+    private volatile List<DataPlane> lastListed = List.of();
+
     public ClusterRegistry(StateStore store, DataPlaneClients clients, MeshConfig config) {
         this.store = store;
         this.clients = clients;
@@ -175,7 +178,23 @@ public class ClusterRegistry {
             KnownSecret known = secrets.get(c.record().name());
             planes.add(dataPlane(c.record(), known == null ? null : known.secret()));
         }
+        lastListed = List.copyOf(planes);
         return planes;
+    }
+
+    /**
+     * The clusters as this instance last listed them, with their clients; no request, possibly stale
+     * (empty before the first LIST). Only a guess: what is done with it must be checked against
+     * {@link #dataPlanes()}, e.g. with {@link #sameClient}.
+     */
+    public List<DataPlane> lastListed() {
+        return lastListed;
+    }
+
+    /** True when {@code earlier} reached the same cluster as {@code now}: same name, and the very same client. */
+    public static boolean sameClient(DataPlane earlier, DataPlane now) {
+        // A client is rebuilt whenever the cluster's server or Secret changes.
+        return earlier.name().equals(now.name()) && earlier.client() != null && earlier.client() == now.client();
     }
 
     /** One cluster with its client, from its own Secret: one GET. */

@@ -1,13 +1,22 @@
 package io.meshns.history;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -18,29 +27,38 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.kube.KubeErrors;
 import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
 import io.meshns.state.StateStore;
+import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * The one place a change is written down, like metrics are counted: a Kubernetes Event in the
- * control plane on the object changed (so kubectl describe shows it) and, for a mesh namespace, an
- * entry in its state ConfigMap's last {@value #KEPT} changes. Best effort: failing to write
- * history never fails the change it describes.
+ * control plane on the object changed (so kubectl describe shows it) and, for a mesh namespace, the
+ * entry its state keeps among its last changes (written by the same write that records the
+ * change's outcomes). Best effort: failing to write history never fails the change it describes.
+ * <p>
+ * Events are sent in the background, after the call has its answer, so a remote control plane's
+ * round trip for them is not part of the call's time. A few threads and a bounded queue send them;
+ * when the queue is full (a control plane that stopped answering) further Events are dropped, with
+ * a warning, rather than holding memory or threads.
  */
 @ApplicationScoped
 public class ChangeHistory {
 
     private static final Logger LOG = Logger.getLogger(ChangeHistory.class);
-    /** How many changes of a namespace getNamespace returns. */
-    public static final int KEPT = 20;
     /**
      * An Event about a cluster-scoped object (a Namespace) must live in "default": the API server
      * refuses one whose namespace differs from its object's, and accepts "default" for none.
      */
     static final String CLUSTER_SCOPED_EVENTS = "default";
     static final String COMPONENT = "meshns";
+    /** Events waiting to be sent at most; a control plane that answers is far from it. */
+    static final int QUEUED = 1_000;
+    /** How long a stopping instance gives its last Events. */
+    private static final Duration LAST_EVENTS = Duration.ofSeconds(5);
 
     public static final String NAMESPACE_CREATED = "NamespaceCreated";
     public static final String NAMESPACE_DELETED = "NamespaceDeleted";
@@ -50,10 +68,20 @@ public class ChangeHistory {
 
     private final KubernetesClient client;
     private final StateStore store;
+    private final ThreadPoolExecutor sender;
+    /** Events submitted and not yet sent or given up. */
+    private final AtomicInteger pending = new AtomicInteger();
 
     public ChangeHistory(KubernetesClient client, StateStore store) {
         this.client = client;
         this.store = store;
+        AtomicInteger count = new AtomicInteger();
+        this.sender = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED), task -> {
+            Thread thread = new Thread(task, "meshns-events-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        sender.allowCoreThreadTimeOut(true);
     }
 
     /** The reason of an injection change: InjectionEnabled, InjectionDisabled, InjectionRemoved, AmbientEnabled. */
@@ -66,25 +94,22 @@ public class ChangeHistory {
         };
     }
 
-    /** A change of a mesh namespace: its Event and an entry of its history. */
-    public void namespaceChanged(Namespace namespace, String reason, String by, String what, List<Outcome> outcomes) {
-        String name = namespace.getMetadata().getName();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    /** The entry a change of a mesh namespace leaves in its state's history: now, who, what, each cluster's outcome. */
+    public static HistoryEntry entry(String reason, String by, Collection<Outcome> outcomes) {
         Map<String, String> clusters = new LinkedHashMap<>();
         outcomes.forEach(o -> clusters.put(o.cluster(), o.outcome().word()));
-        HistoryEntry entry = new HistoryEntry(now.toString(), by, reason, clusters);
-        try {
-            store.addNamespaceHistory(name, entry, KEPT);
-        } catch (RuntimeException e) {
-            LOG.warnf("the history of namespace %s could not be recorded: %s", name, e.getMessage());
-        }
-        event(reference(namespace), CLUSTER_SCOPED_EVENTS, reason, message(reason, by, what, outcomes), now);
+        return new HistoryEntry(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), by, reason, clusters);
+    }
+
+    /** A change of a mesh namespace: its Event (its history entry went with the change's own record). */
+    public void namespaceChanged(Namespace namespace, String reason, String by, String what, List<Outcome> outcomes) {
+        event(reference(namespace), CLUSTER_SCOPED_EVENTS, reason, message(reason, by, what, outcomes));
     }
 
     /** A mesh namespace deleted: its Event only (its state, history included, goes with it). */
     public void namespaceDeleted(Namespace namespace, String by) {
         event(reference(namespace), CLUSTER_SCOPED_EVENTS, NAMESPACE_DELETED,
-                "namespace deleted by " + by + " (data-plane clusters untouched)", Instant.now());
+                "namespace deleted by " + by + " (data-plane clusters untouched)");
     }
 
     /** A cluster registered or deregistered: an Event on its ConfigMap in the state namespace. */
@@ -92,7 +117,42 @@ public class ChangeHistory {
         ObjectReference target = configMap != null ? reference(configMap)
                 : new ObjectReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
                         .withNamespace(store.namespace()).withName("cluster-" + cluster).build();
-        event(target, store.namespace(), reason, "cluster " + cluster + " " + what + " by " + by, Instant.now());
+        event(target, store.namespace(), reason, "cluster " + cluster + " " + what + " by " + by);
+    }
+
+    /**
+     * Waits until every Event handed over so far was sent or given up, at most {@code timeout};
+     * false when some are still on their way. For a stopping instance, and for tests that look for them.
+     */
+    public boolean settle(Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (pending) {
+            while (pending.get() > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(pending, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A stopping instance sends its last Events first, while its control-plane client is still open. */
+    void stopping(@Observes ShutdownEvent stopping) {
+        if (!settle(LAST_EVENTS)) {
+            LOG.warnf("%d events were not sent before the instance stopped", pending.get());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        sender.shutdownNow();
     }
 
     static String message(String reason, String by, String what, List<Outcome> outcomes) {
@@ -107,8 +167,9 @@ public class ChangeHistory {
                 .withNamespace(object.getMetadata().getNamespace()).withUid(object.getMetadata().getUid()).build();
     }
 
-    private void event(ObjectReference target, String namespace, String reason, String message, Instant now) {
-        String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    /** Hands the Event to the sender: the call goes on (and answers) without waiting for it. */
+    private void event(ObjectReference target, String namespace, String reason, String message) {
+        String time = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         // core/v1 Events, which kubectl describe shows on every version (events.k8s.io ones too, but not before 1.2x).
         Event event = new EventBuilder().withNewMetadata()
                 .withName(target.getName() + "." + Long.toHexString(System.currentTimeMillis() * 1_000_000 + System.nanoTime() % 1_000_000))
@@ -116,10 +177,30 @@ public class ChangeHistory {
                 .withInvolvedObject(target).withReason(reason).withMessage(truncated(message)).withType("Normal")
                 .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
                 .withFirstTimestamp(time).withLastTimestamp(time).withCount(1).build();
+        pending.incrementAndGet();
         try {
-            client.v1().events().inNamespace(namespace).resource(event).create();
-        } catch (RuntimeException e) {
-            LOG.warnf("event %s on %s %s could not be written: %s", reason, target.getKind(), target.getName(), e.getMessage());
+            sender.execute(() -> {
+                try {
+                    client.v1().events().inNamespace(namespace).resource(event).create();
+                } catch (RuntimeException e) {
+                    // What the API server said, not the request: nothing of a credential is logged.
+                    LOG.warnf("event %s on %s %s could not be written: %s", reason, target.getKind(), target.getName(),
+                            KubeErrors.describe(e));
+                } finally {
+                    sent();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            sent();
+            LOG.warnf("event %s on %s %s dropped: %d events are already waiting for the control plane", reason,
+                    target.getKind(), target.getName(), QUEUED);
+        }
+    }
+
+    private void sent() {
+        synchronized (pending) {
+            pending.decrementAndGet();
+            pending.notifyAll();
         }
     }
 

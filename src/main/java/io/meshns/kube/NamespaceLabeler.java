@@ -71,6 +71,25 @@ public final class NamespaceLabeler {
      */
     public static Outcome.Result applyFromEarlierRead(KubernetesClient client, String namespace, Namespace earlier,
             Injection wanted, Deadline deadline, boolean dryRun) {
+        return applyFromRead(client, namespace, earlier, false, wanted, deadline, dryRun);
+    }
+
+    /**
+     * The same, from a copy that no other change of meshns can have made stale (read under the
+     * namespace's lock, or proven current when the lock was taken): a copy with nothing to change
+     * is taken as it is, like {@link #apply}; a patch is still conditional on its resourceVersion,
+     * so a hand edit since is never overwritten.
+     */
+    public static Outcome.Result applyFromCurrentRead(KubernetesClient client, String namespace, Namespace read,
+            Injection wanted, Deadline deadline) {
+        return applyFromRead(client, namespace, read, true, wanted, deadline, false);
+    }
+
+    private static Outcome.Result applyFromRead(KubernetesClient client, String namespace, Namespace earlier,
+            boolean current, Injection wanted, Deadline deadline, boolean dryRun) {
+        if (earlier != null && current && wanted.changeFrom(earlier.getMetadata().getLabels()).isEmpty()) {
+            return Outcome.Result.UNCHANGED;
+        }
         if (earlier == null || wanted.changeFrom(earlier.getMetadata().getLabels()).isEmpty()) {
             return applyFrom(client, namespace, null, wanted, deadline, dryRun);
         }

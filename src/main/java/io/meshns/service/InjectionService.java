@@ -1,10 +1,12 @@
 package io.meshns.service;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +32,7 @@ import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
 import io.meshns.metrics.OutcomeMetrics;
 import io.meshns.state.NamespaceState;
+import io.meshns.state.StateStore;
 
 /**
  * Enables, disables or removes sidecar injection, or enables ambient mode, for a mesh namespace: the
@@ -50,10 +53,12 @@ public class InjectionService {
     private final CallBudget budget;
     private final InjectionCheck check;
     private final ChangeHistory history;
+    private final StateStore store;
 
     public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceLock lock,
             ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget, InjectionCheck check,
-            ChangeHistory history) {
+            ChangeHistory history, StateStore store) {
+        this.store = store;
         this.budget = budget;
         this.controlPlane = controlPlane;
         this.registry = registry;
@@ -87,51 +92,91 @@ public class InjectionService {
      * Sets {@code wanted} mesh-wide when {@code clusters} is null; otherwise only in those clusters,
      * as their own setting, leaving the control plane (the mesh-wide default) as it is.
      * <p>
-     * Each cluster is read once first (namespace, injectors, pods, all at once) and, unless an
-     * injector is missing (409, nothing written, not even the lock), labelled from that read: the
-     * precheck and the restart impact cost no round trip of their own. A dry run does the same
-     * reads and checks and writes nothing.
+     * Each cluster is read once (namespace, injectors, pods, all at once) and, unless an injector is
+     * missing (409, nothing written), labelled from that read: the precheck and the restart impact
+     * cost no round trip of their own. A dry run does the same reads and checks and writes nothing.
      */
     public MeshNamespace change(String namespace, Injection wanted, List<String> clusters, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         Names.requireValid("namespace", namespace);
         protectedNamespaces.requireUnprotected(namespace);
-        // A namespace this instance has seen is not read again for a mesh-wide change: the label patch,
-        // conditional on the copy it remembers, checks it (404) and saves a round trip to the control plane.
-        Namespace current = clusters == null && !options.dryRun()
-                ? controlPlane.lastKnown(namespace).orElseGet(() -> controlPlane.get(namespace))
-                : controlPlane.get(namespace);
+        if (clusters == null && !options.dryRun()) {
+            return changeMeshWide(namespace, wanted, options, call);
+        }
+        Namespace current = controlPlane.get(namespace);
         Map<String, String> before = current.getMetadata().getLabels();
         Set<String> names = clusters == null ? null : registry.requireRegistered(clusters);
         List<DataPlane> targets = registry.dataPlanes().stream().filter(c -> names == null || names.contains(c.name())).toList();
         Map<String, LiveReader.Live> live = check.look(targets, namespace, wanted, call.min(Deadline.in(fanOut.timeout())));
         check.requireInjectors(namespace, wanted, live, options.force());
-        Map<String, String> after = names == null ? wanted.changeFrom(before).applyTo(before) : before;
-        if (options.dryRun()) {
-            if (names == null) {
-                controlPlane.label(namespace, wanted, call.min(Deadline.in(fanOut.timeout())), true);
-            }
-            List<Outcome> outcomes = withWanted(labelFrom(targets, namespace, wanted, live, options, call), wanted);
-            LOG.infof("namespace %s: dry run of injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
-            return MeshNamespace.of(namespace, after, outcomes).asDryRun();
-        }
-        if (names != null) {
+        if (names != null && !options.dryRun()) {
             return changeIn(current, wanted, targets, live, options, call);
         }
+        Map<String, String> after = names == null ? wanted.changeFrom(before).applyTo(before) : before;
+        if (names == null) {
+            controlPlane.label(namespace, wanted, call.min(Deadline.in(fanOut.timeout())), true);
+        }
+        List<Outcome> outcomes = withWanted(labelFrom(targets, namespace, wanted, live, false, options, call), wanted);
+        LOG.infof("namespace %s: dry run of injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
+        return MeshNamespace.of(namespace, after, outcomes).asDryRun();
+    }
+
+    /**
+     * A mesh-wide change. The clusters are read while the lock is being taken, not before: a remote
+     * control plane's round trips for the lock and the registry cost no time of their own. The read
+     * is used only if it cannot have missed another change: when the lock was written over the very
+     * state this instance saw before the read began (every change writes that state as it takes and
+     * releases the lock), and for clusters read with the client they are registered with now.
+     * Otherwise the clusters are read again under the lock. A refused change (injector missing) then
+     * releases the lock with nothing recorded: the state is as it was, but for its resourceVersion.
+     */
+    private MeshNamespace changeMeshWide(String namespace, Injection wanted, ChangeOptions options, Deadline call) {
+        // A namespace this instance has seen is not read again: the label patch, conditional on the
+        // copy it remembers, checks it (404) and saves a round trip to the control plane.
+        Namespace current = controlPlane.lastKnown(namespace).orElseGet(() -> controlPlane.get(namespace));
+        String seen = store.rememberedVersion(namespace);
+        List<DataPlane> guessed = registry.lastListed();
+        Deadline readBy = call.min(Deadline.in(fanOut.timeout()));
+        CompletableFuture<Map<String, LiveReader.Live>> early = seen == null || guessed.isEmpty() ? null
+                : SideBySide.start(() -> check.look(guessed, namespace, wanted, readBy));
+        CompletableFuture<List<DataPlane>> registered = SideBySide.start(registry::dataPlanes);
 
         // Every write below is bounded by the lease: none is sent, or still on its way, after it ends.
         List<Map<String, String>> labelled = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, budget.lockWait(call), lease -> {
+            List<DataPlane> targets = SideBySide.join(registered);
+            Map<String, LiveReader.Live> live = readUnderLock(targets, namespace, wanted,
+                    early != null && lease.takenOver(seen) ? guessed : List.of(), early,
+                    lease.deadline().min(Deadline.in(fanOut.timeout())));
+            // Refused: nothing is labelled, and the lock goes with nothing recorded.
+            check.requireInjectors(namespace, wanted, live, options.force());
             // The labels as the control plane now has them: the copy read before may be older.
             labelled.add(controlPlane.label(namespace, wanted, lease.deadline().min(Deadline.in(fanOut.timeout())))
                     .getMetadata().getLabels());
-            return new NamespaceLock.Change(wanted, labelFrom(targets, namespace, wanted, live, options, lease.deadline()),
-                    NamespaceState::withoutSettings);
+            List<Outcome> done = labelFrom(targets, namespace, wanted, live, true, options, lease.deadline());
+            return new NamespaceLock.Change(wanted, done, NamespaceState::withoutSettings)
+                    .withHistory(ChangeHistory.entry(ChangeHistory.reason(wanted), options.by(), done));
         }).outcomes());
         metrics.record(outcomes);
         LOG.infof("namespace %s: injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
         history.namespaceChanged(current, ChangeHistory.reason(wanted), options.by(), wanted.encode(), outcomes);
         return MeshNamespace.of(namespace, labelled.get(0), withWanted(outcomes, wanted));
+    }
+
+    /**
+     * Each of {@code targets} as read under the lock: from the {@code early} read of {@code valid}
+     * (the clusters it read, when it still holds), and read now for every other one.
+     */
+    private Map<String, LiveReader.Live> readUnderLock(List<DataPlane> targets, String namespace, Injection wanted,
+            List<DataPlane> valid, CompletableFuture<Map<String, LiveReader.Live>> early, Deadline deadline) {
+        List<DataPlane> reused = targets.stream()
+                .filter(t -> valid.stream().anyMatch(v -> ClusterRegistry.sameClient(v, t))).toList();
+        Map<String, LiveReader.Live> read = reused.isEmpty() ? Map.of() : SideBySide.join(early);
+        List<DataPlane> unread = targets.stream().filter(t -> !reused.contains(t)).toList();
+        Map<String, LiveReader.Live> fresh = unread.isEmpty() ? Map.of() : check.look(unread, namespace, wanted, deadline);
+        Map<String, LiveReader.Live> live = new LinkedHashMap<>();
+        targets.forEach(t -> live.put(t.name(), reused.contains(t) ? read.get(t.name()) : fresh.get(t.name())));
+        return live;
     }
 
     private MeshNamespace changeIn(Namespace current, Injection wanted, List<DataPlane> targets,
@@ -142,9 +187,10 @@ public class InjectionService {
         List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, budget.lockWait(call), lease -> {
             // Read under the lock: the mesh-wide default is recorded beside the new settings.
             controlPlaneLabels.add(controlPlane.get(namespace).getMetadata().getLabels());
-            return new NamespaceLock.Change(Injection.fromLabels(controlPlaneLabels.get(0)),
-                    labelFrom(targets, namespace, wanted, live, options, lease.deadline()),
-                    state -> state.withSetting(named, wanted));
+            List<Outcome> done = labelFrom(targets, namespace, wanted, live, false, options, lease.deadline());
+            return new NamespaceLock.Change(Injection.fromLabels(controlPlaneLabels.get(0)), done,
+                    state -> state.withSetting(named, wanted))
+                    .withHistory(ChangeHistory.entry(ChangeHistory.reason(wanted), options.by(), done));
         }).outcomes());
         metrics.record(outcomes);
         LOG.infof("namespace %s: injection %s in clusters %s only", namespace, wanted.encode(), summary(outcomes));
@@ -155,18 +201,21 @@ public class InjectionService {
 
     /**
      * Puts {@code wanted} on the namespace in each of {@code clusters} at once, from what {@code live}
-     * read of them (in a dry run, asks their API servers instead), by {@code lease}; one outcome each.
+     * read of them ({@code current}: read under the lock, or proven current), by {@code lease}; one
+     * outcome each.
      * A cluster that could not be read fails at once, so a silent cluster costs one deadline, not two.
      */
     private List<Outcome> labelFrom(List<DataPlane> clusters, String namespace, Injection wanted,
-            Map<String, LiveReader.Live> live, ChangeOptions options, Deadline lease) {
+            Map<String, LiveReader.Live> live, boolean current, ChangeOptions options, Deadline lease) {
         List<DataPlane> readable = clusters.stream().filter(c -> live.get(c.name()).failure() == null).toList();
         Map<String, Outcome> labelled = fanOut.acrossClusters(readable, lease, (cluster, d) -> {
             LiveReader.Live read = live.get(cluster.name());
             Namespace seen = read.namespace(namespace);
             Outcome outcome = seen == null ? Outcome.absent(cluster.name())
-                    : new Outcome(cluster.name(), NamespaceLabeler.applyFromEarlierRead(cluster.client(), namespace, seen,
-                            wanted, d, options.dryRun()), null);
+                    : new Outcome(cluster.name(), current
+                            ? NamespaceLabeler.applyFromCurrentRead(cluster.client(), namespace, seen, wanted, d)
+                            : NamespaceLabeler.applyFromEarlierRead(cluster.client(), namespace, seen, wanted, d,
+                                    options.dryRun()), null);
             return check.annotate(outcome, read, namespace, wanted, options.force());
         }, (cluster, why) -> Outcome.failed(cluster.name(), why));
         return new ArrayList<>(clusters.stream()

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import io.meshns.config.CallBudget;
 import io.meshns.error.MeshException;
 import io.meshns.kube.Deadline;
+import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
 import io.meshns.state.NamespaceState;
@@ -66,13 +67,24 @@ public class NamespaceLock {
 
     /**
      * What a change made under the lock: recorded in the namespace's state as the lock is released.
-     * {@code settings} updates the per-cluster settings in the same write.
+     * {@code settings} updates the per-cluster settings in the same write, and {@code history} (null:
+     * none) goes first in the namespace's history.
      */
-    public record Change(Injection desired, Collection<Outcome> outcomes, UnaryOperator<NamespaceState> settings) {
+    public record Change(Injection desired, Collection<Outcome> outcomes, UnaryOperator<NamespaceState> settings,
+            HistoryEntry history) {
+
+        public Change(Injection desired, Collection<Outcome> outcomes, UnaryOperator<NamespaceState> settings) {
+            this(desired, outcomes, settings, null);
+        }
 
         /** A change that leaves the per-cluster settings as they are. */
         public Change(Injection desired, Collection<Outcome> outcomes) {
             this(desired, outcomes, UnaryOperator.identity());
+        }
+
+        /** The same change, written down in the namespace's history as {@code entry}. */
+        public Change withHistory(HistoryEntry entry) {
+            return new Change(desired, outcomes, settings, entry);
         }
     }
 
@@ -82,12 +94,21 @@ public class NamespaceLock {
      * was none), so the holder can tell whether anything was recorded since it last read the state.
      */
     public record Lease(String holder, Deadline deadline, String before, NamespaceState state) {
+
+        /**
+         * True when the lock was written over {@code version} itself: nobody wrote the state between
+         * this instance seeing it at that version and taking the lock. Every change takes and releases
+         * the lock with a write of the state, so none ran in between either.
+         */
+        public boolean takenOver(String version) {
+            return version != null && version.equals(before);
+        }
     }
 
     /**
      * Runs {@code change} holding the namespace's lock, then records what it returns (nothing when
      * it returns null or fails) and releases the lock, in one write; a holder that lost the lock
-     * meanwhile records nothing. Waits for the lock until {@code waitUntil}, then answers 409
+     * meanwhile records no outcome, only its history entry (what it did, after what came since). Waits for the lock until {@code waitUntil}, then answers 409
      * namespace-busy.
      */
     public Change run(String namespace, Deadline waitUntil, Function<Lease, Change> change) {
@@ -101,13 +122,14 @@ public class NamespaceLock {
             Instant now = Instant.now();
             // Never re-creates a state deleted meanwhile (with its namespace).
             store.updateExistingNamespaceState(namespace, state -> {
-                if (!lease.holder().equals(state.lockHolder())) {
-                    // Someone else holds it now (or held it): what we saw is older than what they did.
-                    return state;
+                NamespaceState after = state;
+                // Otherwise someone else holds it now (or held it): what we saw is older than what they did.
+                if (lease.holder().equals(state.lockHolder())) {
+                    after = (recorded == null ? state
+                            : recorded.settings().apply(state).withOutcomes(recorded.desired(), recorded.outcomes(), now))
+                            .withoutLock();
                 }
-                NamespaceState after = recorded == null ? state
-                        : recorded.settings().apply(state).withOutcomes(recorded.desired(), recorded.outcomes(), now);
-                return after.withoutLock();
+                return recorded == null || recorded.history() == null ? after : after.withHistory(recorded.history());
             });
         }
     }

@@ -60,17 +60,14 @@ public class NamespaceService {
         Namespace created = controlPlane.create(name, labels);
         Map<String, String> createdLabels = created.getMetadata().getLabels();
         Injection injection = Injection.fromLabels(createdLabels);
-        if (injection.mode() == Injection.Mode.UNSET) {
-            // Not managed until injection is set, like a namespace made with kubectl; and nothing of
-            // an earlier namespace of the same name carries over.
-            store.deleteNamespaceState(name);
-        } else {
-            store.updateNamespaceState(name, state -> new NamespaceState(injection, Map.of(), state.lockHolder(),
-                    state.lockLease(), Map.of()));
-        }
+        // Nothing of an earlier namespace of the same name carries over, its history included (its
+        // Events stay). Without an injection label only the history is kept: such a namespace is not
+        // managed until injection is set, like one made with kubectl.
+        Injection desired = injection.mode() == Injection.Mode.UNSET ? null : injection;
+        store.updateNamespaceState(name, state -> new NamespaceState(desired, Map.of(), state.lockHolder(),
+                state.lockLease(), Map.of(), List.of()).withHistory(
+                        ChangeHistory.entry(ChangeHistory.NAMESPACE_CREATED, options.by(), List.of())));
         LOG.infof("created namespace %s in the control plane", name);
-        // A namespace of the same name before this one has a history of its own (its Events stay).
-        store.deleteNamespaceHistory(name);
         history.namespaceChanged(created, ChangeHistory.NAMESPACE_CREATED, options.by(), null, List.of());
         return MeshNamespace.of(name, createdLabels, List.of());
     }
@@ -80,7 +77,7 @@ public class NamespaceService {
         Names.requireValid("name", name);
         Namespace namespace = controlPlane.get(name);
         NamespaceState state = store.namespaceState(name).orElse(NamespaceState.EMPTY);
-        return view(namespace, state, registeredClusters()).withHistory(store.namespaceHistory(name));
+        return view(namespace, state, registeredClusters()).withHistory(state.history());
     }
 
     public List<MeshNamespace> list(String labelSelector) {
@@ -108,7 +105,7 @@ public class NamespaceService {
         }
         controlPlane.delete(name);
         store.deleteNamespaceState(name);
-        store.deleteNamespaceHistory(name);
+        store.deleteLegacyHistory(name);
         LOG.infof("deleted namespace %s from the control plane", name);
         history.namespaceDeleted(namespace, options.by());
     }

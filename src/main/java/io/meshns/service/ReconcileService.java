@@ -147,14 +147,16 @@ public class ReconcileService {
     /**
      * What each managed namespace's clusters should have: the control plane's own labels, and each
      * cluster's own setting where it has one. A namespace is managed when it has either, or when
-     * meshns has state for it (a removal is wanted too); one with none is left alone everywhere.
+     * meshns has state for it (a removal is wanted too), its history aside; one with none is left
+     * alone everywhere.
      */
     private Map<String, Rollout> wanted(List<Namespace> namespaces, Map<String, StateStore.Stored> states) {
         Map<String, Rollout> wanted = new TreeMap<>();
         for (Namespace namespace : namespaces) {
             String name = namespace.getMetadata().getName();
             Rollout rollout = rollout(namespace, states.containsKey(name) ? states.get(name).state() : NamespaceState.EMPTY);
-            if ((rollout.managed() || states.containsKey(name)) && !protectedNamespaces.contains(name)) {
+            if ((rollout.managed() || (states.containsKey(name) && states.get(name).state().manages()))
+                    && !protectedNamespaces.contains(name)) {
                 wanted.put(name, rollout);
             }
         }
@@ -284,7 +286,9 @@ public class ReconcileService {
                         (cluster, deadline) -> new Outcome(cluster.name(), NamespaceLabeler.applyFrom(cluster.client(), ns,
                                 stale ? null : listed.get(cluster.name()), intent.in(cluster.name()), deadline), null),
                         (cluster, why) -> Outcome.failed(cluster.name(), why)));
-                return new NamespaceLock.Change(intent.meshWide(), inClusterOrder(outcomes, clusters));
+                List<Outcome> done = inClusterOrder(outcomes, clusters);
+                return new NamespaceLock.Change(intent.meshWide(), done)
+                        .withHistory(ChangeHistory.entry(ChangeHistory.REPAIRED, by, done));
             });
             if (change != null && repaired[0] != null) {
                 history.namespaceChanged(repaired[0], ChangeHistory.REPAIRED, by, change.desired().encode(),

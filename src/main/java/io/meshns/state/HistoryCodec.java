@@ -1,7 +1,9 @@
 package io.meshns.state;
 
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -13,6 +15,14 @@ import io.meshns.mesh.HistoryEntry;
 public final class HistoryCodec {
 
     static final String HISTORY = "history";
+    /**
+     * The most bytes of history one state ConfigMap carries (the API server refuses a ConfigMap over
+     * 1 MiB, and the state's own records need room): on a mesh of very many clusters, fewer than
+     * {@link NamespaceState#HISTORY_KEPT} changes fit, and the oldest go first.
+     */
+    static final int BUDGET = 256 * 1024;
+    /** The key that stands for the clusters left out of an entry too large to keep whole. */
+    static final String MORE = "...";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<HistoryEntry>> ENTRIES = new TypeReference<>() {
     };
@@ -32,15 +42,51 @@ public final class HistoryCodec {
         }
     }
 
-    /** {@code entry} first, then the older ones, at most {@code kept} in all. */
-    public static String prepend(String json, HistoryEntry entry, int kept) {
-        List<HistoryEntry> entries = new ArrayList<>();
-        entries.add(entry);
-        entries.addAll(decode(json));
+    /** The newest entries that fit in {@code budget} bytes; null when there are none. */
+    public static String encode(List<HistoryEntry> entries, int budget) {
+        if (entries.isEmpty()) {
+            return null;
+        }
+        StringBuilder json = new StringBuilder("[");
+        int bytes = 2;
+        for (HistoryEntry entry : entries) {
+            String one = write(json.length() == 1 ? fitting(entry, budget - 2) : entry);
+            int size = one.getBytes(StandardCharsets.UTF_8).length + (json.length() == 1 ? 0 : 1);
+            if (json.length() > 1 && bytes + size > budget) {
+                break;
+            }
+            json.append(json.length() == 1 ? "" : ",").append(one);
+            bytes += size;
+        }
+        return json.append(']').toString();
+    }
+
+    /** The newest entry is always kept: when it alone is too large, with as many clusters as fit. */
+    private static HistoryEntry fitting(HistoryEntry entry, int budget) {
+        if (write(entry).getBytes(StandardCharsets.UTF_8).length <= budget) {
+            return entry;
+        }
+        Map<String, String> kept = new LinkedHashMap<>();
+        int bytes = write(new HistoryEntry(entry.time(), entry.by(), entry.change(), Map.of(MORE, entry.clusters().size()
+                + " more clusters"))).getBytes(StandardCharsets.UTF_8).length;
+        for (Map.Entry<String, String> cluster : entry.clusters().entrySet()) {
+            int size = write(Map.of(cluster.getKey(), cluster.getValue())).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > budget) {
+                break;
+            }
+            kept.put(cluster.getKey(), cluster.getValue());
+            bytes += size;
+        }
+        kept.put(MORE, (entry.clusters().size() - kept.size()) + " more clusters");
+        return new HistoryEntry(entry.time(), entry.by(), entry.change(), kept);
+    }
+
+    private static String write(Object value) {
         try {
-            return JSON.writeValueAsString(entries.subList(0, Math.min(kept, entries.size())));
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
+
 }

@@ -2,10 +2,13 @@ package io.meshns.state;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
 
@@ -13,16 +16,20 @@ import io.meshns.mesh.Outcome;
  * What meshns remembers of one mesh namespace: the injection last asked for mesh-wide, the
  * settings of clusters that were given their own, each cluster's last outcome, and who holds the
  * namespace's change lock for how long (a duration, not a time: each instance measures it on its
- * own clock). Immutable; stored by {@link StateStore}.
+ * own clock), and its last changes, newest first. Immutable; stored by {@link StateStore}.
  */
 public record NamespaceState(Injection desired, Map<String, ClusterRecord> clusters, String lockHolder,
-        Duration lockLease, Map<String, Injection> settings) {
+        Duration lockLease, Map<String, Injection> settings, List<HistoryEntry> history) {
 
-    public static final NamespaceState EMPTY = new NamespaceState(null, Map.of(), null, null, Map.of());
+    /** How many changes of a namespace are kept (getNamespace returns them). */
+    public static final int HISTORY_KEPT = 20;
+
+    public static final NamespaceState EMPTY = new NamespaceState(null, Map.of(), null, null, Map.of(), List.of());
 
     public NamespaceState {
         clusters = Map.copyOf(clusters);
         settings = Map.copyOf(settings);
+        history = List.copyOf(history);
     }
 
     /** One cluster's last outcome, when it was seen, and for which wanted injection. */
@@ -33,40 +40,56 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
         }
     }
 
-    /** True when this records nothing at all: no wanted injection, setting, outcome or lock. */
+    /**
+     * True when meshns manages the namespace by this state: it records a wanted injection, a setting,
+     * an outcome or a lock. A history alone (a namespace created without injection) does not count.
+     */
+    public boolean manages() {
+        return desired != null || !clusters.isEmpty() || lockHolder != null || !settings.isEmpty();
+    }
+
+    /** True when this records nothing at all, not even history. */
     public boolean isEmpty() {
-        return desired == null && clusters.isEmpty() && lockHolder == null && settings.isEmpty();
+        return !manages() && history.isEmpty();
+    }
+
+    /** {@code entry} first, then at most {@link #HISTORY_KEPT} - 1 older ones. */
+    public NamespaceState withHistory(HistoryEntry entry) {
+        List<HistoryEntry> entries = new ArrayList<>(HISTORY_KEPT);
+        entries.add(entry);
+        entries.addAll(history.subList(0, Math.min(history.size(), HISTORY_KEPT - 1)));
+        return new NamespaceState(desired, clusters, lockHolder, lockLease, settings, entries);
     }
 
     public NamespaceState withLock(String holder, Duration lease) {
-        return new NamespaceState(desired, clusters, holder, lease, settings);
+        return new NamespaceState(desired, clusters, holder, lease, settings, history);
     }
 
     public NamespaceState withoutLock() {
-        return new NamespaceState(desired, clusters, null, null, settings);
+        return new NamespaceState(desired, clusters, null, null, settings, history);
     }
 
     public NamespaceState withDesired(Injection injection) {
-        return new NamespaceState(injection, clusters, lockHolder, lockLease, settings);
+        return new NamespaceState(injection, clusters, lockHolder, lockLease, settings, history);
     }
 
     /** Gives each of {@code names} the setting {@code injection} of its own. */
     public NamespaceState withSetting(Collection<String> names, Injection injection) {
         Map<String, Injection> merged = new TreeMap<>(settings);
         names.forEach(name -> merged.put(name, injection));
-        return new NamespaceState(desired, clusters, lockHolder, lockLease, merged);
+        return new NamespaceState(desired, clusters, lockHolder, lockLease, merged, history);
     }
 
     /** Forgets one cluster's setting: it follows the mesh-wide default again. */
     public NamespaceState withoutSetting(String cluster) {
         Map<String, Injection> rest = new TreeMap<>(settings);
         rest.remove(cluster);
-        return new NamespaceState(desired, clusters, lockHolder, lockLease, rest);
+        return new NamespaceState(desired, clusters, lockHolder, lockLease, rest, history);
     }
 
     /** Forgets every cluster's setting: a mesh-wide change applies to all. */
     public NamespaceState withoutSettings() {
-        return new NamespaceState(desired, clusters, lockHolder, lockLease, Map.of());
+        return new NamespaceState(desired, clusters, lockHolder, lockLease, Map.of(), history);
     }
 
     /**
@@ -79,7 +102,7 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
             merged.put(outcome.cluster(), new ClusterRecord(outcome.outcome(), outcome.message(), time,
                     settings.getOrDefault(outcome.cluster(), desired)));
         }
-        return new NamespaceState(desired, merged, lockHolder, lockLease, settings);
+        return new NamespaceState(desired, merged, lockHolder, lockLease, settings, history);
     }
 
     /**

@@ -58,6 +58,10 @@ public final class StateCodec {
                 data.put(LOCK_LEASE, state.lockLease().toString());
             }
         }
+        String history = HistoryCodec.encode(state.history(), HistoryCodec.BUDGET);
+        if (history != null) {
+            data.put(HistoryCodec.HISTORY, history);
+        }
         return data;
     }
 
@@ -98,7 +102,7 @@ public final class StateCodec {
         });
         // A lock of an older version (lock.expires, a time) has no lease: others use their own.
         return new NamespaceState(Injection.decode(data.get(DESIRED)), clusters, data.get(LOCK_HOLDER),
-                parseDuration(data.get(LOCK_LEASE)), settings);
+                parseDuration(data.get(LOCK_LEASE)), settings, HistoryCodec.decode(data.get(HistoryCodec.HISTORY)));
     }
 
     public static Map<String, String> encode(ClusterRecord cluster) {

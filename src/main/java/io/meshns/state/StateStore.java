@@ -31,8 +31,6 @@ public class StateStore {
 
     public static final String NAMESPACE_LABEL = "meshns.io/namespace";
     public static final String CLUSTER_LABEL = "meshns.io/cluster";
-    /** A namespace's history ConfigMap: its last changes, as getNamespace shows them. */
-    public static final String HISTORY_LABEL = "meshns.io/history";
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     private static final int MAX_CONFLICT_RETRIES = 20;
 
@@ -69,6 +67,15 @@ public class StateStore {
 
     /** A namespace's state as stored, with the resourceVersion it was read at. */
     public record Stored(NamespaceState state, String version) {
+    }
+
+    /**
+     * The resourceVersion of the namespace's state as this instance last read or wrote it (null:
+     * none). A lock later applied to this very version proves nobody wrote the state in between.
+     */
+    public String rememberedVersion(String name) {
+        ConfigMap cm = known.get(namespaceConfigMapName(name));
+        return cm == null ? null : cm.getMetadata().getResourceVersion();
     }
 
     public Optional<NamespaceState> namespaceState(String name) {
@@ -248,36 +255,17 @@ public class StateStore {
                 .addToLabels(MANAGED_BY, "meshns").endMetadata().withData(data).build();
     }
 
-    // ---- per mesh namespace: its history ---------------------------------------------------------
-    // A ConfigMap of its own beside the state one, so that the state's many writers (locks,
-    // outcomes, settings, removal) never have to carry it along.
-
-    /** The namespace's last changes, newest first (none yet: empty). */
-    public List<io.meshns.mesh.HistoryEntry> namespaceHistory(String name) {
-        return call("reading the history of " + name, () -> {
-            ConfigMap cm = client.configMaps().inNamespace(namespace).withName(historyConfigMapName(name)).get();
-            return cm == null || cm.getData() == null ? List.of() : HistoryCodec.decode(cm.getData().get(HistoryCodec.HISTORY));
-        });
-    }
-
-    /** Puts {@code entry} first in the namespace's history, keeping at most {@code kept} entries. */
-    public void addNamespaceHistory(String name, io.meshns.mesh.HistoryEntry entry, int kept) {
-        updateConfigMap(historyConfigMapName(name), Map.of(HISTORY_LABEL, name), "writing the history of " + name, true,
-                data -> {
-                    Map<String, String> after = new java.util.TreeMap<>(data == null ? Map.of() : data);
-                    after.put(HistoryCodec.HISTORY, HistoryCodec.prepend(after.get(HistoryCodec.HISTORY), entry, kept));
-                    return after;
-                });
-    }
-
-    /** Deletes the namespace's history (with the namespace). */
-    public void deleteNamespaceHistory(String name) {
-        call("deleting the history of " + name,
-                () -> client.configMaps().inNamespace(namespace).withName(historyConfigMapName(name)).delete());
-    }
-
-    static String historyConfigMapName(String name) {
-        return "history-" + name;
+    /**
+     * Deletes the history ConfigMap ({@code history-<name>}) that builds of main between issue 13 and
+     * issue 11 kept beside the state; history now lives in the state itself. No release wrote one,
+     * so this goes once those builds are gone. Best effort.
+     */
+    public void deleteLegacyHistory(String name) {
+        try {
+            client.configMaps().inNamespace(namespace).withName("history-" + name).delete();
+        } catch (KubernetesClientException e) {
+            // Only a leftover: the namespace's own state is gone already.
+        }
     }
 
     public void deleteNamespaceState(String name) {

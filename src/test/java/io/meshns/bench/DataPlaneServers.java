@@ -85,9 +85,15 @@ final class DataPlaneServers implements AutoCloseable {
         return kinds;
     }
 
-    /** LIST is a GET of a collection; GET reads one object; the rest go by their HTTP method. */
+    /**
+     * LIST is a GET of a collection; GET reads one object; EVENT is the POST of an Event (sent after a
+     * call's answer); the rest go by their HTTP method.
+     */
     static String kind(String method, String pathAndQuery) {
         String path = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
+        if (method.equals("POST") && path.endsWith("/events")) {
+            return "EVENT";
+        }
         if (!method.equals("GET")) {
             return method;
         }

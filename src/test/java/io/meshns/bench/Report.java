@@ -146,7 +146,8 @@ final class Report {
         md.append("The control plane answers each request after ").append(cp).append(" ms, every data-plane cluster after ")
                 .append(dp).append(" ms. enableInjection, median of ").append(settings.repeats()).append(" calls after ")
                 .append(settings.warmup()).append(" warm-up calls, each after a disableInjection; the requests are those the ")
-                .append("control plane received during one such call (the most of the measured calls).\n\n");
+                .append("control plane received during one such call (the most of the measured calls), its Event (sent ")
+                .append("after the answer) included as EVENT.\n\n");
         md.append("| clusters | enableInjection, median ms | min–max ms | control-plane requests per call | of which |\n");
         md.append("|---:|---:|---:|---:|---|\n");
         for (RoundTrips.Row row : r.rows()) {
@@ -155,8 +156,8 @@ final class Report {
                     .append(row.total()).append(" | ").append(kinds(row.requests())).append(" |\n");
         }
         boolean fast = r.rows().stream().allMatch(row -> Stats.median(row.millis()) <= 500);
-        boolean few = r.rows().stream().allMatch(row -> row.total() <= 4);
-        md.append("\nGoals: at most 4 control-plane requests per change: **").append(few ? "met" : "missed")
+        boolean few = r.rows().stream().allMatch(row -> row.ofTheCall() <= 4);
+        md.append("\nGoals: at most 4 control-plane requests per change, its Event aside: **").append(few ? "met" : "missed")
                 .append("**; enableInjection ≤ 500 ms with the control plane 50 ms and clusters 150 ms away: **")
                 .append(cp == 50 && dp == 150 ? (fast ? "met" : "missed") : "not measured at those latencies")
                 .append("**.\n\n");

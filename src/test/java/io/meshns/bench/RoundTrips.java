@@ -19,6 +19,8 @@ import io.meshns.testing.FunctionProcess;
 final class RoundTrips {
 
     private static final String APP = "bench-app";
+    /** Time for a call's Event, sent after its answer, to reach the control plane. */
+    private static final long EVENT_GRACE_MILLIS = 500;
 
     private RoundTrips() {
     }
@@ -28,6 +30,11 @@ final class RoundTrips {
 
         int total() {
             return requests.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** The requests the call waited for: all but its Event, sent after the answer. */
+        int ofTheCall() {
+            return total() - requests.getOrDefault("EVENT", 0);
         }
     }
 
@@ -65,8 +72,11 @@ final class RoundTrips {
                     Map<String, Integer> requests = new TreeMap<>();
                     for (int i = 0; i < settings.warmup() + settings.repeats(); i++) {
                         function.ok("disableInjection", "{\"namespace\": \"" + APP + "\"}");
+                        // A call's Event leaves after its answer: wait for it, so each call counts its own.
+                        Thread.sleep(EVENT_GRACE_MILLIS);
                         DataPlaneServers.requestsByKind(control);
                         FunctionProcess.Answer enabled = function.ok("enableInjection", "{\"namespace\": \"" + APP + "\"}");
+                        Thread.sleep(EVENT_GRACE_MILLIS);
                         Map<String, Integer> these = DataPlaneServers.requestsByKind(control);
                         if (i >= settings.warmup()) {
                             millis.add(enabled.millis());

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
+import io.meshns.testing.Events;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.MeshServers;
 import io.meshns.testing.Requests;
@@ -119,6 +120,19 @@ class LookBeforeChangeTest {
         fails("deregisterCluster", "{\"name\": \"nowhere\", \"dryRun\": true}", 404, "cluster-not-found");
         fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": \"yes\"}", 400, "wrong-type");
         assertEquals(before, everything());
+    }
+
+    @Test
+    void aRefusedChangeOfANamespaceMeshnsManagesLeavesItsStateAsItWas() {
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        Snapshot before = everything();
+
+        // The clusters are read while the lock is taken: the refusal releases it, recording nothing.
+        fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"9-99\"}", 409, "injector-missing");
+
+        assertEquals(before, everything(), "no label, outcome, history entry, lock or Event");
+        assertEquals(1, call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath()
+                .getList("history").size());
     }
 
     @Test
@@ -238,6 +252,7 @@ class LookBeforeChangeTest {
         assertEquals("anonymous", read.getString("history[0].by"));
         assertEquals(Map.of("east", "applied", "west", "applied"), read.getMap("history[0].clusters"));
 
+        Events.settled();
         var events = cp().v1().events().inNamespace("default").list().getItems().stream()
                 .filter(e -> ns.equals(e.getInvolvedObject().getName())).toList();
         assertEquals(23, events.size());
@@ -257,6 +272,8 @@ class LookBeforeChangeTest {
         assertEquals(Map.of("istio-injection", "disabled"), Mesh.labels(MeshServers.east.client(), ns));
         assertEquals(2, call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath()
                 .getList("history").size());
+        // The refused Events, sent after each answer, are over before the next test.
+        Events.settled();
     }
 
     @Test

@@ -38,7 +38,7 @@ class NamespaceFunctionsTest {
     }
 
     @Test
-    void createNamespaceMakesARealNamespaceAndNoStateUntilInjectionIsSet() {
+    void createNamespaceMakesARealNamespaceAndKeepsOnlyItsHistoryUntilInjectionIsSet() {
         call("createNamespace", "{\"name\": \"shop\", \"labels\": {\"team\": \"storefront\"}}")
                 .statusCode(200)
                 .body("name", equalTo("shop"))
@@ -50,9 +50,11 @@ class NamespaceFunctionsTest {
         var namespace = kube().namespaces().withName("shop").get();
         assertNotNull(namespace);
         assertEquals("storefront", namespace.getMetadata().getLabels().get("team"));
-        // Like a namespace made with kubectl, it is not managed (reconcile leaves it alone) until injection is set.
+        // Like a namespace made with kubectl, it is not managed (reconcile leaves it alone) until injection
+        // is set: its state holds its history and nothing else.
         var state = kube().configMaps().inNamespace("meshns-system").withLabel("meshns.io/namespace", "shop").list().getItems();
-        assertEquals(0, state.size());
+        assertEquals(1, state.size());
+        assertEquals(java.util.Set.of("history"), state.get(0).getData().keySet());
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.testing.Events;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
@@ -71,6 +72,8 @@ class RealLookBeforeChangeIT {
 
     /** The resourceVersion of every object meshns could touch, in every server. */
     private static Map<String, String> versions() {
+        // The Events of the calls before, sent after their answers, are part of "before".
+        Events.settledIn(mesh.controlPlane().admin(), java.time.Duration.ofMillis(300));
         Map<String, String> versions = new TreeMap<>();
         for (KubeApiServer server : mesh.servers().all()) {
             KubernetesClient c = server.admin();
@@ -259,14 +262,14 @@ class RealLookBeforeChangeIT {
         assertEquals("NamespaceCreated", read.path("history").get(2).path("change").asText());
 
         var namespace = mesh.controlPlane().admin().namespaces().withName(ns).get();
-        // The selector kubectl describe uses for a Namespace's events.
-        var events = mesh.controlPlane().admin().v1().events().inAnyNamespace()
-                .withField("involvedObject.uid", namespace.getMetadata().getUid()).list().getItems();
+        // The selector kubectl describe uses for a Namespace's events; they are sent after each answer.
+        var events = Events.await(() -> mesh.controlPlane().admin().v1().events().inAnyNamespace()
+                .withField("involvedObject.uid", namespace.getMetadata().getUid()).list().getItems(), found -> found.size() >= 3);
         List<String> reasons = events.stream().map(e -> e.getReason()).sorted().toList();
         assertEquals(List.of("InjectionDisabled", "InjectionEnabled", "NamespaceCreated"), reasons);
         assertTrue(events.stream().allMatch(e -> e.getMessage().contains("by admin")), events.toString());
-        var clusterEvents = mesh.controlPlane().admin().v1().events().inNamespace("meshns-system")
-                .withField("involvedObject.name", "cluster-h-east").list().getItems();
+        var clusterEvents = Events.await(() -> mesh.controlPlane().admin().v1().events().inNamespace("meshns-system")
+                .withField("involvedObject.name", "cluster-h-east").list().getItems(), found -> !found.isEmpty());
         assertTrue(clusterEvents.stream().anyMatch(e -> "ClusterRegistered".equals(e.getReason())), clusterEvents.toString());
 
         String listed = kubectlEventsOf(ns);

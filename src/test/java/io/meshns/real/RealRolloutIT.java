@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.meshns.mesh.Injection;
+import io.meshns.testing.Events;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.Snapshot;
@@ -209,6 +210,7 @@ class RealRolloutIT {
         for (KubeApiServer server : mesh.servers().all()) {
             createNamespace(server, ns, Map.of());
         }
+        Events.settledIn(mesh.controlPlane().admin(), java.time.Duration.ofMillis(300));
         List<Snapshot> before = mesh.servers().all().stream().map(s -> Snapshot.of(s.admin())).toList();
 
         FunctionProcess.Answer unknown = function.call("enableAmbient",

@@ -343,4 +343,18 @@ class ReconcileTest {
                 .forEach(cm -> versions.put(cm.getMetadata().getName(), cm.getMetadata().getResourceVersion()));
         return versions;
     }
+
+    @Test
+    void aNamespaceCreatedWithoutInjectionIsLeftAloneThoughItsHistoryIsKept() {
+        String created = ns + "-plain";
+        call("createNamespace", "{\"name\": \"" + created + "\"}").statusCode(200);
+        createNamespace(east.client(), created, Map.of("istio-injection", "enabled"));
+
+        call("reconcile", "{}").statusCode(200)
+                .body("results.find { it.namespace == '" + created + "' }", equalTo(null));
+
+        assertEquals("enabled", labels(east.client(), created).get("istio-injection"), "a label set by hand there stays");
+        call("getNamespace", "{\"name\": \"" + created + "\"}").statusCode(200)
+                .body("history.change", equalTo(List.of("NamespaceCreated")));
+    }
 }

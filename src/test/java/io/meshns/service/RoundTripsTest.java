@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
+import io.meshns.testing.Events;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.Requests;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,7 +46,9 @@ class RoundTripsTest {
         return controlPlane.getClient();
     }
 
+    /** Every request so far, the Events of the calls made included (they are sent after each answer). */
     private List<String> controlPlaneRequests() throws InterruptedException {
+        Events.settled();
         return Requests.drain(controlPlane.getKubernetesMockServer());
     }
 
@@ -67,8 +71,13 @@ class RoundTripsTest {
         dataPlanes.clear();
     }
 
-    private static List<String> withoutHistory(List<String> requests) {
-        return requests.stream().filter(r -> !r.contains("/configmaps/history-") && !r.contains("/events")).toList();
+    private static boolean event(String request) {
+        return request.startsWith("POST /api/v1/namespaces/default/events");
+    }
+
+    /** The requests a call waits for: its Events leave after its answer. */
+    private static List<String> withoutEvents(List<String> requests) {
+        return requests.stream().filter(r -> !event(r)).toList();
     }
 
     private void change(String function) {
@@ -89,11 +98,36 @@ class RoundTripsTest {
         change("enableInjection");
 
         List<String> all = controlPlaneRequests();
-        // The change itself; the change history (its ConfigMap and an Event) is written beside it.
-        List<String> requests = withoutHistory(all);
-        assertTrue(requests.size() <= 4, requests.size() + " requests: " + all);
-        assertTrue(all.size() <= 7, all.size() + " requests: " + all);
+        List<String> requests = withoutEvents(all);
+        // The registered clusters (one LIST), the lock (a PUT of the state), the label (a PATCH), and
+        // the outcomes, the history entry and the release (a PUT of the state): nothing else.
+        String state = "PUT /api/v1/namespaces/meshns-system/configmaps/namespace-" + ns;
+        assertEquals(List.of("GET /api/v1/namespaces/meshns-system/configmaps?labelSelector=meshns.io%2Fcluster",
+                "PATCH /api/v1/namespaces/" + ns, state, state), requests.stream().sorted().toList(), all.toString());
+        // Its Event is one more request, sent after the answer: the last of all.
+        assertEquals(1, all.stream().filter(RoundTripsTest::event).count(), all.toString());
+        assertTrue(event(all.get(all.size() - 1)), all.toString());
         assertEverywhere("enabled");
+        call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
+                .body("history.change", equalTo(List.of("InjectionEnabled", "InjectionDisabled", "InjectionEnabled")));
+    }
+
+    @Test
+    void theCallAnswersWithoutWaitingForItsEvent() throws Exception {
+        change("enableInjection");
+        change("disableInjection");
+        controlPlaneRequests();
+        // A control plane that takes 4 s to store an Event.
+        controlPlane.getKubernetesMockServer().expect().post().delay(4, TimeUnit.SECONDS)
+                .withPath("/api/v1/namespaces/default/events").andReturn(201, "{}").once();
+
+        long start = System.nanoTime();
+        change("enableInjection");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertTrue(millis < 4000, "the call took " + millis + " ms, its Event's round trip included");
+        assertEverywhere("enabled");
+        assertEquals(1, controlPlaneRequests().stream().filter(RoundTripsTest::event).count());
     }
 
     @Test
@@ -182,7 +216,7 @@ class RoundTripsTest {
 
         call("reconcile", "{}").statusCode(200);
 
-        List<String> requests = withoutHistory(controlPlaneRequests());
+        List<String> requests = withoutEvents(controlPlaneRequests());
         assertEquals(2, Requests.writes(requests).size(), requests.toString());
         // The three LISTs, and the namespace read again under its lock.
         assertTrue(requests.size() <= 6, requests.size() + " requests: " + requests);

@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 public record Snapshot(Map<String, Object> namespaces, Map<String, Object> configMaps, Map<String, Object> secrets,
         Map<String, Object> events) {
 
+    /** Taken once meshns has sent the Events of the calls before (when it runs in this JVM). */
     public static Snapshot of(KubernetesClient client) {
+        Events.settled();
         Map<String, Object> namespaces = new TreeMap<>();
         client.namespaces().list().getItems().forEach(ns -> namespaces.put(key(ns), ns.getMetadata().getLabels()));
         Map<String, Object> configMaps = new TreeMap<>();

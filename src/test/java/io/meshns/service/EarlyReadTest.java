@@ -1,0 +1,144 @@
+package io.meshns.service;
+
+import static io.meshns.testing.Api.call;
+import static io.meshns.testing.Mesh.createNamespace;
+import static io.meshns.testing.Mesh.labels;
+import static io.meshns.testing.Mesh.outcomes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.meshns.mock.MockApiServer;
+import io.meshns.testing.GatedProxy;
+import io.meshns.testing.GatedProxy.Step;
+import io.meshns.testing.Mesh;
+import io.meshns.testing.Requests;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * A mesh-wide change reads the data planes while it takes the namespace's lock, and acts on that
+ * read only if no other change can have run in between; the control plane is still labelled only
+ * after the read. The interleavings are forced with a proxy in front of the data plane.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class EarlyReadTest {
+
+    @KubernetesTestServer
+    KubernetesServer controlPlane;
+
+    private static int counter;
+    private MockApiServer cluster;
+    private GatedProxy proxy;
+    private String ns;
+
+    @BeforeEach
+    void oneClusterBehindAProxy() throws Exception {
+        ns = "early-" + counter++;
+        cluster = MockApiServer.start().withInjectors("default");
+        proxy = new GatedProxy(cluster.port());
+        createNamespace(controlPlane.getClient(), ns, Map.of());
+        createNamespace(cluster.client(), ns, Map.of());
+        Mesh.register("east", proxy.url());
+        // A warm instance: it has seen the namespace, its state and the clusters.
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        Mesh.deregisterAll();
+        proxy.close();
+        cluster.close();
+    }
+
+    private CompletableFuture<JsonPath> changeInTheBackground(String function) {
+        return CompletableFuture.supplyAsync(
+                () -> call(function, "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath());
+    }
+
+    @Test
+    void theLockIsTakenWhileTheClustersAreReadAndTheControlPlaneLabelledOnlyAfter() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        proxy.rule((method, path) -> path.equals("/api/v1/namespaces/" + ns) ? Step.hold(gate) : Step.forward());
+        Requests.drain(controlPlane.getKubernetesMockServer());
+
+        CompletableFuture<JsonPath> change = changeInTheBackground("disableInjection");
+        proxy.awaitHeld(1);
+        List<String> seen = new java.util.ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        String lock = "PUT /api/v1/namespaces/meshns-system/configmaps/namespace-" + ns;
+        while (!seen.contains(lock) && System.nanoTime() < end) {
+            seen.addAll(Requests.drain(controlPlane.getKubernetesMockServer()));
+        }
+        gate.countDown();
+
+        assertTrue(seen.contains(lock), "the lock was not taken while the cluster was being read: " + seen);
+        assertFalse(seen.contains("PATCH /api/v1/namespaces/" + ns), "the control plane was labelled before the read: " + seen);
+        assertEquals("applied", outcomes(change.get(10, TimeUnit.SECONDS)).get("east"));
+        assertEquals("disabled", labels(cluster.client(), ns).get("istio-injection"));
+        assertEquals("disabled", labels(controlPlane.getClient(), ns).get("istio-injection"));
+    }
+
+    /**
+     * Another instance holds the lock while this one reads the cluster; it disables injection there
+     * and releases. The read (injection enabled, nothing to do) is stale: it must be read again.
+     */
+    @Test
+    void aReadThatAnotherChangeMayHaveOvertakenIsReadAgainUnderTheLock() throws Exception {
+        String state = "namespace-" + ns;
+        controlPlane.getClient().configMaps().inNamespace("meshns-system").withName(state).edit(cm -> {
+            cm.getData().put("lock.holder", "another-instance");
+            cm.getData().put("lock.lease", "PT30S");
+            return cm;
+        });
+        AtomicInteger reads = new AtomicInteger();
+        proxy.rule((method, path) -> {
+            if (path.equals("/api/v1/namespaces/" + ns) && method.equals("GET")) {
+                reads.incrementAndGet();
+            }
+            return Step.forward();
+        });
+
+        CompletableFuture<JsonPath> change = changeInTheBackground("enableInjection");
+        while (reads.get() == 0) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(300); // the read is answered: injection enabled in east
+        // The other instance's change: the control plane, then east, then its record and release.
+        controlPlane.getClient().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("istio-injection", "disabled");
+            return n;
+        });
+        cluster.client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("istio-injection", "disabled");
+            return n;
+        });
+        controlPlane.getClient().configMaps().inNamespace("meshns-system").withName(state).edit(cm -> {
+            cm.getData().remove("lock.holder");
+            cm.getData().remove("lock.lease");
+            return cm;
+        });
+
+        JsonPath enabled = change.get(20, TimeUnit.SECONDS);
+
+        assertEquals("applied", outcomes(enabled).get("east"), enabled.prettify());
+        assertEquals("enabled", labels(cluster.client(), ns).get("istio-injection"), "east was left as the other change left it");
+        assertEquals("enabled", labels(controlPlane.getClient(), ns).get("istio-injection"));
+        assertTrue(reads.get() >= 2, "east was read " + reads.get() + " time(s)");
+    }
+}

@@ -1,0 +1,81 @@
+package io.meshns.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshns.mesh.HistoryEntry;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.Outcome;
+
+/** The history kept in a namespace's state: newest first, 20 at most, and never more bytes than its budget. */
+class HistoryCodecTest {
+
+    private static HistoryEntry entry(int i, int clusters) {
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (int c = 0; c < clusters; c++) {
+            outcomes.put("cluster-" + c, "applied");
+        }
+        return new HistoryEntry("2026-01-02T03:04:" + String.format("%02d", i % 60) + "Z", "admin", "Change" + i, outcomes);
+    }
+
+    private static NamespaceState withChanges(int changes, int clusters) {
+        NamespaceState state = NamespaceState.EMPTY.withOutcomes(Injection.ENABLED, List.of(Outcome.applied("east")),
+                java.time.Instant.EPOCH);
+        for (int i = 0; i < changes; i++) {
+            state = state.withHistory(entry(i, clusters));
+        }
+        return state;
+    }
+
+    @Test
+    void theLastTwentyChangesAreKeptNewestFirstBesideTheState() {
+        NamespaceState state = withChanges(25, 2);
+        NamespaceState stored = StateCodec.decodeNamespace(StateCodec.encode(state));
+
+        assertEquals(state, stored);
+        assertEquals(20, stored.history().size());
+        assertEquals("Change24", stored.history().get(0).change());
+        assertEquals("Change5", stored.history().get(19).change());
+        assertEquals(Injection.ENABLED, stored.desired());
+    }
+
+    @Test
+    void onAMeshOfManyClustersTheOldestChangesGiveWayToTheByteBudget() {
+        // 2,000 clusters: about 50 KB an entry, so fewer than twenty fit in 256 KiB.
+        NamespaceState state = withChanges(20, 2_000);
+        String json = StateCodec.encode(state).get(HistoryCodec.HISTORY);
+        List<HistoryEntry> kept = HistoryCodec.decode(json);
+
+        assertTrue(json.getBytes(StandardCharsets.UTF_8).length <= HistoryCodec.BUDGET, json.length() + " bytes");
+        assertTrue(kept.size() > 1 && kept.size() < 20, kept.size() + " entries");
+        assertEquals("Change19", kept.get(0).change());
+        assertEquals(state.history().subList(0, kept.size()), kept);
+    }
+
+    @Test
+    void aSingleChangeTooLargeForTheBudgetIsKeptWithTheClustersThatFit() {
+        List<HistoryEntry> kept = HistoryCodec.decode(HistoryCodec.encode(List.of(entry(1, 200), entry(0, 2)), 2_000));
+
+        assertEquals(1, kept.size());
+        assertEquals("Change1", kept.get(0).change());
+        Map<String, String> clusters = kept.get(0).clusters();
+        assertTrue(clusters.size() > 10 && clusters.size() < 200, clusters.toString());
+        assertEquals((200 - (clusters.size() - 1)) + " more clusters", clusters.get(HistoryCodec.MORE));
+    }
+
+    @Test
+    void aStateWithOnlyHistoryManagesNothing() {
+        NamespaceState created = NamespaceState.EMPTY.withHistory(entry(0, 0));
+
+        assertEquals(false, created.manages());
+        assertEquals(false, created.isEmpty());
+        assertEquals(created, StateCodec.decodeNamespace(StateCodec.encode(created)));
+    }
+}
