@@ -16,11 +16,12 @@ public final class HistoryCodec {
 
     static final String HISTORY = "history";
     /**
-     * The most bytes of history one state ConfigMap carries (the API server refuses a ConfigMap over
-     * 1 MiB, and the state's own records need room): on a mesh of very many clusters, fewer than
-     * {@link NamespaceState#HISTORY_KEPT} changes fit, and the oldest go first.
+     * The most bytes of history one state ConfigMap carries: the API server refuses a ConfigMap over
+     * 1 MiB and the state's own records need room, and every lock, release and LIST of the state
+     * carries it (each instance also remembers the states it saw). On a mesh of many clusters
+     * (over about 300), fewer than {@link NamespaceState#HISTORY_KEPT} changes fit; the oldest go first.
      */
-    static final int BUDGET = 256 * 1024;
+    static final int BUDGET = 128 * 1024;
     /** The key that stands for the clusters left out of an entry too large to keep whole. */
     static final String MORE = "...";
     private static final ObjectMapper JSON = new ObjectMapper();

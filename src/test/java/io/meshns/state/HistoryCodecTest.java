@@ -48,7 +48,7 @@ class HistoryCodecTest {
 
     @Test
     void onAMeshOfManyClustersTheOldestChangesGiveWayToTheByteBudget() {
-        // 2,000 clusters: about 50 KB an entry, so fewer than twenty fit in 256 KiB.
+        // 2,000 clusters: about 50 KB an entry, so two fit in 128 KiB.
         NamespaceState state = withChanges(20, 2_000);
         String json = StateCodec.encode(state).get(HistoryCodec.HISTORY);
         List<HistoryEntry> kept = HistoryCodec.decode(json);
