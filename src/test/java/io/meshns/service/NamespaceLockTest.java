@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.meshns.error.MeshException;
 import io.meshns.kube.Deadline;
+import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
 import io.meshns.mock.MockApiServer;
@@ -74,12 +76,14 @@ class NamespaceLockTest {
                     aLease[0] = lease;
                     aHolds.countDown();
                     await(bDone);
-                    return new NamespaceLock.Change(Injection.ENABLED, List.of(Outcome.applied("east")));
+                    return new NamespaceLock.Change(Injection.ENABLED, List.of(Outcome.applied("east")))
+                            .withHistory(new HistoryEntry("2026-01-01T00:00:00Z", "a", "InjectionEnabled", Map.of("east", "applied")));
                 }));
         aHolds.await();
         // B waits, on its own clock, until it has seen A hold the lock for longer than its lease.
         b.lock.run("shop", b.in(Duration.ofMinutes(1)),
-                lease -> new NamespaceLock.Change(Injection.DISABLED, List.of(Outcome.unchanged("east"))));
+                lease -> new NamespaceLock.Change(Injection.DISABLED, List.of(Outcome.unchanged("east")))
+                        .withHistory(new HistoryEntry("2026-01-01T00:00:09Z", "b", "InjectionDisabled", Map.of("east", "unchanged"))));
         a.nanos.addAndGet(TTL.toNanos()); // A was that slow too, by its own clock
         assertTrue(aLease[0].deadline().passed(), "A may send nothing more");
         bDone.countDown();
@@ -89,6 +93,8 @@ class NamespaceLockTest {
         assertEquals(Injection.DISABLED, after.desired(), "A's late release wrote A's intent over B's");
         assertEquals(Outcome.Result.UNCHANGED, after.clusters().get("east").outcome());
         assertNull(after.lockHolder());
+        // What A did is still told, after B's change (it was recorded last), with no outcome of its own.
+        assertEquals(List.of("a", "b"), after.history().stream().map(HistoryEntry::by).toList());
     }
 
     /** The lock of an earlier version carries the holder's wall-clock expiry; this one an hour ahead. */
