@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.LiveReader;
 import io.meshns.error.MeshException;
@@ -26,6 +28,11 @@ import io.meshns.mesh.RestartImpact;
 public class InjectionCheck {
 
     private final LiveReader reader;
+    /** Each cluster's injectors as this instance last listed them, with the client it listed them with. */
+    private final Map<String, Injectors> seen = new ConcurrentHashMap<>();
+
+    private record Injectors(KubernetesClient client, List<InjectorPresence.Webhook> webhooks) {
+    }
 
     public InjectionCheck(LiveReader reader) {
         this.reader = reader;
@@ -33,7 +40,33 @@ public class InjectionCheck {
 
     /** The one read of every cluster before a change of {@code namespace} to {@code wanted}. */
     public Map<String, LiveReader.Live> look(List<DataPlane> clusters, String namespace, Injection wanted, Deadline deadline) {
-        return reader.read(clusters, namespace, new LiveReader.Needs(InjectorPresence.needsInjector(wanted), true), deadline);
+        Map<String, LiveReader.Live> live = reader.read(clusters, namespace,
+                new LiveReader.Needs(InjectorPresence.needsInjector(wanted), true), deadline);
+        for (DataPlane cluster : clusters) {
+            LiveReader.Live read = live.get(cluster.name());
+            if (read != null && read.webhooks() != null) {
+                seen.put(cluster.name(), new Injectors(cluster.client(), read.webhooks()));
+            }
+        }
+        return live;
+    }
+
+    /**
+     * False only when {@code wanted} needs no injector, or this instance has seen one for it in
+     * every one of {@code clusters} (through the same client): then the precheck is not expected to
+     * refuse the change, and the read may go alongside the lock. No request.
+     */
+    public boolean mayRefuse(List<DataPlane> clusters, Injection wanted) {
+        if (!InjectorPresence.needsInjector(wanted)) {
+            return false;
+        }
+        if (clusters.isEmpty()) {
+            return true;
+        }
+        return clusters.stream().anyMatch(cluster -> {
+            Injectors known = seen.get(cluster.name());
+            return known == null || known.client() != cluster.client() || !InjectorPresence.present(wanted, known.webhooks());
+        });
     }
 
     /**

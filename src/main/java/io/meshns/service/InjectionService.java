@@ -127,26 +127,39 @@ public class InjectionService {
      * is used only if it cannot have missed another change: when the lock was written over the very
      * state this instance saw before the read began (every change writes that state as it takes and
      * releases the lock), and for clusters read with the client they are registered with now.
-     * Otherwise the clusters are read again under the lock. A refused change (injector missing) then
-     * releases the lock with nothing recorded: the state is as it was, but for its resourceVersion.
+     * Otherwise the clusters are read again under the lock.
+     * <p>
+     * A change the precheck may refuse is read first and refused before anything is written, not
+     * even the lock: this instance reads first unless it has seen, in every cluster, an injector for
+     * {@code wanted}. Only a refusal this instance could not foresee (an injector removed since it
+     * last looked, a cluster registered through another instance) is found under the lock, which is
+     * then released with nothing recorded: the state is as it was, but for its resourceVersion.
      */
     private MeshNamespace changeMeshWide(String namespace, Injection wanted, ChangeOptions options, Deadline call) {
         // A namespace this instance has seen is not read again: the label patch, conditional on the
         // copy it remembers, checks it (404) and saves a round trip to the control plane.
         Namespace current = controlPlane.lastKnown(namespace).orElseGet(() -> controlPlane.get(namespace));
         String seen = store.rememberedVersion(namespace);
-        List<DataPlane> guessed = registry.lastListed();
         Deadline readBy = call.min(Deadline.in(fanOut.timeout()));
-        CompletableFuture<Map<String, LiveReader.Live>> early = seen == null || guessed.isEmpty() ? null
-                : SideBySide.start(() -> check.look(guessed, namespace, wanted, readBy));
         CompletableFuture<List<DataPlane>> registered = SideBySide.start(registry::dataPlanes);
+        List<DataPlane> guessed;
+        CompletableFuture<Map<String, LiveReader.Live>> early;
+        if (!options.force() && check.mayRefuse(registry.lastListed(), wanted)) {
+            guessed = SideBySide.join(registered);
+            Map<String, LiveReader.Live> read = check.look(guessed, namespace, wanted, readBy);
+            check.requireInjectors(namespace, wanted, read, false);
+            early = CompletableFuture.completedFuture(read);
+        } else {
+            guessed = registry.lastListed();
+            early = SideBySide.start(() -> check.look(guessed, namespace, wanted, readBy));
+        }
 
         // Every write below is bounded by the lease: none is sent, or still on its way, after it ends.
         List<Map<String, String>> labelled = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, budget.lockWait(call), lease -> {
             List<DataPlane> targets = SideBySide.join(registered);
             Map<String, LiveReader.Live> live = readUnderLock(targets, namespace, wanted,
-                    early != null && lease.takenOver(seen) ? guessed : List.of(), early,
+                    seen != null && lease.takenOver(seen) ? guessed : List.of(), early,
                     lease.deadline().min(Deadline.in(fanOut.timeout())));
             // Refused: nothing is labelled, and the lock goes with nothing recorded.
             check.requireInjectors(namespace, wanted, live, options.force());

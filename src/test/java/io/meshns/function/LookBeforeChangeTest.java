@@ -64,6 +64,14 @@ class LookBeforeChangeTest {
                 Snapshot.of(MeshServers.west.client())), Map.of(), Map.of(), Map.of());
     }
 
+    /** The resourceVersion of every ConfigMap in the control plane: a write that changed no data still shows. */
+    private static Map<String, String> stateVersions() {
+        Map<String, String> versions = new java.util.TreeMap<>();
+        cp().configMaps().inAnyNamespace().list().getItems().forEach(cm -> versions.put(
+                cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName(), cm.getMetadata().getResourceVersion()));
+        return versions;
+    }
+
     private void pod(MockApiServer server, String name, String ownerKind, String owner, String hash, boolean proxy) {
         PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata().withNewSpec()
                 .addNewContainer().withName("app").endContainer().endSpec();
@@ -126,11 +134,13 @@ class LookBeforeChangeTest {
     void aRefusedChangeOfANamespaceMeshnsManagesLeavesItsStateAsItWas() {
         call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
         Snapshot before = everything();
+        Map<String, String> versions = stateVersions();
 
-        // The clusters are read while the lock is taken: the refusal releases it, recording nothing.
+        // This instance has seen no 9-99 injector: it reads the clusters first and refuses before the lock.
         fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"9-99\"}", 409, "injector-missing");
 
         assertEquals(before, everything(), "no label, outcome, history entry, lock or Event");
+        assertEquals(versions, stateVersions(), "not even the lock was written");
         assertEquals(1, call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath()
                 .getList("history").size());
     }
