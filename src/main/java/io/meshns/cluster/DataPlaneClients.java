@@ -13,11 +13,19 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.meshns.config.MeshConfig;
+import io.vertx.core.Vertx;
 
 /**
  * One fabric8 client per data-plane cluster, built from its Secret and kept while the instance is
  * warm. A client is rebuilt when its Secret or server changes and closed when the cluster leaves.
+ * <p>
+ * Every client runs on Quarkus' own Vert.x instance (its event loops; each client keeps only its
+ * own connection pool, credentials and TLS settings) and shares one serialization, so a thousand
+ * clusters cost a thousand small clients, not a thousand sets of threads and JSON mappers.
  */
 @ApplicationScoped
 public class DataPlaneClients {
@@ -27,9 +35,14 @@ public class DataPlaneClients {
 
     private final Map<String, Cached> clients = new ConcurrentHashMap<>();
     private final MeshConfig config;
+    private final HttpClient.Factory httpClients;
+    private final KubernetesSerialization serialization;
 
-    public DataPlaneClients(MeshConfig config) {
+    public DataPlaneClients(MeshConfig config, Vertx vertx, KubernetesSerialization serialization) {
         this.config = config;
+        // Given a Vert.x instance, fabric8 neither makes nor closes one of its own.
+        this.httpClients = new VertxHttpClientFactory(vertx);
+        this.serialization = serialization;
     }
 
     /** The client for a cluster, reusing the one built for the same server and Secret version. */
@@ -80,6 +93,7 @@ public class DataPlaneClients {
         if (credentials.caCert() != null) {
             builder.withCaCertData(Base64.getEncoder().encodeToString(credentials.caCert().getBytes(StandardCharsets.UTF_8)));
         }
-        return new KubernetesClientBuilder().withConfig(builder.build()).build();
+        return new KubernetesClientBuilder().withConfig(builder.build()).withHttpClientFactory(httpClients)
+                .withKubernetesSerialization(serialization).build();
     }
 }

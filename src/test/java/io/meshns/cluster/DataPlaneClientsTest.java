@@ -15,7 +15,14 @@ import io.meshns.config.MeshConfig;
 
 class DataPlaneClientsTest {
 
-    private final DataPlaneClients clients = new DataPlaneClients(config());
+    private static final io.vertx.core.Vertx VERTX = io.vertx.core.Vertx.vertx();
+    private final DataPlaneClients clients = new DataPlaneClients(config(), VERTX,
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization());
+
+    @org.junit.jupiter.api.AfterAll
+    static void closeVertx() {
+        VERTX.close();
+    }
 
     @Test
     void aClientIsReusedWhileItsSecretIsUnchanged() {
