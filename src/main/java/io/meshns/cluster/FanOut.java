@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,17 +31,23 @@ import io.meshns.kube.KubeErrors;
  * Runs one piece of work against every data-plane cluster at once and waits for all of them, each
  * bounded by {@code meshns.fanout-timeout}: the call costs about as much as the slowest cluster.
  * A cluster that fails or runs out of time gives {@code onFailure}'s answer; it never fails the call.
+ * <p>
+ * The work for a cluster sends its requests and returns a future at once: no thread waits for a
+ * cluster's answers (they arrive on the shared Vert.x event loops, and what follows them runs on a
+ * pool sized to the CPUs), so a fan-out to a thousand clusters holds the calling thread only.
  */
 @ApplicationScoped
 public class FanOut {
 
     private static final Logger LOG = Logger.getLogger(FanOut.class);
 
-    /** How long a worker may outlive its deadline: its request times out at the deadline itself. */
+    /** How long a cluster's work may outlive its deadline: its requests time out at the deadline itself. */
     private static final Duration STRAGGLER_GRACE = Duration.ofSeconds(2);
+    /** Threads for {@link #forEach}: its items block (locks, control-plane calls), so they are capped. */
+    private static final int MAX_WORKERS = 64;
 
     private final Duration timeout;
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
 
     public FanOut(MeshConfig config) {
         this.timeout = config.fanoutTimeout();
@@ -51,8 +57,9 @@ public class FanOut {
             thread.setDaemon(true);
             return thread;
         };
-        // Unbounded on purpose: every cluster gets its own thread so none waits behind a slow one.
-        this.workers = Executors.newCachedThreadPool(threads);
+        // Threads are made only when none is idle, up to the cap; past it, the caller runs the item itself.
+        this.workers = new ThreadPoolExecutor(0, MAX_WORKERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads,
+                new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     public Duration timeout() {
@@ -60,63 +67,88 @@ public class FanOut {
     }
 
     /**
-     * Calls {@code work} for each cluster in parallel and returns the answers in the clusters' order.
+     * Starts {@code work} for each cluster at once and returns the answers in the clusters' order.
      * {@code onFailure} turns a cluster's failure (an exception, or the deadline) into its answer.
      */
-    public <T> Map<String, T> acrossClusters(List<DataPlane> clusters, BiFunction<DataPlane, Deadline, T> work,
-            BiFunction<DataPlane, String, T> onFailure) {
+    public <T> Map<String, T> acrossClusters(List<DataPlane> clusters,
+            BiFunction<DataPlane, Deadline, CompletableFuture<T>> work, BiFunction<DataPlane, String, T> onFailure) {
         return acrossClusters(clusters, Deadline.in(timeout), work, onFailure);
     }
 
     /**
      * The same, ending by {@code deadline} (at most the fan-out timeout; earlier when the caller's
      * own time, e.g. a lock's lease, ends first). When it returns, no request of {@code work} is
-     * still on its way: each one times out at the deadline, and each worker is waited for.
+     * still on its way: each one times out at the deadline, and each cluster's work is waited for.
      */
     public <T> Map<String, T> acrossClusters(List<DataPlane> clusters, Deadline deadline,
-            BiFunction<DataPlane, Deadline, T> work, BiFunction<DataPlane, String, T> onFailure) {
+            BiFunction<DataPlane, Deadline, CompletableFuture<T>> work, BiFunction<DataPlane, String, T> onFailure) {
         Deadline bounded = deadline.min(Deadline.in(timeout));
-        return run(clusters, bounded, work, onFailure);
-    }
-
-    private <T> Map<String, T> run(List<DataPlane> clusters, Deadline deadline, BiFunction<DataPlane, Deadline, T> work,
-            BiFunction<DataPlane, String, T> onFailure) {
-        Map<String, CompletableFuture<T>> running = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Settled<T>>> running = new LinkedHashMap<>();
         for (DataPlane cluster : clusters) {
-            running.put(cluster.name(), cluster.problem() != null
-                    ? CompletableFuture.failedFuture(new IllegalStateException(cluster.problem()))
-                    : CompletableFuture.supplyAsync(() -> work.apply(cluster, deadline), workers));
+            running.put(cluster.name(), start(cluster, bounded, work).handle(
+                    (value, failure) -> new Settled<>(value, failure == null ? null : Deadline.unwrap(failure), bounded.passed())));
         }
+        awaitAll(running.values(), bounded);
         Map<String, T> answers = new LinkedHashMap<>();
         for (DataPlane cluster : clusters) {
-            CompletableFuture<T> future = running.get(cluster.name());
-            answers.put(cluster.name(), await(cluster, future, deadline, onFailure));
+            answers.put(cluster.name(), answer(cluster, running.get(cluster.name()), onFailure));
         }
         return answers;
     }
 
-    private <T> T await(DataPlane cluster, CompletableFuture<T> future, Deadline deadline,
-            BiFunction<DataPlane, String, T> onFailure) {
-        boolean late = false;
+    /** How a cluster's work ended; {@code late}: after the deadline (its requests gave up then). */
+    private record Settled<T>(T value, Throwable failure, boolean late) {
+    }
+
+    private static <T> CompletableFuture<T> start(DataPlane cluster, Deadline deadline,
+            BiFunction<DataPlane, Deadline, CompletableFuture<T>> work) {
+        if (cluster.problem() != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(cluster.problem()));
+        }
         try {
-            try {
-                return future.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                // cancel() would not stop the worker: wait until its request, bounded by the same
-                // deadline, has given up, so nothing of this call can land after the caller moves on.
-                late = true;
-                return future.get(STRAGGLER_GRACE.toNanos(), TimeUnit.NANOSECONDS);
-            }
+            return work.apply(cluster, deadline);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Waits until every cluster's work has ended, or the deadline; then, for work still running,
+     * a little longer: its requests give up at the deadline, so nothing of this call can land after
+     * the caller moves on.
+     */
+    private static void awaitAll(Collection<? extends CompletableFuture<?>> running, Deadline deadline) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+        try {
+            all.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            LOG.errorf("a worker for cluster %s outlived its deadline by %d ms", cluster.name(), STRAGGLER_GRACE.toMillis());
-            return failed(cluster, timedOut(), onFailure);
+            try {
+                all.get(STRAGGLER_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException late) {
+                LOG.errorf("cluster work outlived its deadline by %d ms", STRAGGLER_GRACE.toMillis());
+            } catch (ExecutionException failed) {
+                // each cluster's failure is read below
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
         } catch (ExecutionException e) {
-            return failed(cluster, late || e.getCause() instanceof Deadline.Exceeded ? timedOut()
-                    : KubeErrors.describe(e.getCause()), onFailure);
+            // each cluster's failure is read below
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(cluster, "interrupted", onFailure);
         }
+    }
+
+    private <T> T answer(DataPlane cluster, CompletableFuture<Settled<T>> future, BiFunction<DataPlane, String, T> onFailure) {
+        Settled<T> settled = future.getNow(null);
+        if (settled == null) {
+            return failed(cluster, timedOut(), onFailure);
+        }
+        if (settled.failure() == null) {
+            return settled.value();
+        }
+        // A request that gave up at the deadline timed out, whatever the error it gave up with.
+        return failed(cluster, settled.late() || settled.failure() instanceof Deadline.Exceeded ? timedOut()
+                : KubeErrors.describe(settled.failure()), onFailure);
     }
 
     private String timedOut() {
@@ -128,7 +160,10 @@ public class FanOut {
         return onFailure.apply(cluster, why);
     }
 
-    /** Starts {@code work} on a thread of its own, for requests to one cluster that need not wait for each other. */
+    /**
+     * Starts blocking {@code work} (e.g. a control-plane read) on a thread of this pool, to run while
+     * a fan-out is on its way; when the pool is at its cap, the caller runs it first.
+     */
     public <T> CompletableFuture<T> alongside(java.util.function.Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, workers);
     }

@@ -3,13 +3,13 @@ package io.meshns.cluster;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
 import io.meshns.mesh.InjectorPresence;
@@ -66,37 +66,35 @@ public class LiveReader {
         return read(clusters, null, needs, deadline);
     }
 
-    private Live readOne(DataPlane cluster, String namespace, Needs needs, Deadline deadline) {
-        // Each request times out at the deadline: none is still on its way when the read is over.
-        var client = deadline.bound(cluster.client());
+    /**
+     * Sends one cluster's reads at once, each retried until the deadline, and settles when all have
+     * answered or given up: none is still on its way when the read is over.
+     */
+    private CompletableFuture<Live> readOne(DataPlane cluster, String namespace, Needs needs, Deadline deadline) {
+        var client = cluster.client();
+        var work = ClusterRequests.work();
         CompletableFuture<List<InjectorPresence.Webhook>> webhooks = needs.injectors()
-                ? fanOut.alongside(() -> deadline.retry(() -> client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                        .list().getItems().stream().map(LiveReader::webhook).toList()))
-                : null;
+                ? deadline.retryAsync(() -> ClusterRequests.webhooks(client, deadline), work)
+                        .thenApply(items -> items.stream().map(LiveReader::webhook).toList())
+                : CompletableFuture.completedFuture(null);
         CompletableFuture<List<Pod>> pods = needs.pods()
-                ? fanOut.alongside(() -> deadline.retry(() -> namespace == null
-                        ? client.pods().inAnyNamespace().list().getItems()
-                        : client.pods().inNamespace(namespace).list().getItems()))
-                : null;
-        Map<String, Namespace> namespaces;
-        try {
-            namespaces = deadline.retry(() -> {
-                if (namespace != null) {
-                    Namespace one = client.namespaces().withName(namespace).get();
-                    return one == null ? Map.<String, Namespace>of() : Map.of(namespace, one);
-                }
-                Map<String, Namespace> all = new java.util.LinkedHashMap<>();
-                client.namespaces().list().getItems().forEach(ns -> all.put(ns.getMetadata().getName(), ns));
-                return all;
-            });
-        } catch (RuntimeException e) {
-            cancel(webhooks);
-            cancel(pods);
-            throw e;
-        }
-        Result<List<InjectorPresence.Webhook>> hooks = await(webhooks, deadline);
-        Result<List<Pod>> listed = await(pods, deadline);
-        return new Live(namespaces, hooks.value(), hooks.why(), listed.value(), listed.why(), null);
+                ? deadline.retryAsync(() -> ClusterRequests.pods(client, namespace, deadline), work)
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<Map<String, Namespace>> namespaces = deadline.retryAsync(() -> namespace != null
+                ? ClusterRequests.namespace(client, namespace, deadline)
+                        .thenApply(one -> one == null ? Map.<String, Namespace>of() : Map.of(namespace, one))
+                : ClusterRequests.namespaces(client, null, null, deadline).thenApply(list -> {
+                    Map<String, Namespace> all = new java.util.LinkedHashMap<>();
+                    list.getItems().forEach(ns -> all.put(ns.getMetadata().getName(), ns));
+                    return all;
+                }), work);
+        return CompletableFuture.allOf(settled(webhooks), settled(pods), settled(namespaces)).thenApply(all -> {
+            // The namespaces decide: without them, the cluster could not be read.
+            Map<String, Namespace> read = namespaces.join();
+            Result<List<InjectorPresence.Webhook>> hooks = result(webhooks, deadline);
+            Result<List<Pod>> listed = result(pods, deadline);
+            return new Live(read, hooks.value(), hooks.why(), listed.value(), listed.why(), null);
+        });
     }
 
     private static InjectorPresence.Webhook webhook(MutatingWebhookConfiguration config) {
@@ -106,26 +104,19 @@ public class LiveReader {
     private record Result<T>(T value, String why) {
     }
 
-    private static <T> Result<T> await(CompletableFuture<T> future, Deadline deadline) {
-        if (future == null) {
-            return new Result<>(null, null);
-        }
-        try {
-            return new Result<>(future.get(deadline.remaining().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS), null);
-        } catch (ExecutionException e) {
-            return new Result<>(null, KubeErrors.describe(e.getCause()));
-        } catch (java.util.concurrent.TimeoutException e) {
-            future.cancel(true);
-            return new Result<>(null, "timed out (meshns.fanout-timeout)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result<>(null, "interrupted");
-        }
+    /** Completes when {@code future} does, either way. */
+    private static CompletableFuture<?> settled(CompletableFuture<?> future) {
+        return future.handle((value, failure) -> null);
     }
 
-    private static void cancel(CompletableFuture<?> future) {
-        if (future != null) {
-            future.cancel(true);
+    /** What a settled read gave, or why it gave nothing. */
+    private static <T> Result<T> result(CompletableFuture<T> future, Deadline deadline) {
+        try {
+            return new Result<>(future.join(), null);
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable failure = Deadline.unwrap(e);
+            return new Result<>(null, failure instanceof Deadline.Exceeded || deadline.passed()
+                    ? "timed out (meshns.fanout-timeout)" : KubeErrors.describe(failure));
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.meshns.kube;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -87,6 +91,64 @@ public final class Deadline {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
+    }
+
+    /**
+     * The timeout of one request sent now, in whole milliseconds rounded up, so that it gives up at
+     * the deadline and not before. Throws {@link Exceeded} instead once the deadline has passed.
+     */
+    public long requestTimeoutMillis() {
+        long nanos = endNanos - ticker.getAsLong();
+        if (nanos <= 0) {
+            throw new Exceeded();
+        }
+        return (nanos + 999_999) / 1_000_000;
+    }
+
+    /**
+     * {@link #retry} without a thread waiting: runs {@code attempt} (which sends its requests and
+     * returns at once); on a transient failure starts it again after a backoff, on {@code executor},
+     * while time is left. No attempt starts after the deadline. The last failure is the result.
+     */
+    public <T> CompletableFuture<T> retryAsync(Supplier<CompletableFuture<T>> attempt, Executor executor) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attemptAsync(attempt, executor, FIRST_BACKOFF_MILLIS, result);
+        return result;
+    }
+
+    private <T> void attemptAsync(Supplier<CompletableFuture<T>> attempt, Executor executor, long backoff,
+            CompletableFuture<T> result) {
+        CompletableFuture<T> started;
+        try {
+            if (passed()) {
+                throw new Exceeded();
+            }
+            started = attempt.get();
+        } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+        }
+        started.whenComplete((value, error) -> {
+            if (error == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable failure = unwrap(error);
+            if (!KubeErrors.isTransient(failure) || remaining().toMillis() <= backoff) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            Executor later = CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS, executor);
+            later.execute(() -> attemptAsync(attempt, executor, Math.min(backoff * 2, MAX_BACKOFF_MILLIS), result));
+        });
+    }
+
+    /** The failure inside a CompletionException, as the blocking call would have thrown it. */
+    public static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /** Nothing more was sent: the deadline had passed. */

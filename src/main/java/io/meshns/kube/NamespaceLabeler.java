@@ -3,6 +3,7 @@ package io.meshns.kube;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,28 +51,35 @@ public final class NamespaceLabeler {
      */
     public static Outcome.Result applyFrom(KubernetesClient client, String namespace, Namespace alreadyRead,
             Injection wanted, Deadline deadline, boolean dryRun) {
-        Namespace[] known = { alreadyRead };
-        return deadline.retry(() -> {
-            // Each request times out at the deadline: none is still on its way when the caller moves on.
-            Namespace current = known[0] != null ? known[0] : deadline.bound(client).namespaces().withName(namespace).get();
-            known[0] = null;
-            if (current == null) {
-                return Outcome.Result.ABSENT;
-            }
-            return patch(client, current, wanted, deadline, dryRun);
-        });
+        return join(applyFromAsync(client, namespace, alreadyRead, wanted, deadline, dryRun));
     }
 
     /**
-     * Same as {@link #applyFrom}, from a copy read before the caller took the namespace's lock: the
+     * {@link #applyFrom}, without a thread waiting for the cluster: the outcome comes when its
+     * answers do. Each request times out at the deadline; transient failures are retried until then.
+     */
+    public static CompletableFuture<Outcome.Result> applyFromAsync(KubernetesClient client, String namespace,
+            Namespace alreadyRead, Injection wanted, Deadline deadline, boolean dryRun) {
+        Namespace[] known = { alreadyRead };
+        return deadline.retryAsync(() -> {
+            CompletableFuture<Namespace> current = known[0] != null ? CompletableFuture.completedFuture(known[0])
+                    : ClusterRequests.namespace(client, namespace, deadline);
+            known[0] = null;
+            return current.thenCompose(ns -> ns == null ? CompletableFuture.completedFuture(Outcome.Result.ABSENT)
+                    : patch(client, ns, wanted, deadline, dryRun, null));
+        }, ClusterRequests.work());
+    }
+
+    /**
+     * Same as {@link #applyFromAsync}, from a copy read before the caller took the namespace's lock: the
      * patch carries that copy's resourceVersion as a precondition (a JSON Patch test, a merge patch's
      * resourceVersion), and a copy with nothing to change is checked with a fresh GET, so a change
      * made between the read and the lock is never overwritten nor reported as unchanged. Costs one
      * request, as the patch alone would; a stale copy costs a GET and a patch more.
      */
-    public static Outcome.Result applyFromEarlierRead(KubernetesClient client, String namespace, Namespace earlier,
-            Injection wanted, Deadline deadline, boolean dryRun) {
-        return applyFromRead(client, namespace, earlier, false, wanted, deadline, dryRun);
+    public static CompletableFuture<Outcome.Result> applyFromEarlierReadAsync(KubernetesClient client, String namespace,
+            Namespace earlier, Injection wanted, Deadline deadline, boolean dryRun) {
+        return applyFromReadAsync(client, namespace, earlier, false, wanted, deadline, dryRun);
     }
 
     /**
@@ -80,55 +88,75 @@ public final class NamespaceLabeler {
      * is taken as it is, like {@link #apply}; a patch is still conditional on its resourceVersion,
      * so a hand edit since is never overwritten.
      */
-    public static Outcome.Result applyFromCurrentRead(KubernetesClient client, String namespace, Namespace read,
-            Injection wanted, Deadline deadline) {
-        return applyFromRead(client, namespace, read, true, wanted, deadline, false);
+    public static CompletableFuture<Outcome.Result> applyFromCurrentReadAsync(KubernetesClient client, String namespace,
+            Namespace read, Injection wanted, Deadline deadline) {
+        return applyFromReadAsync(client, namespace, read, true, wanted, deadline, false);
     }
 
-    private static Outcome.Result applyFromRead(KubernetesClient client, String namespace, Namespace earlier,
-            boolean current, Injection wanted, Deadline deadline, boolean dryRun) {
+    private static CompletableFuture<Outcome.Result> applyFromReadAsync(KubernetesClient client, String namespace,
+            Namespace earlier, boolean current, Injection wanted, Deadline deadline, boolean dryRun) {
         if (earlier != null && current && wanted.changeFrom(earlier.getMetadata().getLabels()).isEmpty()) {
-            return Outcome.Result.UNCHANGED;
+            return CompletableFuture.completedFuture(Outcome.Result.UNCHANGED);
         }
         if (earlier == null || wanted.changeFrom(earlier.getMetadata().getLabels()).isEmpty()) {
-            return applyFrom(client, namespace, null, wanted, deadline, dryRun);
+            return applyFromAsync(client, namespace, null, wanted, deadline, dryRun);
         }
+        CompletableFuture<Outcome.Result> first;
         try {
-            return patch(client, earlier, wanted, deadline, dryRun, earlier.getMetadata().getResourceVersion());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409 && e.getCode() != 422 && !KubeErrors.isTransient(e)) {
-                throw e;
-            }
-            // Changed since it was read (or a blip): start again from a fresh read.
-            return applyFrom(client, namespace, null, wanted, deadline, dryRun);
+            first = patch(client, earlier, wanted, deadline, dryRun, earlier.getMetadata().getResourceVersion());
+        } catch (RuntimeException e) {
+            first = CompletableFuture.failedFuture(e);
         }
+        return first.handle((result, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(result);
+            }
+            Throwable failure = Deadline.unwrap(error);
+            if (failure instanceof KubernetesClientException e
+                    && (e.getCode() == 409 || e.getCode() == 422 || KubeErrors.isTransient(e))) {
+                // Changed since it was read (or a blip): start again from a fresh read.
+                return applyFromAsync(client, namespace, null, wanted, deadline, dryRun);
+            }
+            return CompletableFuture.<Outcome.Result> failedFuture(failure);
+        }).thenCompose(next -> next);
     }
 
-    private static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted, Deadline deadline,
-            boolean dryRun) {
-        return patch(client, current, wanted, deadline, dryRun, null);
-    }
-
-    private static Outcome.Result patch(KubernetesClient client, Namespace current, Injection wanted, Deadline deadline,
-            boolean dryRun, String expectedVersion) {
+    /**
+     * Sends the patch that puts {@code wanted} on {@code current} (nothing when it has it already).
+     * With {@code expectedVersion}, the API server refuses it when the namespace changed since.
+     */
+    private static CompletableFuture<Outcome.Result> patch(KubernetesClient client, Namespace current, Injection wanted,
+            Deadline deadline, boolean dryRun, String expectedVersion) {
         Map<String, String> labels = current.getMetadata().getLabels();
         Injection.LabelChange change = wanted.changeFrom(labels);
         if (change.isEmpty()) {
-            return Outcome.Result.UNCHANGED;
+            return CompletableFuture.completedFuture(Outcome.Result.UNCHANGED);
         }
-        // resource(current): fabric8 would otherwise GET the namespace again before patching it. The
-        // client is bounded by the deadline: this PATCH cannot still be on its way after it.
-        var resource = deadline.bound(client).namespaces().resource(current);
-        var namespace = dryRun ? resource.dryRun() : resource;
-        if (labels == null || labels.isEmpty()) {
-            // A namespace with no labels has no /metadata/labels for a JSON Patch to add keys under
-            // (Kubernetes before 1.21 labels none, and anyone can remove them all): a merge patch
-            // creates the map, and keeps any label that someone adds meanwhile.
-            namespace.patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(change, expectedVersion));
-        } else {
-            namespace.patch(PatchContext.of(PatchType.JSON), jsonPatch(change, expectedVersion));
+        String name = current.getMetadata().getName();
+        // Bounded by the deadline: this PATCH cannot still be on its way after it.
+        CompletableFuture<Namespace> sent = labels == null || labels.isEmpty()
+                // A namespace with no labels has no /metadata/labels for a JSON Patch to add keys under
+                // (Kubernetes before 1.21 labels none, and anyone can remove them all): a merge patch
+                // creates the map, and keeps any label that someone adds meanwhile.
+                ? ClusterRequests.mergePatch(client, name, mergePatch(change, expectedVersion), dryRun, deadline)
+                : ClusterRequests.jsonPatch(client, name, jsonPatch(change, expectedVersion), dryRun, deadline);
+        return sent.thenApply(patched -> Outcome.Result.APPLIED);
+    }
+
+    /** The result of a blocking call, or what it failed with, as it was thrown. */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable failure = Deadline.unwrap(e);
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
-        return Outcome.Result.APPLIED;
     }
 
     /** The namespace a conditional patch left, or null when the copy it started from was no longer current. */

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -224,12 +224,12 @@ public class InjectionService {
         Map<String, Outcome> labelled = fanOut.acrossClusters(readable, lease, (cluster, d) -> {
             LiveReader.Live read = live.get(cluster.name());
             Namespace seen = read.namespace(namespace);
-            Outcome outcome = seen == null ? Outcome.absent(cluster.name())
-                    : new Outcome(cluster.name(), current
-                            ? NamespaceLabeler.applyFromCurrentRead(cluster.client(), namespace, seen, wanted, d)
-                            : NamespaceLabeler.applyFromEarlierRead(cluster.client(), namespace, seen, wanted, d,
-                                    options.dryRun()), null);
-            return check.annotate(outcome, read, namespace, wanted, options.force());
+            CompletableFuture<Outcome> outcome = seen == null ? CompletableFuture.completedFuture(Outcome.absent(cluster.name()))
+                    : (current ? NamespaceLabeler.applyFromCurrentReadAsync(cluster.client(), namespace, seen, wanted, d)
+                            : NamespaceLabeler.applyFromEarlierReadAsync(cluster.client(), namespace, seen, wanted, d,
+                                    options.dryRun()))
+                            .thenApply(result -> new Outcome(cluster.name(), result, null));
+            return outcome.thenApply(o -> check.annotate(o, read, namespace, wanted, options.force()));
         }, (cluster, why) -> Outcome.failed(cluster.name(), why));
         return new ArrayList<>(clusters.stream()
                 .map(c -> labelled.getOrDefault(c.name(), unread(c.name(), live.get(c.name()), wanted, options))).toList());

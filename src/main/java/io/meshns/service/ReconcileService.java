@@ -24,6 +24,7 @@ import io.meshns.cluster.FanOut;
 import io.meshns.config.CallBudget;
 import io.meshns.error.MeshException;
 import io.meshns.history.ChangeHistory;
+import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
@@ -128,7 +129,7 @@ public class ReconcileService {
     /** One LIST per cluster (page by page), all clusters at once. */
     private Map<String, Listing> list(List<DataPlane> clusters, Deadline call) {
         return fanOut.acrossClusters(clusters, call.minus(budget.reserve()),
-                (cluster, deadline) -> Listing.of(listAll(cluster, deadline)),
+                (cluster, deadline) -> listAll(cluster, deadline).thenApply(Listing::of),
                 (cluster, why) -> Listing.failed(why));
     }
 
@@ -283,8 +284,9 @@ public class ReconcileService {
                 List<DataPlane> targets = clusters.stream()
                         .filter(c -> stale ? c.problem() == null : listed.containsKey(c.name())).toList();
                 outcomes.putAll(fanOut.acrossClusters(targets, lease.deadline(),
-                        (cluster, deadline) -> new Outcome(cluster.name(), NamespaceLabeler.applyFrom(cluster.client(), ns,
-                                stale ? null : listed.get(cluster.name()), intent.in(cluster.name()), deadline), null),
+                        (cluster, deadline) -> NamespaceLabeler.applyFromAsync(cluster.client(), ns,
+                                stale ? null : listed.get(cluster.name()), intent.in(cluster.name()), deadline, false)
+                                .thenApply(result -> new Outcome(cluster.name(), result, null)),
                         (cluster, why) -> Outcome.failed(cluster.name(), why)));
                 List<Outcome> done = inClusterOrder(outcomes, clusters);
                 return new NamespaceLock.Change(intent.meshWide(), done)
@@ -305,31 +307,28 @@ public class ReconcileService {
     /**
      * A cluster's namespaces, page by page (limit/continue): the API server never builds one answer
      * for all of them. Each page is retried on its own; an expired continue token (410) starts over.
+     * Each page is asked for when the one before it has come; no thread waits in between.
      */
-    private List<Namespace> listAll(DataPlane cluster, Deadline deadline) {
-        List<Namespace> all = new ArrayList<>();
-        String[] next = { null };
-        while (true) {
-            io.fabric8.kubernetes.api.model.NamespaceList page;
-            try {
-                page = deadline.retry(() -> deadline.bound(cluster.client()).namespaces().list(
-                        new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit((long) pageSize)
-                                .withContinue(next[0]).build()));
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 410 || next[0] == null) {
-                    throw e;
-                }
-                all.clear();
-                next[0] = null;
-                continue;
-            }
-            all.addAll(page.getItems());
-            String token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
-            if (token == null || token.isEmpty()) {
-                return all;
-            }
-            next[0] = token;
-        }
+    private CompletableFuture<List<Namespace>> listAll(DataPlane cluster, Deadline deadline) {
+        return listFrom(cluster, null, new ArrayList<>(), deadline);
+    }
+
+    private CompletableFuture<List<Namespace>> listFrom(DataPlane cluster, String next, List<Namespace> all, Deadline deadline) {
+        return deadline.retryAsync(() -> ClusterRequests.namespaces(cluster.client(), (long) pageSize, next, deadline),
+                ClusterRequests.work()).handle((page, error) -> {
+                    if (error != null) {
+                        Throwable failure = Deadline.unwrap(error);
+                        if (next != null && KubeErrors.status(failure) == 410) {
+                            all.clear();
+                            return listFrom(cluster, null, all, deadline);
+                        }
+                        return CompletableFuture.<List<Namespace>> failedFuture(failure);
+                    }
+                    all.addAll(page.getItems());
+                    String token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+                    return token == null || token.isEmpty() ? CompletableFuture.completedFuture(all)
+                            : listFrom(cluster, token, all, deadline);
+                }).thenCompose(done -> done);
     }
 
     private static void notRepaired(Map<String, Namespace> listed, Map<String, Outcome> outcomes, String why) {

@@ -1,0 +1,144 @@
+package io.meshns.kube;
+
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceList;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+
+/**
+ * The requests meshns sends to a data-plane cluster, without a thread waiting for each answer: sent
+ * through the cluster client's own fabric8 HttpClient (its credentials, TLS and connections, on the
+ * shared Vert.x event loops), each with a timeout at the caller's deadline, and decoded with the
+ * client's own serialization on a small pool sized to the CPUs. A failure is the
+ * {@link KubernetesClientException} fabric8's blocking calls would have thrown.
+ */
+public final class ClusterRequests {
+
+    private static final String JSON_PATCH = "application/json-patch+json";
+    private static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private ClusterRequests() {
+    }
+
+    /** The namespace (kubectl get ns NAME), or null when the cluster has none of that name. */
+    public static CompletableFuture<Namespace> namespace(KubernetesClient client, String name, Deadline deadline) {
+        return send(client, get(client, "api/v1/namespaces/" + name, deadline), Namespace.class, true);
+    }
+
+    /** One page of the cluster's namespaces: at most {@code limit} (none: all), from {@code continueToken} on. */
+    public static CompletableFuture<NamespaceList> namespaces(KubernetesClient client, Long limit, String continueToken,
+            Deadline deadline) {
+        StringBuilder path = new StringBuilder("api/v1/namespaces");
+        if (limit != null) {
+            path.append("?limit=").append(limit);
+            if (continueToken != null) {
+                path.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
+            }
+        }
+        return send(client, get(client, path.toString(), deadline), NamespaceList.class, false);
+    }
+
+    /** A JSON Patch (RFC 6902) of a namespace; with {@code dryRun}, checked by the API server and not stored. */
+    public static CompletableFuture<Namespace> jsonPatch(KubernetesClient client, String name, String patch, boolean dryRun,
+            Deadline deadline) {
+        return patch(client, name, JSON_PATCH, patch, dryRun, deadline);
+    }
+
+    /** A JSON merge patch (RFC 7386) of a namespace; with {@code dryRun}, checked and not stored. */
+    public static CompletableFuture<Namespace> mergePatch(KubernetesClient client, String name, String patch, boolean dryRun,
+            Deadline deadline) {
+        return patch(client, name, MERGE_PATCH, patch, dryRun, deadline);
+    }
+
+    /** The cluster's MutatingWebhookConfigurations (where sidecar injectors are). */
+    public static CompletableFuture<List<MutatingWebhookConfiguration>> webhooks(KubernetesClient client, Deadline deadline) {
+        return send(client, get(client, "apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", deadline),
+                MutatingWebhookConfigurationList.class, false).thenApply(MutatingWebhookConfigurationList::getItems);
+    }
+
+    /** The pods of one namespace, or of all when {@code namespace} is null. */
+    public static CompletableFuture<List<Pod>> pods(KubernetesClient client, String namespace, Deadline deadline) {
+        String path = namespace == null ? "api/v1/pods" : "api/v1/namespaces/" + namespace + "/pods";
+        return send(client, get(client, path, deadline), PodList.class, false).thenApply(PodList::getItems);
+    }
+
+    private static CompletableFuture<Namespace> patch(KubernetesClient client, String name, String contentType, String patch,
+            boolean dryRun, Deadline deadline) {
+        HttpRequest request = builder(client, "api/v1/namespaces/" + name + (dryRun ? "?dryRun=All" : ""), deadline)
+                .patch(contentType, patch).build();
+        return send(client, request, Namespace.class, false);
+    }
+
+    private static HttpRequest get(KubernetesClient client, String path, Deadline deadline) {
+        return builder(client, path, deadline).build();
+    }
+
+    private static HttpRequest.Builder builder(KubernetesClient client, String path, Deadline deadline) {
+        String base = client.getMasterUrl().toString();
+        // The timeout is the deadline itself: Vert.x resets the request then, so none of ours is
+        // still on its way after the caller has moved on.
+        return client.getHttpClient().newHttpRequestBuilder()
+                .uri(base + (base.endsWith("/") ? "" : "/") + path)
+                .header("Accept", "application/json")
+                .timeout(deadline.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static <T> CompletableFuture<T> send(KubernetesClient client, HttpRequest request, Class<T> type,
+            boolean absentIsNull) {
+        CompletableFuture<HttpResponse<byte[]>> answer;
+        try {
+            answer = client.getHttpClient().sendAsync(request, byte[].class);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handleAsync((response, failure) -> {
+            if (failure != null) {
+                Throwable cause = Deadline.unwrap(failure);
+                throw cause instanceof KubernetesClientException kce ? kce
+                        : OperationSupport.requestException(request,
+                                cause instanceof Exception e ? e : new RuntimeException(cause));
+            }
+            if (absentIsNull && response.code() == 404) {
+                return null;
+            }
+            if (!response.isSuccessful()) {
+                throw OperationSupport.requestFailure(request,
+                        OperationSupport.createStatus(response, client.getKubernetesSerialization()));
+            }
+            return client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(response.body()), type);
+        }, Work.POOL);
+    }
+
+    /** The executor for what follows an answer (decoding, judging it, a retry's backoff): a few threads, never one per cluster. */
+    public static java.util.concurrent.Executor work() {
+        return Work.POOL;
+    }
+
+    /** Made on first use, so building a native image starts no thread. */
+    private static final class Work {
+        private static final AtomicInteger COUNT = new AtomicInteger();
+        static final ExecutorService POOL = Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), task -> {
+                    Thread thread = new Thread(task, "meshns-cluster-work-" + COUNT.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+}

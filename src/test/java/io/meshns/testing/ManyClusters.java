@@ -1,0 +1,353 @@
+package io.meshns.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Many data-plane API servers in one small place: one Vert.x instance listening on one loopback
+ * port per cluster, each port with its own namespaces. Each answers the requests meshns sends a
+ * data plane as a Kubernetes API server does (namespaces: GET, LIST with limit/continue, JSON Patch
+ * with test ops, merge patch with a resourceVersion precondition, dryRun=All; an Istio sidecar
+ * injector's MutatingWebhookConfiguration; no pods), after {@code latency}, from a timer, so every
+ * request waits at once as on a network. A fabric8 mock per cluster costs a Vert.x instance each;
+ * this costs a socket each, so a thousand clusters fit in a test or a benchmark.
+ */
+public final class ManyClusters implements AutoCloseable {
+
+    /** Request kinds counted per cluster. */
+    public enum Kind {
+        GET, LIST, PATCH, OTHER
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WEBHOOKS = "{\"apiVersion\":\"admissionregistration.k8s.io/v1\","
+            + "\"kind\":\"MutatingWebhookConfigurationList\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":["
+            + "{\"apiVersion\":\"admissionregistration.k8s.io/v1\",\"kind\":\"MutatingWebhookConfiguration\","
+            + "\"metadata\":{\"name\":\"istio-sidecar-injector\",\"resourceVersion\":\"1\",\"uid\":\"injector\","
+            + "\"labels\":{\"app\":\"sidecar-injector\",\"istio.io/rev\":\"default\"}},\"webhooks\":[]}]}";
+    private static final String NO_PODS = "{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"1\"},"
+            + "\"items\":[]}";
+
+    /** One namespace as stored: immutable, so clusters seeded alike share it; its JSON made once. */
+    private record Stored(String name, Map<String, String> labels, long version, byte[] json) {
+
+        static Stored of(String name, Map<String, String> labels, long version) {
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("name", name);
+            metadata.put("uid", "uid-" + name);
+            metadata.put("resourceVersion", String.valueOf(version));
+            metadata.put("creationTimestamp", "2026-01-01T00:00:00Z");
+            metadata.put("labels", labels);
+            Map<String, Object> ns = new LinkedHashMap<>();
+            ns.put("apiVersion", "v1");
+            ns.put("kind", "Namespace");
+            ns.put("metadata", metadata);
+            ns.put("spec", Map.of("finalizers", List.of("kubernetes")));
+            ns.put("status", Map.of("phase", "Active"));
+            try {
+                return new Stored(name, Collections.unmodifiableMap(new TreeMap<>(labels)), version, JSON.writeValueAsBytes(ns));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** One cluster's namespaces, by name; guarded by itself. */
+    private static final class Cluster {
+        final NavigableMap<String, Stored> namespaces = new TreeMap<>();
+        final AtomicLong versions = new AtomicLong(1000);
+    }
+
+    private final Vertx vertx;
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<Cluster> clusters = new ArrayList<>();
+    private final AtomicLongArray counts;
+    private volatile long latencyMillis;
+
+    private ManyClusters(int count, Duration latency) {
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        this.latencyMillis = latency.toMillis();
+        this.counts = new AtomicLongArray(count * Kind.values().length);
+    }
+
+    /** Starts {@code count} clusters, each with the namespaces of {@code seed} (name to labels). */
+    public static ManyClusters start(int count, Duration latency, Map<String, Map<String, String>> seed) {
+        ManyClusters many = new ManyClusters(count, latency);
+        List<Stored> shared = new ArrayList<>();
+        seed.forEach((name, labels) -> shared.add(Stored.of(name, labels, 1)));
+        for (int i = 0; i < count; i++) {
+            Cluster cluster = new Cluster();
+            shared.forEach(ns -> cluster.namespaces.put(ns.name(), ns));
+            many.clusters.add(cluster);
+            int index = i;
+            HttpServer server = many.vertx.createHttpServer().requestHandler(request -> many.handle(index, request));
+            many.servers.add(server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join());
+        }
+        return many;
+    }
+
+    public int size() {
+        return clusters.size();
+    }
+
+    public String url(int cluster) {
+        return "http://127.0.0.1:" + servers.get(cluster).actualPort();
+    }
+
+    public void latency(Duration latency) {
+        this.latencyMillis = latency.toMillis();
+    }
+
+    /** The labels of a namespace in a cluster, or null when it has none of that name. */
+    public Map<String, String> labels(int cluster, String namespace) {
+        Cluster c = clusters.get(cluster);
+        synchronized (c) {
+            Stored ns = c.namespaces.get(namespace);
+            return ns == null ? null : ns.labels();
+        }
+    }
+
+    /** Sets a namespace's labels as someone with kubectl would (creating it when missing). */
+    public void setLabels(int cluster, String namespace, Map<String, String> labels) {
+        Cluster c = clusters.get(cluster);
+        synchronized (c) {
+            c.namespaces.put(namespace, Stored.of(namespace, labels, c.versions.incrementAndGet()));
+        }
+    }
+
+    /** Requests of {@code kind} that a cluster received so far. */
+    public long requests(int cluster, Kind kind) {
+        return counts.get(cluster * Kind.values().length + kind.ordinal());
+    }
+
+    /** Requests of {@code kind} that all clusters received so far. */
+    public long requests(Kind kind) {
+        long total = 0;
+        for (int i = 0; i < clusters.size(); i++) {
+            total += requests(i, kind);
+        }
+        return total;
+    }
+
+    private void handle(int index, HttpServerRequest request) {
+        request.body().onComplete(body -> {
+            Answer answer;
+            try {
+                answer = answer(index, request.method().name(), request.path(), request.query(),
+                        request.getHeader("Content-Type"), body.succeeded() ? body.result() : Buffer.buffer());
+            } catch (RuntimeException e) {
+                answer = status(500, "InternalError", String.valueOf(e));
+            }
+            Answer done = answer;
+            Runnable reply = () -> request.response().setStatusCode(done.code()).putHeader("Content-Type", "application/json")
+                    .end(done.body());
+            long latency = latencyMillis;
+            if (latency > 0) {
+                vertx.setTimer(latency, id -> reply.run());
+            } else {
+                reply.run();
+            }
+        });
+    }
+
+    private record Answer(int code, Buffer body) {
+    }
+
+    private Answer answer(int index, String method, String path, String query, String contentType, Buffer body) {
+        Cluster cluster = clusters.get(index);
+        Map<String, String> params = params(query);
+        if (path.equals("/api/v1/namespaces") && method.equals("GET")) {
+            count(index, Kind.LIST);
+            return list(cluster, params);
+        }
+        if (path.startsWith("/api/v1/namespaces/") && path.indexOf('/', "/api/v1/namespaces/".length()) < 0) {
+            String name = path.substring("/api/v1/namespaces/".length());
+            if (method.equals("GET")) {
+                count(index, Kind.GET);
+                synchronized (cluster) {
+                    Stored ns = cluster.namespaces.get(name);
+                    return ns == null ? notFound(name) : new Answer(200, Buffer.buffer(ns.json()));
+                }
+            }
+            if (method.equals("PATCH")) {
+                count(index, Kind.PATCH);
+                return patch(cluster, name, contentType, body.toString(), "All".equals(params.get("dryRun")));
+            }
+        }
+        count(index, path.endsWith("/pods") || path.endsWith("/mutatingwebhookconfigurations") ? Kind.LIST : Kind.OTHER);
+        if (method.equals("GET") && path.equals("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations")) {
+            return new Answer(200, Buffer.buffer(WEBHOOKS));
+        }
+        if (method.equals("GET") && (path.equals("/api/v1/pods") || path.matches("/api/v1/namespaces/[^/]+/pods"))) {
+            return new Answer(200, Buffer.buffer(NO_PODS));
+        }
+        return status(404, "NotFound", "the server could not find the requested resource");
+    }
+
+    private void count(int cluster, Kind kind) {
+        counts.incrementAndGet(cluster * Kind.values().length + kind.ordinal());
+    }
+
+    private static Answer list(Cluster cluster, Map<String, String> params) {
+        long limit = params.containsKey("limit") ? Long.parseLong(params.get("limit")) : Long.MAX_VALUE;
+        String from = params.get("continue");
+        Buffer out = Buffer.buffer();
+        String next = null;
+        synchronized (cluster) {
+            NavigableMap<String, Stored> page = from == null ? cluster.namespaces : cluster.namespaces.tailMap(from, true);
+            out.appendString("{\"apiVersion\":\"v1\",\"kind\":\"NamespaceList\",\"metadata\":{\"resourceVersion\":\""
+                    + cluster.versions.get() + "\"");
+            Buffer items = Buffer.buffer();
+            long taken = 0;
+            for (Stored ns : page.values()) {
+                if (taken == limit) {
+                    next = ns.name();
+                    break;
+                }
+                if (taken > 0) {
+                    items.appendByte((byte) ',');
+                }
+                items.appendBytes(ns.json());
+                taken++;
+            }
+            if (next != null) {
+                out.appendString(",\"continue\":\"" + next + "\"");
+            }
+            out.appendString("},\"items\":[").appendBuffer(items).appendString("]}");
+        }
+        return new Answer(200, out);
+    }
+
+    private static Answer patch(Cluster cluster, String name, String contentType, String patch, boolean dryRun) {
+        synchronized (cluster) {
+            Stored ns = cluster.namespaces.get(name);
+            if (ns == null) {
+                return notFound(name);
+            }
+            Map<String, String> labels = new TreeMap<>(ns.labels());
+            JsonNode tree;
+            try {
+                tree = JSON.readTree(patch);
+            } catch (JsonProcessingException e) {
+                return status(400, "BadRequest", "invalid patch: " + e.getOriginalMessage());
+            }
+            String version = String.valueOf(ns.version());
+            if (contentType != null && contentType.startsWith("application/json-patch+json")) {
+                for (JsonNode op : tree) {
+                    String path = op.path("path").asText();
+                    String kind = op.path("op").asText();
+                    if (path.equals("/metadata/resourceVersion")) {
+                        if (!op.path("value").asText().equals(version)) {
+                            return kind.equals("test") ? status(422, "Invalid", "the test operation failed")
+                                    : status(409, "Conflict", "the object has been modified");
+                        }
+                    } else if (path.equals("/metadata/labels") && kind.equals("add")) {
+                        labels.clear();
+                        op.path("value").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                    } else if (path.startsWith("/metadata/labels/")) {
+                        String key = path.substring("/metadata/labels/".length()).replace("~1", "/").replace("~0", "~");
+                        if (kind.equals("remove")) {
+                            if (labels.remove(key) == null) {
+                                return status(422, "Invalid", "unable to remove nonexistent key: " + key);
+                            }
+                        } else if (kind.equals("add") || kind.equals("replace")) {
+                            labels.put(key, op.path("value").asText());
+                        } else if (kind.equals("test") && !op.path("value").asText().equals(labels.get(key))) {
+                            return status(422, "Invalid", "the test operation failed");
+                        }
+                    } else {
+                        return status(422, "Invalid", "unsupported patch path " + path);
+                    }
+                }
+            } else if (contentType != null && contentType.startsWith("application/merge-patch+json")) {
+                JsonNode metadata = tree.path("metadata");
+                if (metadata.has("resourceVersion") && !metadata.get("resourceVersion").asText().equals(version)) {
+                    return status(409, "Conflict", "the object has been modified");
+                }
+                metadata.path("labels").fields().forEachRemaining(e -> {
+                    if (e.getValue().isNull()) {
+                        labels.remove(e.getKey());
+                    } else {
+                        labels.put(e.getKey(), e.getValue().asText());
+                    }
+                });
+            } else {
+                return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format");
+            }
+            if (labels.equals(ns.labels())) {
+                return new Answer(200, Buffer.buffer(ns.json()));
+            }
+            Stored changed = Stored.of(name, labels, dryRun ? ns.version() : cluster.versions.incrementAndGet());
+            if (!dryRun) {
+                cluster.namespaces.put(name, changed);
+            }
+            return new Answer(200, Buffer.buffer(changed.json()));
+        }
+    }
+
+    private static Answer notFound(String name) {
+        return status(404, "NotFound", "namespaces \"" + name + "\" not found");
+    }
+
+    private static Answer status(int code, String reason, String message) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.put("metadata", Map.of());
+        status.put("status", "Failure");
+        status.put("message", message);
+        status.put("reason", reason);
+        status.put("code", code);
+        try {
+            return new Answer(code, Buffer.buffer(JSON.writeValueAsBytes(status)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> params(String query) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    params.put(pair.substring(0, eq),
+                            java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return params;
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<?>[] closing = servers.stream().map(s -> s.close().toCompletionStage().toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(closing).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        }
+        vertx.close();
+    }
+}
