@@ -324,7 +324,10 @@ public class ReconcileService {
                         }
                         return CompletableFuture.<List<Namespace>> failedFuture(failure);
                     }
-                    all.addAll(page.getItems());
+                    // Only what the comparison and a repair use is kept: a thousand clusters' listings stay small.
+                    page.getItems().forEach(ns -> all.add(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                            .withName(ns.getMetadata().getName()).withResourceVersion(ns.getMetadata().getResourceVersion())
+                            .withLabels(ns.getMetadata().getLabels()).endMetadata().build()));
                     String token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
                     return token == null || token.isEmpty() ? CompletableFuture.completedFuture(all)
                             : listFrom(cluster, token, all, deadline);
