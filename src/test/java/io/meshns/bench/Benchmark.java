@@ -118,6 +118,17 @@ public final class Benchmark {
             return;
         }
 
+        if ("thousand".equals(System.getProperty("bench.only"))) {
+            // Only this part: its table goes to the work directory, for merging by hand.
+            say("a thousand clusters (only this part)");
+            List<ThousandClusters.Run> runs = ThousandClusters.run(settings);
+            String table = ThousandClusters.markdown(runs, machine.withEnd((System.nanoTime() - began) / 6e10));
+            ThousandClusters.write(settings.workDir().resolve("thousand.md"), table);
+            System.out.println(table);
+            say("written to " + settings.workDir().resolve("thousand.md"));
+            return;
+        }
+
         if ("round-trips".equals(System.getProperty("bench.only"))) {
             // Only this part: the file gets its section alone, for merging by hand.
             say("round trips: control plane " + settings.controlPlaneLatency().toMillis() + " ms away (only this part)");

@@ -135,6 +135,17 @@ public final class ManyClusters implements AutoCloseable {
         }
     }
 
+    /** Adds (or replaces) namespaces in every cluster, alike: name to labels. */
+    public void seed(Map<String, Map<String, String>> namespaces) {
+        List<Stored> shared = new ArrayList<>();
+        namespaces.forEach((name, labels) -> shared.add(Stored.of(name, labels, 1)));
+        for (Cluster cluster : clusters) {
+            synchronized (cluster) {
+                shared.forEach(ns -> cluster.namespaces.put(ns.name(), ns));
+            }
+        }
+    }
+
     /** Requests of {@code kind} that a cluster received so far. */
     public long requests(int cluster, Kind kind) {
         return counts.get(cluster * Kind.values().length + kind.ordinal());

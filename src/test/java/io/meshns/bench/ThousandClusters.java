@@ -1,0 +1,323 @@
+package io.meshns.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.meshns.mock.MockApiServer;
+import io.meshns.testing.FunctionProcess;
+import io.meshns.testing.ManyClusters;
+
+/**
+ * A thousand clusters ({@code -Dbench.only=thousand}): the packaged function (and, with
+ * {@code -Dbench.baseline-jar}, an earlier one) with clusters registered one after another up to
+ * {@code bench.thousand-counts}' last count, each {@code bench.latency-ms} away; for each JVM flag
+ * set of {@code bench.thousand-flags} ("default": none; e.g. "-XX:MaxRAM=512m", what a container
+ * limited to 512 MiB gives the JVM). Registration times as the count grows, enableInjection at one
+ * cluster and at all, the process' RSS and threads (from /proc) during and after, and a reconcile
+ * of {@code bench.namespaces} namespaces over every cluster beside one cluster's LIST of them.
+ * The clusters are {@link ManyClusters}: one Vert.x server, one port per cluster.
+ */
+final class ThousandClusters {
+
+    private static final String APP = "bench-app";
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    private ThousandClusters() {
+    }
+
+    /** One jar under one set of JVM flags. */
+    record Run(String jar, String flags, Map<Integer, Double> registerMillis, List<Double> oneMillis, List<Double> allMillis,
+            int applied, List<Double> allAtOnceMillis, long peakThreads, long peakRssKb, long rssAfterKb, long hwmAfterKb, long threadsAfter,
+            double listMillis, double firstReconcileMillis, List<Double> quietReconcileMillis, int reconcileFailed,
+            long rssAfterReconcileKb, long hwmAfterReconcileKb, String died) {
+    }
+
+    static List<Run> run(Benchmark.Settings settings) throws Exception {
+        List<Integer> counts = Arrays.stream(System.getProperty("bench.thousand-counts", "1,100,500,1000").split(","))
+                .map(String::trim).map(Integer::parseInt).sorted().toList();
+        List<String> flagSets = Arrays.stream(System.getProperty("bench.thousand-flags", "default,-XX:MaxRAM=512m").split(","))
+                .map(String::trim).toList();
+        Map<String, Path> jars = new LinkedHashMap<>();
+        jars.put("this commit", settings.jar());
+        String baseline = System.getProperty("bench.baseline-jar", "");
+        if (!baseline.isBlank()) {
+            jars.put("baseline", Path.of(baseline));
+        }
+        int most = counts.get(counts.size() - 1);
+        List<Run> runs = new ArrayList<>();
+        try (ManyClusters clusters = ManyClusters.start(most, Duration.ZERO, Map.of(APP, Map.of("team", "bench")))) {
+            for (String flags : flagSets) {
+                for (Map.Entry<String, Path> jar : jars.entrySet()) {
+                    Benchmark.say("thousand: " + jar.getKey() + ", JVM flags: " + flags);
+                    Run run = one(settings, clusters, counts, jar.getKey(), jar.getValue(), flags);
+                    runs.add(run);
+                    Benchmark.say("  " + run);
+                }
+            }
+        }
+        return runs;
+    }
+
+    private static Run one(Benchmark.Settings settings, ManyClusters clusters, List<Integer> counts, String label, Path jar,
+            String flags) throws Exception {
+        int most = counts.get(counts.size() - 1);
+        List<String> properties = new ArrayList<>();
+        if (!flags.equals("default")) {
+            properties.addAll(Arrays.asList(flags.split("\\s+")));
+        }
+        clusters.latency(Duration.ZERO);
+        try (MockApiServer control = MockApiServer.start()) {
+            Benchmark.createNamespace(control.client(), APP, Map.of("team", "bench"));
+            properties.addAll(List.of("-Dquarkus.kubernetes-client.api-server-url=" + control.url(),
+                    "-Dmeshns.allow-plaintext-clusters=true", "-Dmeshns.auth.enabled=false"));
+            Path log = settings.workDir().resolve("function-thousand-" + runs++ + ".log");
+            try (FunctionProcess function = FunctionProcess.start(jar, Map.of(), properties, log)) {
+                function.awaitFirstAnswer(PATIENCE);
+                Map<Integer, Double> registerMillis = new LinkedHashMap<>();
+                List<Double> recent = new ArrayList<>();
+                List<Double> one = null;
+                List<Double> all = null;
+                List<Double> atOnce = null;
+                int applied = 0;
+                long[] peak = { 0, 0 };
+                String died = null;
+                try {
+                    for (int c = 0; c < most; c++) {
+                        recent.add(function.ok("registerCluster", "{\"name\": \"dp-" + c + "\", \"server\": \""
+                                + clusters.url(c) + "\", \"token\": \"bench\"}").millis());
+                        if (recent.size() > 10) {
+                            recent.remove(0);
+                        }
+                        if (counts.contains(c + 1)) {
+                            registerMillis.put(c + 1, Stats.median(recent));
+                            Benchmark.say(String.format(Locale.ROOT, "  registered %d: %.1f ms (median of the last %d)", c + 1,
+                                    Stats.median(recent), recent.size()));
+                        }
+                        if (c == 0) {
+                            clusters.latency(settings.latency());
+                            one = enable(settings, function, null, 1);
+                            clusters.latency(Duration.ZERO);
+                        }
+                    }
+                    clusters.latency(settings.latency());
+                    all = enable(settings, function, peak, most);
+                    applied = lastApplied;
+                    // The same with every cluster answering at once: what is left is the function's own work.
+                    clusters.latency(Duration.ZERO);
+                    atOnce = enable(settings, function, null, most);
+                } catch (Exception | Error e) {
+                    died = why(function, e);
+                }
+                long rssAfter = function.statusKb("VmRSS");
+                long hwmAfter = function.statusKb("VmHWM");
+                long threadsAfter = function.statusKb("Threads");
+                Reconcile reconcile = died == null ? reconcile(settings, clusters, control, function) : null;
+                if (reconcile != null && reconcile.died() != null) {
+                    died = reconcile.died();
+                }
+                return new Run(label, flags, registerMillis, one, all, applied, atOnce, peak[0], peak[1], rssAfter, hwmAfter,
+                        threadsAfter, reconcile == null ? 0 : reconcile.listMillis(),
+                        reconcile == null ? 0 : reconcile.first(), reconcile == null ? List.of() : reconcile.quiet(),
+                        reconcile == null ? 0 : reconcile.failed(), function.statusKb("VmRSS"), function.statusKb("VmHWM"),
+                        died);
+            }
+        }
+    }
+
+    private static int runs;
+    private static int lastApplied;
+
+    /** enableInjection, each after a disableInjection; {@code peak}: most threads and RSS seen while they ran. */
+    private static List<Double> enable(Benchmark.Settings settings, FunctionProcess function, long[] peak, int clusters)
+            throws Exception {
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < settings.warmup() + settings.repeats(); i++) {
+            function.ok("disableInjection", "{\"namespace\": \"" + APP + "\"}");
+            Sampler sampler = peak != null && i >= settings.warmup() ? Sampler.start(function) : null;
+            FunctionProcess.Answer answer = function.ok("enableInjection", "{\"namespace\": \"" + APP + "\"}");
+            if (sampler != null) {
+                sampler.stop();
+                peak[0] = Math.max(peak[0], sampler.threads.get());
+                peak[1] = Math.max(peak[1], sampler.rssKb.get());
+            }
+            if (i >= settings.warmup()) {
+                millis.add(answer.millis());
+                lastApplied = count(answer.body().get("clusters"), "applied");
+            }
+        }
+        Benchmark.say(String.format(Locale.ROOT, "  enableInjection over %d: median %.0f ms %s", clusters,
+                Stats.median(millis), millis));
+        return millis;
+    }
+
+    record Reconcile(double listMillis, double first, List<Double> quiet, int failed, String died) {
+    }
+
+    /** {@code bench.namespaces} namespaces, labelled alike everywhere: one cluster's LIST of them, then reconciles. */
+    private static Reconcile reconcile(Benchmark.Settings settings, ManyClusters clusters, MockApiServer control,
+            FunctionProcess function) throws Exception {
+        int namespaces = settings.namespaces();
+        if (namespaces <= 0) {
+            return null;
+        }
+        clusters.latency(Duration.ZERO);
+        Map<String, String> labels = Map.of("istio-injection", "enabled", "team", "bench");
+        Map<String, Map<String, String>> seed = new LinkedHashMap<>();
+        for (int i = 0; i < namespaces; i++) {
+            seed.put(String.format(Locale.ROOT, "mesh-%04d", i), labels);
+        }
+        clusters.seed(seed);
+        seed.keySet().forEach(name -> Benchmark.createNamespace(control.client(), name, labels));
+        clusters.latency(settings.latency());
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<Double> lists = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            HttpResponse<byte[]> list = http.send(HttpRequest.newBuilder(URI.create(clusters.url(0) + "/api/v1/namespaces"))
+                    .header("Authorization", "Bearer bench").build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (list.statusCode() != 200) {
+                throw new IllegalStateException("LIST answered " + list.statusCode());
+            }
+            lists.add((System.nanoTime() - start) / 1e6);
+        }
+        double listMillis = Stats.median(lists);
+        try {
+            FunctionProcess.Answer first = function.ok("reconcile", "{}");
+            List<Double> quiet = new ArrayList<>();
+            int failed = 0;
+            for (int i = 0; i < 3; i++) {
+                FunctionProcess.Answer again = function.ok("reconcile", "{}");
+                quiet.add(again.millis());
+                failed = Math.max(failed, outcomes(again.body(), "failed"));
+            }
+            Benchmark.say(String.format(Locale.ROOT, "  one cluster's LIST of %d: %.0f ms; reconcile first %.0f ms, then %s (failed outcomes %d)",
+                    namespaces, listMillis, first.millis(), quiet, failed));
+            return new Reconcile(listMillis, first.millis(), quiet, failed, null);
+        } catch (Exception | Error e) {
+            return new Reconcile(listMillis, 0, List.of(), 0, why(function, e));
+        }
+    }
+
+    private static String why(FunctionProcess function, Throwable e) {
+        String log;
+        try {
+            log = function.log();
+        } catch (Exception unreadable) {
+            log = "";
+        }
+        String reason = log.contains("OutOfMemoryError") ? "OutOfMemoryError" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        Benchmark.say("  failed: " + reason);
+        return reason.length() > 200 ? reason.substring(0, 200) : reason;
+    }
+
+    private static int outcomes(JsonNode report, String outcome) {
+        int total = 0;
+        for (JsonNode result : report.path("results")) {
+            total += count(result.get("clusters"), outcome);
+        }
+        return total;
+    }
+
+    private static int count(JsonNode outcomes, String outcome) {
+        int count = 0;
+        if (outcomes != null) {
+            for (JsonNode o : outcomes) {
+                if (outcome.equals(o.path("outcome").asText())) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Polls /proc/PID/status while a call runs: the most threads and the largest RSS seen. */
+    private static final class Sampler {
+        final AtomicLong threads = new AtomicLong();
+        final AtomicLong rssKb = new AtomicLong();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        Thread thread;
+
+        static Sampler start(FunctionProcess function) {
+            Sampler sampler = new Sampler();
+            sampler.thread = new Thread(() -> {
+                while (sampler.running.get()) {
+                    sampler.threads.accumulateAndGet(function.statusKb("Threads"), Math::max);
+                    sampler.rssKb.accumulateAndGet(function.statusKb("VmRSS"), Math::max);
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-sampler");
+            sampler.thread.setDaemon(true);
+            sampler.thread.start();
+            return sampler;
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+    }
+
+    /** The figures as a Markdown table, one row per run. */
+    static String markdown(List<Run> runs, Benchmark.Machine machine) {
+        StringBuilder md = new StringBuilder();
+        md.append("Machine: ").append(machine.cores()).append(" cores (").append(machine.cpu()).append("), ")
+                .append(machine.memory()).append(", ").append(machine.jdk()).append(", ").append(machine.date())
+                .append(", load average ").append(machine.loadBefore()).append(" before, ").append(machine.loadAfter())
+                .append(" after.\n\n");
+        md.append("| jar | JVM flags | registerCluster ms at 1 / 100 / 500 / 1,000 registered | enableInjection, 1 cluster, median ms |"
+                + " 1,000 clusters, median ms | ratio | applied | 1,000 clusters answering at once, median ms | threads during (most) | RSS during (most) | RSS after | peak RSS (VmHWM) |"
+                + " threads after | one LIST ms | reconcile first / quiet median ms | RSS after reconcile | VmHWM after reconcile | ended |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|\n");
+        for (Run run : runs) {
+            double one = run.oneMillis() == null ? 0 : Stats.median(run.oneMillis());
+            double all = run.allMillis() == null ? 0 : Stats.median(run.allMillis());
+            md.append("| ").append(run.jar()).append(" | `").append(run.flags()).append("` | ")
+                    .append(String.join(" / ", run.registerMillis().values().stream()
+                            .map(v -> String.format(Locale.ROOT, "%.0f", v)).toList()))
+                    .append(" | ").append(f(one)).append(" | ").append(f(all)).append(" | ")
+                    .append(one == 0 ? "–" : String.format(Locale.ROOT, "%.2f", all / one)).append(" | ")
+                    .append(run.applied()).append(" | ")
+                    .append(run.allAtOnceMillis() == null ? "–" : f(Stats.median(run.allAtOnceMillis()))).append(" | ")
+                    .append(run.peakThreads()).append(" | ").append(mb(run.peakRssKb()))
+                    .append(" | ").append(mb(run.rssAfterKb())).append(" | ").append(mb(run.hwmAfterKb())).append(" | ")
+                    .append(run.threadsAfter()).append(" | ").append(f(run.listMillis())).append(" | ")
+                    .append(f(run.firstReconcileMillis())).append(" / ")
+                    .append(run.quietReconcileMillis().isEmpty() ? "–" : f(Stats.median(run.quietReconcileMillis())))
+                    .append(" | ").append(mb(run.rssAfterReconcileKb())).append(" | ").append(mb(run.hwmAfterReconcileKb()))
+                    .append(" | ").append(run.died() == null ? "ok" : run.died()).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String f(double millis) {
+        return String.format(Locale.ROOT, "%,.0f", millis);
+    }
+
+    private static String mb(long kb) {
+        return kb <= 0 ? "–" : String.format(Locale.ROOT, "%,d MB", kb / 1024);
+    }
+
+    static void write(Path file, String text) throws java.io.IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+}
