@@ -18,6 +18,10 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.meshns.config.MeshConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.impl.VertxWrapper;
 
 /**
  * One fabric8 client per data-plane cluster, built from its Secret and kept while the instance is
@@ -41,8 +45,30 @@ public class DataPlaneClients {
     public DataPlaneClients(MeshConfig config, Vertx vertx, KubernetesSerialization serialization) {
         this.config = config;
         // Given a Vert.x instance, fabric8 neither makes nor closes one of its own.
-        this.httpClients = new VertxHttpClientFactory(vertx);
+        this.httpClients = new VertxHttpClientFactory(new SmallPools(vertx));
         this.serialization = serialization;
+    }
+
+    /** Connections one cluster's client may open at once; more requests wait for one. */
+    static final int CONNECTIONS_PER_CLUSTER = 64;
+
+    /**
+     * Quarkus' Vert.x, making HTTP clients with a pool of {@link #CONNECTIONS_PER_CLUSTER}: fabric8
+     * asks for 8,192 (for watches, which meshns does not use on data planes), and Vert.x keeps an
+     * array of that many slots per client: 32 KB each, a quarter of a 128 MiB heap at 1,000 clusters.
+     * (fabric8 7.5 does not call its factory's additionalConfig, so the pool is set here.)
+     */
+    private static final class SmallPools extends VertxWrapper {
+
+        SmallPools(Vertx vertx) {
+            super((VertxInternal) vertx);
+        }
+
+        @Override
+        public io.vertx.core.http.HttpClient createHttpClient(HttpClientOptions options, PoolOptions pool) {
+            return super.createHttpClient(options,
+                    new PoolOptions(pool).setHttp1MaxSize(Math.min(pool.getHttp1MaxSize(), CONNECTIONS_PER_CLUSTER)));
+        }
     }
 
     /** The client for a cluster, reusing the one built for the same server and Secret version. */
