@@ -123,6 +123,12 @@ final class ThousandClusters {
                 } catch (Exception | Error e) {
                     died = why(function, e);
                 }
+                // -Dbench.thousand-hold-ms: time to look at the process (jcmd PID GC.class_histogram) before it stops.
+                long hold = Long.getLong("bench.thousand-hold-ms", 0);
+                if (hold > 0) {
+                    Benchmark.say("  holding the function (pid " + function.pid() + ") for " + hold + " ms");
+                    Thread.sleep(hold);
+                }
                 long rssAfter = function.statusKb("VmRSS");
                 long hwmAfter = function.statusKb("VmHWM");
                 long threadsAfter = function.statusKb("Threads");
@@ -197,11 +203,11 @@ final class ThousandClusters {
         }
         double listMillis = Stats.median(lists);
         try {
-            FunctionProcess.Answer first = function.ok("reconcile", "{}");
+            FunctionProcess.Answer first = reconcileWithin(function, RECONCILE_PATIENCE);
             List<Double> quiet = new ArrayList<>();
-            int failed = 0;
+            int failed = Math.max(0, outcomes(first.body(), "failed"));
             for (int i = 0; i < 3; i++) {
-                FunctionProcess.Answer again = function.ok("reconcile", "{}");
+                FunctionProcess.Answer again = reconcileWithin(function, RECONCILE_PATIENCE);
                 quiet.add(again.millis());
                 failed = Math.max(failed, outcomes(again.body(), "failed"));
             }
@@ -210,6 +216,27 @@ final class ThousandClusters {
             return new Reconcile(listMillis, first.millis(), quiet, failed, null);
         } catch (Exception | Error e) {
             return new Reconcile(listMillis, 0, List.of(), 0, why(function, e));
+        }
+    }
+
+    /** A function out of memory may never answer: a reconcile that takes longer than this ends the run. */
+    private static final Duration RECONCILE_PATIENCE = Duration.ofSeconds(120);
+
+    private static FunctionProcess.Answer reconcileWithin(FunctionProcess function, Duration patience) throws Exception {
+        java.util.concurrent.CompletableFuture<FunctionProcess.Answer> answer = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return function.ok("reconcile", "{}");
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+        try {
+            return answer.get(patience.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("reconcile gave no answer within " + patience.toSeconds() + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
