@@ -27,9 +27,12 @@ public record Injection(Mode mode, String revision) {
     public enum Mode {
         ENABLED, DISABLED, UNSET, AMBIENT;
 
+        // Computed once: describeMesh asks for it in every cell of its matrix.
+        private final String word = name().toLowerCase(java.util.Locale.ROOT);
+
         /** The word used in answers and in state: enabled, disabled, unset, ambient. */
         public String word() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return word;
         }
     }
 
