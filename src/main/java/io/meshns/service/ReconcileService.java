@@ -2,6 +2,7 @@ package io.meshns.service;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +130,7 @@ public class ReconcileService {
     /** One LIST per cluster (page by page), all clusters at once. */
     private Map<String, Listing> list(List<DataPlane> clusters, Deadline call) {
         return fanOut.acrossClusters(clusters, call.minus(budget.reserve()),
-                (cluster, deadline) -> listAll(cluster, deadline).thenApply(Listing::of),
+                (cluster, deadline) -> listAll(cluster, deadline).thenApply(Listing::new),
                 (cluster, why) -> Listing.failed(why));
     }
 
@@ -207,7 +208,8 @@ public class ReconcileService {
             wanted.forEach((ns, rollout) -> wantedHere.put(ns, rollout.in(cluster.name())));
             Drift.of(wantedHere, listing.labels()).forEach((ns, finding) -> {
                 if (finding == Drift.Finding.DRIFTED) {
-                    drifted.computeIfAbsent(ns, k -> new LinkedHashMap<>()).put(cluster.name(), listing.namespaces().get(ns));
+                    drifted.computeIfAbsent(ns, k -> new LinkedHashMap<>()).put(cluster.name(),
+                            listing.namespaces().get(ns).toNamespace(ns));
                 } else {
                     outcomes.get(ns).put(cluster.name(), Drift.outcomeWithoutWrite(cluster.name(), finding));
                 }
@@ -309,11 +311,12 @@ public class ReconcileService {
      * for all of them. Each page is retried on its own; an expired continue token (410) starts over.
      * Each page is asked for when the one before it has come; no thread waits in between.
      */
-    private CompletableFuture<List<Namespace>> listAll(DataPlane cluster, Deadline deadline) {
-        return listFrom(cluster, null, new ArrayList<>(), deadline);
+    private CompletableFuture<Map<String, Listed>> listAll(DataPlane cluster, Deadline deadline) {
+        return listFrom(cluster, null, new HashMap<>(), deadline);
     }
 
-    private CompletableFuture<List<Namespace>> listFrom(DataPlane cluster, String next, List<Namespace> all, Deadline deadline) {
+    private CompletableFuture<Map<String, Listed>> listFrom(DataPlane cluster, String next, Map<String, Listed> all,
+            Deadline deadline) {
         return deadline.retryAsync(() -> ClusterRequests.namespaces(cluster.client(), (long) pageSize, next, deadline),
                 ClusterRequests.work()).handle((page, error) -> {
                     if (error != null) {
@@ -322,12 +325,9 @@ public class ReconcileService {
                             all.clear();
                             return listFrom(cluster, null, all, deadline);
                         }
-                        return CompletableFuture.<List<Namespace>> failedFuture(failure);
+                        return CompletableFuture.<Map<String, Listed>> failedFuture(failure);
                     }
-                    // Only what the comparison and a repair use is kept: a thousand clusters' listings stay small.
-                    page.getItems().forEach(ns -> all.add(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                            .withName(ns.getMetadata().getName()).withResourceVersion(ns.getMetadata().getResourceVersion())
-                            .withLabels(ns.getMetadata().getLabels()).endMetadata().build()));
+                    page.getItems().forEach(ns -> all.put(ns.getMetadata().getName(), Listed.of(ns)));
                     String token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
                     return token == null || token.isEmpty() ? CompletableFuture.completedFuture(all)
                             : listFrom(cluster, token, all, deadline);
@@ -342,13 +342,38 @@ public class ReconcileService {
         return clusters.stream().map(c -> outcomes.get(c.name())).filter(Objects::nonNull).toList();
     }
 
-    /** One cluster's namespaces from one LIST, or why the LIST failed. */
-    private record Listing(Map<String, Namespace> namespaces, String failure) {
+    /**
+     * What a reconcile keeps of a listed namespace: its resourceVersion and its injection labels, no
+     * more. A thousand clusters' listings, held until they are compared, stay within a small heap;
+     * a repair's patch needs no other label (it only sets or removes the injection keys).
+     */
+    private record Listed(String resourceVersion, Map<String, String> labels) {
 
-        static Listing of(List<Namespace> items) {
-            Map<String, Namespace> byName = new LinkedHashMap<>();
-            items.forEach(ns -> byName.put(ns.getMetadata().getName(), ns));
-            return new Listing(byName, null);
+        static Listed of(Namespace namespace) {
+            Map<String, String> all = namespace.getMetadata().getLabels();
+            Map<String, String> injection = new HashMap<>(4);
+            if (all != null) {
+                Injection.KEYS.forEach(key -> {
+                    if (all.containsKey(key)) {
+                        injection.put(key, all.get(key));
+                    }
+                });
+            }
+            return new Listed(namespace.getMetadata().getResourceVersion(), Map.copyOf(injection));
+        }
+
+        /** A copy for the patch: with no injection label it is sent as a merge patch, which keeps every other label. */
+        Namespace toNamespace(String name) {
+            return new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(name)
+                    .withResourceVersion(resourceVersion).withLabels(labels).endMetadata().build();
+        }
+    }
+
+    /** One cluster's namespaces, by name, from its LIST, or why the LIST failed. */
+    private record Listing(Map<String, Listed> namespaces, String failure) {
+
+        Listing(Map<String, Listed> namespaces) {
+            this(namespaces, null);
         }
 
         static Listing failed(String why) {
@@ -356,9 +381,8 @@ public class ReconcileService {
         }
 
         Map<String, Map<String, String>> labels() {
-            Map<String, Map<String, String>> labels = new LinkedHashMap<>();
-            namespaces.forEach((name, ns) -> labels.put(name,
-                    ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels()));
+            Map<String, Map<String, String>> labels = new HashMap<>();
+            namespaces.forEach((name, listed) -> labels.put(name, listed.labels()));
             return labels;
         }
     }

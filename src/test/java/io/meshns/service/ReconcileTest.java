@@ -94,6 +94,24 @@ class ReconcileTest {
     }
 
     @Test
+    void aRepairSetsTheInjectionLabelsAndKeepsEveryOtherOne() {
+        createNamespace(east.client(), ns, Map.of("team", "a", "owner", "x", "istio.io/rev", "old"));
+        createNamespace(west.client(), ns, Map.of("team", "b"));
+        call("enableInjection", "{\"namespace\": \"" + ns + "\", \"force\": true}").statusCode(200);
+        // Drift made by hand: a revision and an unrelated label in east, only unrelated labels in west.
+        east.client().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editMetadata()
+                .withLabels(Map.of("team", "a", "owner", "x", "istio.io/rev", "old")).endMetadata().build());
+        west.client().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editMetadata()
+                .withLabels(Map.of("team", "b")).endMetadata().build());
+
+        JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
+
+        assertEquals(Map.of("east", "applied", "west", "applied"), outcomesOf(report, ns), report.prettify());
+        assertEquals(Map.of("team", "a", "owner", "x", "istio-injection", "enabled"), labels(east.client(), ns));
+        assertEquals(Map.of("team", "b", "istio-injection", "enabled"), labels(west.client(), ns));
+    }
+
+    @Test
     void aClusterDownDuringEnableIsRepairedWhenItComesBack() throws Exception {
         MockApiServer flaky = start();
         createNamespace(flaky.client(), ns, Map.of());
