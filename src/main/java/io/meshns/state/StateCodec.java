@@ -3,12 +3,14 @@ package io.meshns.state;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.meshns.mesh.Injection;
@@ -28,8 +30,6 @@ public final class StateCodec {
     static final String REGISTERED = "registered";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
 
     private StateCodec() {
     }
@@ -85,6 +85,8 @@ public final class StateCodec {
         }
         Map<String, NamespaceState.ClusterRecord> clusters = new TreeMap<>();
         Map<String, Injection> settings = decodeSettings(data);
+        // The outcomes of one change share its time: each distinct one is parsed once, not once per cluster.
+        Map<String, Instant> times = new HashMap<>();
         data.forEach((key, value) -> {
             if (key.startsWith(CLUSTER_PREFIX)) {
                 Map<String, String> fields = readMap(value);
@@ -96,7 +98,8 @@ public final class StateCodec {
                                     + "\" (edited by hand or written by another version); the next reconcile checks again";
                     clusters.put(key.substring(CLUSTER_PREFIX.length()), new NamespaceState.ClusterRecord(
                             result != null ? result : Outcome.Result.FAILED, message,
-                            parseInstant(fields.get("time")), Injection.decode(fields.get("desired"))));
+                            fields.get("time") == null ? null : times.computeIfAbsent(fields.get("time"), StateCodec::parseInstant),
+                            Injection.decode(fields.get("desired"))));
                 }
             }
         });
@@ -128,12 +131,30 @@ public final class StateCodec {
         }
     }
 
+    /**
+     * A flat JSON object of strings (a cluster's record), read token by token: a state holds one per
+     * cluster, and a thousand of them are read on every lock and release. A scalar that is not a
+     * string is read as its text; anything else makes the entry unreadable (null).
+     */
     private static Map<String, String> readMap(String json) {
         if (json == null) {
             return null;
         }
-        try {
-            return JSON.readValue(json, STRING_MAP);
+        try (JsonParser parser = JSON.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Map<String, String> fields = new HashMap<>(8);
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    return null;
+                }
+                fields.put(name, value == JsonToken.VALUE_NULL ? null : parser.getText());
+            }
+            return token == JsonToken.END_OBJECT && parser.nextToken() == null ? fields : null;
         } catch (IOException e) {
             // A hand-edited or foreign entry is ignored rather than failing every call on this namespace.
             return null;

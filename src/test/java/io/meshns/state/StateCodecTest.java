@@ -54,6 +54,22 @@ class StateCodecTest {
     }
 
     @Test
+    void aRecordIsReadWhenItIsAFlatObjectAndIgnoredOtherwise() {
+        Map<String, String> data = new java.util.HashMap<>();
+        data.put("cluster.flat", "{\"outcome\":\"failed\",\"message\":null,\"time\":\"2026-01-02T03:04:05Z\",\"tries\":3}");
+        data.put("cluster.nested", "{\"outcome\":\"applied\",\"extra\":{\"a\":\"b\"}}");
+        data.put("cluster.list", "{\"outcome\":\"applied\",\"extra\":[1]}");
+        data.put("cluster.trailing", "{\"outcome\":\"applied\"} {}");
+        data.put("cluster.array", "[\"applied\"]");
+        data.put("cluster.cut", "{\"outcome\":\"applied\"");
+        NamespaceState state = StateCodec.decodeNamespace(data);
+        assertEquals(List.of("flat"), List.copyOf(state.clusters().keySet()));
+        assertEquals(Outcome.Result.FAILED, state.clusters().get("flat").outcome());
+        assertEquals(null, state.clusters().get("flat").message());
+        assertEquals(T, state.clusters().get("flat").time());
+    }
+
+    @Test
     void anUnknownOutcomeWordIsReportedNotThrown() {
         NamespaceState state = StateCodec.decodeNamespace(Map.of("desired", "sideways",
                 "cluster.east", "{\"outcome\":\"exploded\",\"time\":\"2026-01-02T03:04:05Z\"}"));
