@@ -387,7 +387,8 @@ public final class Benchmark {
         });
     }
 
-    private static int count(JsonNode outcomes, String outcome) {
+    /** How many of {@code outcomes} (an answer's outcome list) say {@code outcome}. */
+    static int count(JsonNode outcomes, String outcome) {
         int count = 0;
         if (outcomes != null) {
             for (JsonNode o : outcomes) {

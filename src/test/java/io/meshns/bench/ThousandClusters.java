@@ -163,7 +163,7 @@ final class ThousandClusters {
             }
             if (i >= settings.warmup()) {
                 millis.add(answer.millis());
-                lastApplied = count(answer.body().get("clusters"), "applied");
+                lastApplied = Benchmark.count(answer.body().get("clusters"), "applied");
             }
         }
         Benchmark.say(String.format(Locale.ROOT, "  enableInjection over %d: median %.0f ms %s", clusters,
@@ -255,21 +255,9 @@ final class ThousandClusters {
     private static int outcomes(JsonNode report, String outcome) {
         int total = 0;
         for (JsonNode result : report.path("results")) {
-            total += count(result.get("clusters"), outcome);
+            total += Benchmark.count(result.get("clusters"), outcome);
         }
         return total;
-    }
-
-    private static int count(JsonNode outcomes, String outcome) {
-        int count = 0;
-        if (outcomes != null) {
-            for (JsonNode o : outcomes) {
-                if (outcome.equals(o.path("outcome").asText())) {
-                    count++;
-                }
-            }
-        }
-        return count;
     }
 
     /** Polls /proc/PID/status while a call runs: the most threads and the largest RSS seen. */
