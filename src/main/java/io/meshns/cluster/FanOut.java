@@ -161,14 +161,6 @@ public class FanOut {
     }
 
     /**
-     * Starts blocking {@code work} (e.g. a control-plane read) on a thread of this pool, to run while
-     * a fan-out is on its way; when the pool is at its cap, the caller runs it first.
-     */
-    public <T> CompletableFuture<T> alongside(java.util.function.Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, workers);
-    }
-
-    /**
      * Runs {@code work} for every item, at most {@code parallelism} at once, and waits for all.
      * {@code work} handles its own failures; one that escapes is rethrown after all have finished.
      */

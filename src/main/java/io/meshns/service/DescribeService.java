@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -64,12 +63,12 @@ public class DescribeService {
         // the call costs about one cluster's LIST, not that plus the control plane's. One namespace
         // is read first, so an unknown one is a 404 that asked no cluster anything.
         CompletableFuture<MeshPlan> plan = only != null ? CompletableFuture.completedFuture(plan(only))
-                : fanOut.alongside(() -> plan(null));
+                : SideBySide.start(() -> plan(null));
         LiveReader.Needs needs = new LiveReader.Needs(pods, pods);
         Deadline deadline = Deadline.in(fanOut.timeout());
         Map<String, LiveReader.Live> live = only != null ? reader.read(clusters, only, needs, deadline)
                 : reader.readAll(clusters, needs, deadline);
-        MeshPlan wanted = joined(plan);
+        MeshPlan wanted = SideBySide.join(plan);
         Map<String, Map<String, List<Pod>>> podsByNamespace = new HashMap<>();
         live.forEach((cluster, read) -> podsByNamespace.put(cluster, byNamespace(read.pods())));
 
@@ -102,21 +101,6 @@ public class DescribeService {
         List<Namespace> namespaces = controlPlane.list(null).stream()
                 .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName())).toList();
         return new MeshPlan(namespaces, store.allNamespaceSettings());
-    }
-
-    /** The plan, or the control plane's own error (a 404, a 503) as if it had been read on this thread. */
-    private static MeshPlan joined(CompletableFuture<MeshPlan> plan) {
-        try {
-            return plan.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the control plane", e);
-        }
     }
 
     private static MeshDescription.Cell cell(String cluster, String namespace, Injection wanted, LiveReader.Live read,
