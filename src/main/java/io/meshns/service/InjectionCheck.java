@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.LiveReader;
 import io.meshns.error.MeshException;
@@ -31,7 +31,7 @@ public class InjectionCheck {
     /** Each cluster's injectors as this instance last listed them, with the client it listed them with. */
     private final Map<String, Injectors> seen = new ConcurrentHashMap<>();
 
-    private record Injectors(KubernetesClient client, List<InjectorPresence.Webhook> webhooks) {
+    private record Injectors(DataPlane cluster, List<InjectorPresence.Webhook> webhooks) {
     }
 
     public InjectionCheck(LiveReader reader) {
@@ -45,7 +45,7 @@ public class InjectionCheck {
         for (DataPlane cluster : clusters) {
             LiveReader.Live read = live.get(cluster.name());
             if (read != null && read.webhooks() != null) {
-                seen.put(cluster.name(), new Injectors(cluster.client(), read.webhooks()));
+                seen.put(cluster.name(), new Injectors(cluster, read.webhooks()));
             }
         }
         return live;
@@ -65,7 +65,8 @@ public class InjectionCheck {
         }
         return clusters.stream().anyMatch(cluster -> {
             Injectors known = seen.get(cluster.name());
-            return known == null || known.client() != cluster.client() || !InjectorPresence.present(wanted, known.webhooks());
+            return known == null || !ClusterRegistry.sameClient(known.cluster(), cluster)
+                    || !InjectorPresence.present(wanted, known.webhooks());
         });
     }
 

@@ -87,7 +87,7 @@ public class StateStore {
     public Map<String, Stored> allNamespaceStates() {
         return call("listing namespace state", () -> {
             Map<String, Stored> states = new LinkedHashMap<>();
-            for (ConfigMap cm : client.configMaps().inNamespace(namespace).withLabel(NAMESPACE_LABEL).list().getItems()) {
+            for (ConfigMap cm : namespaceStateConfigMaps()) {
                 remember(cm.getMetadata().getName(), cm);
                 states.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL),
                         new Stored(StateCodec.decodeNamespace(cm.getData()), cm.getMetadata().getResourceVersion()));
@@ -100,11 +100,16 @@ public class StateStore {
     public Map<String, Map<String, Injection>> allNamespaceSettings() {
         return call("listing namespace state", () -> {
             Map<String, Map<String, Injection>> settings = new HashMap<>();
-            for (ConfigMap cm : client.configMaps().inNamespace(namespace).withLabel(NAMESPACE_LABEL).list().getItems()) {
+            for (ConfigMap cm : namespaceStateConfigMaps()) {
                 settings.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL), StateCodec.decodeSettings(cm.getData()));
             }
             return settings;
         });
+    }
+
+    /** Every namespace's state ConfigMap: one LIST. */
+    private List<ConfigMap> namespaceStateConfigMaps() {
+        return client.configMaps().inNamespace(namespace).withLabel(NAMESPACE_LABEL).list().getItems();
     }
 
     /**
