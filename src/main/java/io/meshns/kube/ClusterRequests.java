@@ -1,6 +1,7 @@
 package io.meshns.kube;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -42,7 +43,10 @@ public final class ClusterRequests {
         return send(client, get(client, "api/v1/namespaces/" + name, deadline), Namespace.class, true);
     }
 
-    /** One page of the cluster's namespaces: at most {@code limit} (none: all), from {@code continueToken} on. */
+    /**
+     * One page of the cluster's namespaces: at most {@code limit} (none: all), from {@code continueToken}
+     * on. Each holds only its name, resourceVersion and labels ({@link NamespaceListReader}).
+     */
     public static CompletableFuture<NamespaceList> namespaces(KubernetesClient client, Long limit, String continueToken,
             Deadline deadline) {
         StringBuilder path = new StringBuilder("api/v1/namespaces");
@@ -52,7 +56,7 @@ public final class ClusterRequests {
                 path.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
             }
         }
-        return send(client, get(client, path.toString(), deadline), NamespaceList.class, false);
+        return send(client, get(client, path.toString(), deadline), NamespaceListReader::read, false);
     }
 
     /** A JSON Patch (RFC 6902) of a namespace; with {@code dryRun}, checked by the API server and not stored. */
@@ -102,6 +106,17 @@ public final class ClusterRequests {
 
     private static <T> CompletableFuture<T> send(KubernetesClient client, HttpRequest request, Class<T> type,
             boolean absentIsNull) {
+        return send(client, request,
+                body -> client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(body), type), absentIsNull);
+    }
+
+    /** How an answer's body becomes what was asked for. */
+    private interface Decoder<T> {
+        T decode(byte[] body) throws IOException;
+    }
+
+    private static <T> CompletableFuture<T> send(KubernetesClient client, HttpRequest request, Decoder<T> decoder,
+            boolean absentIsNull) {
         CompletableFuture<HttpResponse<byte[]>> answer;
         try {
             answer = client.getHttpClient().sendAsync(request, byte[].class);
@@ -122,7 +137,11 @@ public final class ClusterRequests {
                 throw OperationSupport.requestFailure(request,
                         OperationSupport.createStatus(response, client.getKubernetesSerialization()));
             }
-            return client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(response.body()), type);
+            try {
+                return decoder.decode(response.body());
+            } catch (IOException e) {
+                throw OperationSupport.requestException(request, e);
+            }
         }, Work.POOL);
     }
 
