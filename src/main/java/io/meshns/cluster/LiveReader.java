@@ -3,6 +3,7 @@ package io.meshns.cluster;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -57,13 +58,18 @@ public class LiveReader {
 
     /** Reads one namespace (a GET) and what {@code needs} asks for in every cluster. */
     public Map<String, Live> read(List<DataPlane> clusters, String namespace, Needs needs, Deadline deadline) {
-        return fanOut.acrossClusters(clusters, deadline, (cluster, d) -> readOne(cluster, namespace, needs, d),
-                (cluster, why) -> Live.failed(why));
+        return read(clusters, namespace, needs, deadline, (cluster, live) -> live);
     }
 
-    /** Reads every namespace (one LIST), and the pods of all (one LIST) when {@code needs} says so. */
-    public Map<String, Live> readAll(List<DataPlane> clusters, Needs needs, Deadline deadline) {
-        return read(clusters, null, needs, deadline);
+    /**
+     * The same (every namespace, one LIST, when {@code namespace} is null), handing each cluster's read to
+     * {@code then} as soon as it has come or failed, while other clusters are still answering.
+     */
+    public <T> Map<String, T> read(List<DataPlane> clusters, String namespace, Needs needs, Deadline deadline,
+            BiFunction<DataPlane, Live, T> then) {
+        return fanOut.acrossClusters(clusters, deadline,
+                (cluster, d) -> readOne(cluster, namespace, needs, d).thenApply(live -> then.apply(cluster, live)),
+                (cluster, why) -> then.apply(cluster, Live.failed(why)));
     }
 
     /**

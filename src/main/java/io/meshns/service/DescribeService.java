@@ -66,41 +66,71 @@ public class DescribeService {
                 : SideBySide.start(() -> plan(null));
         LiveReader.Needs needs = new LiveReader.Needs(pods, pods);
         Deadline deadline = Deadline.in(fanOut.timeout());
-        Map<String, LiveReader.Live> live = only != null ? reader.read(clusters, only, needs, deadline)
-                : reader.readAll(clusters, needs, deadline);
+        // Each cluster's column is made as soon as its answer comes, while slower clusters are still
+        // answering, when the control plane's answer has come by then (it usually has); else below.
+        Map<String, Column> columns = reader.read(clusters, only, needs, deadline,
+                (cluster, read) -> new Column(read, ready(plan) ? column(cluster.name(), read, plan.join(), pods) : null));
         MeshPlan wanted = SideBySide.join(plan);
-        Map<String, Map<String, List<Pod>>> podsByNamespace = new HashMap<>();
-        live.forEach((cluster, read) -> podsByNamespace.put(cluster, byNamespace(read.pods())));
-
-        List<MeshDescription.Row> rows = new ArrayList<>();
-        for (Namespace namespace : wanted.namespaces()) {
-            String name = namespace.getMetadata().getName();
-            Injection meshWide = Injection.fromLabels(namespace.getMetadata().getLabels());
-            // Each cluster's own setting (a rollout with "clusters") is what it should have, over the mesh-wide mode.
-            Rollout rollout = new Rollout(meshWide, wanted.settings().getOrDefault(name, Map.of()));
+        List<List<MeshDescription.Cell>> byCluster = new ArrayList<>(clusters.size());
+        for (DataPlane cluster : clusters) {
+            Column column = columns.get(cluster.name());
+            byCluster.add(column.cells() != null ? column.cells() : column(cluster.name(), column.read(), wanted, pods));
+        }
+        List<MeshDescription.Row> rows = new ArrayList<>(wanted.namespaces().size());
+        for (int i = 0; i < wanted.namespaces().size(); i++) {
+            Planned namespace = wanted.namespaces().get(i);
             List<MeshDescription.Cell> cells = new ArrayList<>(clusters.size());
-            for (DataPlane cluster : clusters) {
-                cells.add(cell(cluster.name(), name, rollout.in(cluster.name()), live.get(cluster.name()),
-                        podsByNamespace.get(cluster.name()), pods));
+            for (List<MeshDescription.Cell> column : byCluster) {
+                cells.add(column.get(i));
             }
-            rows.add(new MeshDescription.Row(name, meshWide.mode().word(), meshWide.revision(), cells));
+            rows.add(new MeshDescription.Row(namespace.name(), namespace.meshWide().mode().word(),
+                    namespace.meshWide().revision(), cells));
         }
         return new MeshDescription(clusters.stream().map(DataPlane::name).toList(), rows);
     }
 
-    /** What the control plane wants: its mesh namespaces and their per-cluster settings. */
-    private record MeshPlan(List<Namespace> namespaces, Map<String, Map<String, Injection>> settings) {
+    /** What the control plane wants: its mesh namespaces, in order, each with its per-cluster settings. */
+    private record MeshPlan(List<Planned> namespaces) {
+    }
+
+    /** One mesh namespace as the control plane wants it: mesh-wide, and each cluster's own setting over that. */
+    private record Planned(String name, Injection meshWide, Rollout rollout) {
+
+        static Planned of(Namespace namespace, Map<String, Injection> settings) {
+            Injection meshWide = Injection.fromLabels(namespace.getMetadata().getLabels());
+            return new Planned(namespace.getMetadata().getName(), meshWide, new Rollout(meshWide, settings));
+        }
+    }
+
+    /** One cluster as read, and its cells in the plan's namespace order once made. */
+    private record Column(LiveReader.Live read, List<MeshDescription.Cell> cells) {
     }
 
     private MeshPlan plan(String only) {
         if (only != null) {
             Namespace namespace = controlPlane.get(only);
             Map<String, Injection> settings = store.namespaceState(only).map(NamespaceState::settings).orElse(Map.of());
-            return new MeshPlan(List.of(namespace), Map.of(only, settings));
+            return new MeshPlan(List.of(Planned.of(namespace, settings)));
         }
-        List<Namespace> namespaces = controlPlane.list(null).stream()
-                .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName())).toList();
-        return new MeshPlan(namespaces, store.allNamespaceSettings());
+        Map<String, Map<String, Injection>> settings = store.allNamespaceSettings();
+        return new MeshPlan(controlPlane.list(null).stream()
+                .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName()))
+                .map(ns -> Planned.of(ns, settings.getOrDefault(ns.getMetadata().getName(), Map.of())))
+                .toList());
+    }
+
+    private static boolean ready(CompletableFuture<?> future) {
+        return future.isDone() && !future.isCompletedExceptionally();
+    }
+
+    /** One cluster's cells, one per planned namespace, in the plan's order. */
+    private static List<MeshDescription.Cell> column(String cluster, LiveReader.Live read, MeshPlan plan, boolean podsAsked) {
+        Map<String, List<Pod>> pods = byNamespace(read.pods());
+        List<MeshDescription.Cell> cells = new ArrayList<>(plan.namespaces().size());
+        for (Planned namespace : plan.namespaces()) {
+            cells.add(cell(cluster, namespace.name(), namespace.rollout().in(cluster), read, pods, podsAsked));
+        }
+        return cells;
     }
 
     private static MeshDescription.Cell cell(String cluster, String namespace, Injection wanted, LiveReader.Live read,
