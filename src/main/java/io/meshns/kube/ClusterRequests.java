@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.NamespaceList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
@@ -38,14 +37,17 @@ public final class ClusterRequests {
     private ClusterRequests() {
     }
 
-    /** The namespace (kubectl get ns NAME), or null when the cluster has none of that name. */
+    /**
+     * The namespace (kubectl get ns NAME), or null when the cluster has none of that name; only its
+     * name, resourceVersion and labels ({@link MetadataReader}).
+     */
     public static CompletableFuture<Namespace> namespace(KubernetesClient client, String name, Deadline deadline) {
-        return send(client, get(client, "api/v1/namespaces/" + name, deadline), Namespace.class, true);
+        return send(client, get(client, "api/v1/namespaces/" + name, deadline), MetadataReader::namespace, true);
     }
 
     /**
      * One page of the cluster's namespaces: at most {@code limit} (none: all), from {@code continueToken}
-     * on. Each holds only its name, resourceVersion and labels ({@link NamespaceListReader}).
+     * on. Each holds only its name, resourceVersion and labels ({@link MetadataReader}).
      */
     public static CompletableFuture<NamespaceList> namespaces(KubernetesClient client, Long limit, String continueToken,
             Deadline deadline) {
@@ -56,7 +58,7 @@ public final class ClusterRequests {
                 path.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
             }
         }
-        return send(client, get(client, path.toString(), deadline), NamespaceListReader::read, false);
+        return send(client, get(client, path.toString(), deadline), MetadataReader::namespaces, false);
     }
 
     /** A JSON Patch (RFC 6902) of a namespace; with {@code dryRun}, checked by the API server and not stored. */
@@ -71,10 +73,10 @@ public final class ClusterRequests {
         return patch(client, name, MERGE_PATCH, patch, dryRun, deadline);
     }
 
-    /** The cluster's MutatingWebhookConfigurations (where sidecar injectors are). */
+    /** The cluster's MutatingWebhookConfigurations (where sidecar injectors are): their names and labels. */
     public static CompletableFuture<List<MutatingWebhookConfiguration>> webhooks(KubernetesClient client, Deadline deadline) {
         return send(client, get(client, "apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", deadline),
-                MutatingWebhookConfigurationList.class, false).thenApply(MutatingWebhookConfigurationList::getItems);
+                MetadataReader::webhooks, false);
     }
 
     /** The pods of one namespace, or of all when {@code namespace} is null. */
@@ -87,7 +89,7 @@ public final class ClusterRequests {
             boolean dryRun, Deadline deadline) {
         HttpRequest request = builder(client, "api/v1/namespaces/" + name + (dryRun ? "?dryRun=All" : ""), deadline)
                 .patch(contentType, patch).build();
-        return send(client, request, Namespace.class, false);
+        return send(client, request, MetadataReader::namespace, false);
     }
 
     private static HttpRequest get(KubernetesClient client, String path, Deadline deadline) {

@@ -5,36 +5,59 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceList;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 
 /**
- * Reads a cluster's NamespaceList keeping of each namespace only what meshns uses: its name,
- * resourceVersion and labels (and of the list, its continue token). Everything else (managedFields,
- * annotations, spec, status) is skipped token by token instead of being bound to fabric8's model:
- * describeMesh and reconcile read a LIST from every cluster, and binding whole namespaces was most
- * of their CPU.
+ * Reads Kubernetes objects from a data-plane cluster keeping only what meshns uses of them: each
+ * object's name, resourceVersion and labels (and of a list, its continue token). Everything else
+ * (managedFields, annotations, spec, status, webhooks) is skipped token by token instead of being
+ * bound to fabric8's model: a change reads a namespace and the injectors of every cluster, and
+ * describeMesh and reconcile a LIST from every cluster; binding whole objects was most of their CPU.
  */
-final class NamespaceListReader {
+final class MetadataReader {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private NamespaceListReader() {
+    private MetadataReader() {
     }
 
-    static NamespaceList read(byte[] body) throws IOException {
+    /** A NamespaceList. */
+    static NamespaceList namespaces(byte[] body) throws IOException {
+        NamespaceList list = new NamespaceList();
+        ListMeta meta = new ListMeta();
+        list.setItems(items(body, Namespace::new, meta));
+        list.setMetadata(meta);
+        return list;
+    }
+
+    /** One Namespace. */
+    static Namespace namespace(byte[] body) throws IOException {
         try (JsonParser parser = JSON.createParser(body)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT);
-            NamespaceList list = new NamespaceList();
-            ListMeta meta = new ListMeta();
-            List<Namespace> items = new ArrayList<>();
+            return readObject(parser, Namespace::new);
+        }
+    }
+
+    /** A MutatingWebhookConfigurationList: which injectors a cluster has is in their names and labels. */
+    static List<MutatingWebhookConfiguration> webhooks(byte[] body) throws IOException {
+        return items(body, MutatingWebhookConfiguration::new, new ListMeta());
+    }
+
+    private static <T extends HasMetadata> List<T> items(byte[] body, Supplier<T> make, ListMeta meta) throws IOException {
+        try (JsonParser parser = JSON.createParser(body)) {
+            expect(parser.nextToken(), JsonToken.START_OBJECT);
+            List<T> items = new ArrayList<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -42,15 +65,13 @@ final class NamespaceListReader {
                     readListMeta(parser, meta);
                 } else if ("items".equals(field) && value == JsonToken.START_ARRAY) {
                     while (parser.nextToken() == JsonToken.START_OBJECT) {
-                        items.add(readNamespace(parser));
+                        items.add(readObject(parser, make));
                     }
                 } else {
                     parser.skipChildren();
                 }
             }
-            list.setMetadata(meta);
-            list.setItems(items);
-            return list;
+            return items;
         }
     }
 
@@ -66,10 +87,10 @@ final class NamespaceListReader {
         }
     }
 
-    private static Namespace readNamespace(JsonParser parser) throws IOException {
-        Namespace namespace = new Namespace();
+    private static <T extends HasMetadata> T readObject(JsonParser parser, Supplier<T> make) throws IOException {
+        T object = make.get();
         ObjectMeta meta = new ObjectMeta();
-        namespace.setMetadata(meta);
+        object.setMetadata(meta);
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -79,7 +100,7 @@ final class NamespaceListReader {
                 parser.skipChildren();
             }
         }
-        return namespace;
+        return object;
     }
 
     private static void readMeta(JsonParser parser, ObjectMeta meta) throws IOException {
@@ -121,7 +142,7 @@ final class NamespaceListReader {
 
     private static void expect(JsonToken token, JsonToken wanted) throws IOException {
         if (token != wanted) {
-            throw new IOException("not a NamespaceList: expected " + wanted + ", found " + token);
+            throw new IOException("not a Kubernetes object: expected " + wanted + ", found " + token);
         }
     }
 }

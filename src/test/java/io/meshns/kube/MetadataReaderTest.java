@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
-class NamespaceListReaderTest {
+class MetadataReaderTest {
 
     /** A page as kube-apiserver 1.20 sends it: managedFields, annotations, spec and status around what meshns reads. */
     private static final String PAGE = """
@@ -35,7 +35,7 @@ class NamespaceListReaderTest {
 
     @Test
     void eachNamespaceKeepsItsNameResourceVersionAndLabelsAndTheListItsContinueToken() throws IOException {
-        NamespaceList list = NamespaceListReader.read(PAGE.getBytes(StandardCharsets.UTF_8));
+        NamespaceList list = MetadataReader.namespaces(PAGE.getBytes(StandardCharsets.UTF_8));
 
         assertEquals("eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ", list.getMetadata().getContinue());
         assertEquals("4711", list.getMetadata().getResourceVersion());
@@ -58,7 +58,7 @@ class NamespaceListReaderTest {
     @Test
     void whatItKeepsIsWhatFabric8ReadsOfTheSameList() throws IOException {
         NamespaceList full = new KubernetesSerialization().unmarshal(PAGE, NamespaceList.class);
-        NamespaceList read = NamespaceListReader.read(PAGE.getBytes(StandardCharsets.UTF_8));
+        NamespaceList read = MetadataReader.namespaces(PAGE.getBytes(StandardCharsets.UTF_8));
 
         assertEquals(full.getMetadata().getContinue(), read.getMetadata().getContinue());
         assertEquals(full.getItems().size(), read.getItems().size());
@@ -73,8 +73,37 @@ class NamespaceListReaderTest {
     }
 
     @Test
-    void aBodyThatIsNotAListIsAnError() {
-        assertThrows(IOException.class, () -> NamespaceListReader.read("[]".getBytes(StandardCharsets.UTF_8)));
-        assertThrows(IOException.class, () -> NamespaceListReader.read("{\"items\":[{\"metadata\":".getBytes(StandardCharsets.UTF_8)));
+    void aSingleNamespaceAsAGetOrAPatchAnswersIt() throws IOException {
+        String shop = PAGE.substring(PAGE.indexOf("{\"metadata\":{\"name\":\"shop\""), PAGE.indexOf(",\n  {\"spec\""));
+        Namespace read = MetadataReader.namespace(shop.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("shop", read.getMetadata().getName());
+        assertEquals("812", read.getMetadata().getResourceVersion());
+        assertEquals("enabled", read.getMetadata().getLabels().get("istio-injection"));
+        assertNull(read.getSpec());
+    }
+
+    @Test
+    void webhookConfigurationsKeepTheirNamesAndLabelsAndNotTheirWebhooks() throws IOException {
+        String list = """
+                {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfigurationList","metadata":{"resourceVersion":"77"},
+                 "items":[{"metadata":{"name":"istio-revision-tag-default","labels":{"istio.io/rev":"1-24","istio.io/tag":"default"}},
+                   "webhooks":[{"name":"rev.namespace.sidecar-injector.istio.io","clientConfig":{"service":{"name":"istiod-1-24"}},
+                     "namespaceSelector":{"matchExpressions":[{"key":"istio.io/rev","operator":"In","values":["default"]}]},
+                     "failurePolicy":"Ignore"}]},
+                  {"metadata":{"name":"other"}}]}
+                """;
+        var hooks = MetadataReader.webhooks(list.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(List.of("istio-revision-tag-default", "other"), hooks.stream().map(h -> h.getMetadata().getName()).toList());
+        assertEquals(Map.of("istio.io/rev", "1-24", "istio.io/tag", "default"), hooks.get(0).getMetadata().getLabels());
+        assertEquals(List.of(), hooks.get(0).getWebhooks());
+    }
+
+    @Test
+    void aBodyThatIsNotAnObjectIsAnError() {
+        assertThrows(IOException.class, () -> MetadataReader.namespaces("[]".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> MetadataReader.namespaces("{\"items\":[{\"metadata\":".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> MetadataReader.namespace("\"shop\"".getBytes(StandardCharsets.UTF_8)));
     }
 }
