@@ -3,7 +3,9 @@ package io.meshns.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,11 +14,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.meshns.mesh.HistoryEntry;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.Outcome;
 import io.meshns.mock.MockApiServer;
+import io.meshns.state.NamespaceState;
+import io.meshns.state.StateCodec;
+import io.meshns.state.StateStore;
 import io.meshns.testing.FunctionProcess;
 
 /**
@@ -32,7 +41,7 @@ final class LookBenchmark {
     /** The figures of this part. */
     record LookResult(int clusters, List<Double> withLook, Optional<List<Double>> baseline, String baselineName,
             int namespaces, int describeClusters, List<Double> describe, List<Double> describePods, List<Double> oneList,
-            List<Double> allLists) {
+            List<Double> allLists, List<Double> describeWithState) {
     }
 
     private LookBenchmark() {
@@ -62,10 +71,11 @@ final class LookBenchmark {
         List<Double> describePods = new ArrayList<>();
         List<Double> oneList = new ArrayList<>();
         List<Double> allLists = new ArrayList<>();
+        List<Double> describeWithState = new ArrayList<>();
         if (!Boolean.parseBoolean(System.getProperty("bench.look-describe", "true"))) {
             // Only the enableInjection comparison was asked for.
             return new LookResult(clusters, withLook, baseline, baselineJar.map(Path::toString).orElse(null), namespaces,
-                    describeClusters, List.of(0.0), List.of(0.0), List.of(1.0), List.of(1.0));
+                    describeClusters, List.of(0.0), List.of(0.0), List.of(1.0), List.of(1.0), List.of());
         }
         try (MockApiServer control = MockApiServer.start();
                 DataPlaneServers planes = DataPlaneServers.start(describeClusters, Duration.ZERO)) {
@@ -100,13 +110,50 @@ final class LookBenchmark {
                         describePods.add(withPods.millis());
                     }
                 }
+                // -Dbench.look-states=false leaves this out: the same, once every namespace has the state
+                // that changes through meshns leave (a record per cluster, 20 changes of history).
+                if (Boolean.parseBoolean(System.getProperty("bench.look-states", "true"))) {
+                    writeStates(control.client(), names, describeClusters);
+                    for (int i = 0; i < settings.warmup() + settings.repeats(); i++) {
+                        FunctionProcess.Answer all = function.ok("describeMesh", "{}");
+                        if (i >= settings.warmup()) {
+                            describeWithState.add(all.millis());
+                        }
+                    }
+                }
             }
         }
         Benchmark.say(String.format(Locale.ROOT, "  describeMesh %d namespaces x %d clusters: %.0f ms (%.0f ms with pods); "
                 + "one cluster's LIST %.0f ms", namespaces, describeClusters, Stats.median(describe), Stats.median(describePods),
                 Stats.median(oneList)));
         return new LookResult(clusters, withLook, baseline, baselineJar.map(Path::toString).orElse(null), namespaces,
-                describeClusters, describe, describePods, oneList, allLists);
+                describeClusters, describe, describePods, oneList, allLists, describeWithState);
+    }
+
+    /**
+     * Gives each namespace the state ConfigMap meshns keeps for one it changed, as after 20 changes
+     * over {@code clusters} clusters: a record per cluster and a full history. Written directly, as
+     * meshns would encode it, to save 20,000 calls.
+     */
+    private static void writeStates(KubernetesClient control, List<String> names, int clusters) {
+        Instant time = Instant.parse("2026-11-26T12:00:00Z");
+        List<Outcome> outcomes = new ArrayList<>();
+        Map<String, String> words = new LinkedHashMap<>();
+        for (int c = 0; c < clusters; c++) {
+            outcomes.add(new Outcome("dp-" + c, Outcome.Result.APPLIED, null));
+            words.put("dp-" + c, "applied");
+        }
+        NamespaceState state = NamespaceState.EMPTY.withOutcomes(Injection.fromLabels(Map.of("istio-injection", "enabled")),
+                outcomes, time);
+        for (int h = 0; h < NamespaceState.HISTORY_KEPT; h++) {
+            state = state.withHistory(new HistoryEntry(time.plusSeconds(h).toString(), "system:serviceaccount:ops:deployer",
+                    h % 2 == 0 ? "InjectionEnabled" : "InjectionDisabled", words));
+        }
+        Map<String, String> data = StateCodec.encode(state);
+        names.forEach(name -> control.configMaps().inNamespace("meshns-system").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("namespace-" + name).withNamespace("meshns-system")
+                .withLabels(Map.of(StateStore.NAMESPACE_LABEL, name, "app.kubernetes.io/managed-by", "meshns")).endMetadata()
+                .withData(data).build()).createOr(existing -> existing.update()));
     }
 
     /**
@@ -238,7 +285,14 @@ final class LookBenchmark {
                 .append("plain fabric8 clients | ").append(ms(every)).append(" | ").append(range(r.allLists()))
                 .append(" | one cluster's namespace LIST | ").append(fixed(every / one)).append(" | – |\n");
         md.append("| `describeMesh` with `\"pods\": true` | ").append(ms(pods)).append(" | ").append(range(r.describePods()))
-                .append(" | one cluster's namespace LIST | ").append(fixed(pods / one)).append(" | – |\n\n");
+                .append(" | one cluster's namespace LIST | ").append(fixed(pods / one)).append(" | – |\n");
+        if (!r.describeWithState().isEmpty()) {
+            double withState = Stats.median(r.describeWithState());
+            md.append("| `describeMesh`, every namespace with the state 20 changes leave (a record per cluster, 20 history entries) | ")
+                    .append(ms(withState)).append(" | ").append(range(r.describeWithState()))
+                    .append(" | one cluster's namespace LIST | ").append(fixed(withState / one)).append(" | – |\n");
+        }
+        md.append("\n");
         md.append("The precheck's webhook LIST and the pod LIST go out with the namespace read of each cluster, at once, so a ")
                 .append("change still costs two round trips per cluster (read, then patch). describeMesh sends each cluster one ")
                 .append("namespace LIST (and, with pods, one pod LIST and one webhook LIST) at the same time. ");
