@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -16,31 +14,20 @@ import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.Credentials;
 import io.meshns.mock.MockApiServer;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** enableAmbient as its own Lambda (QUARKUS_FUNQY_EXPORT=enableAmbient), with and without "clusters". */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(EnableAmbientLambdaTest.ExportEnableAmbient.class)
-class EnableAmbientLambdaTest {
+class EnableAmbientLambdaTest extends ExportedLambdaTest {
 
-    public static class ExportEnableAmbient implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.funqy.export", "enableAmbient",
-                    "quarkus.lambda.mock-event-server.test-port", String.valueOf(LambdaInvocationTest.EVENT_SERVER_PORT));
+    public static class ExportEnableAmbient extends Export {
+        public ExportEnableAmbient() {
+            super("enableAmbient");
         }
     }
-
-    @KubernetesTestServer
-    KubernetesServer controlPlane;
-
-    @Inject
-    ClusterRegistry registry;
 
     @Test
     void anEventMovesTheNamespaceToAmbientInOneClusterThenEverywhere() {
@@ -70,7 +57,7 @@ class EnableAmbientLambdaTest {
 
     private static io.restassured.response.ValidatableResponse invoke(String event) {
         return given().contentType("application/json").accept("application/json").body(event)
-                .when().post("http://localhost:" + LambdaInvocationTest.EVENT_SERVER_PORT).then().statusCode(200);
+                .when().post("http://localhost:" + EVENT_SERVER_PORT).then().statusCode(200);
     }
 
     private static Map<String, String> labels(KubernetesClient client) {

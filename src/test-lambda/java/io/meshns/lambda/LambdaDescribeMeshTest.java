@@ -7,37 +7,24 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import jakarta.inject.Inject;
-
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.Credentials;
 import io.meshns.mock.MockApiServer;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** describeMesh as its own Lambda (QUARKUS_FUNQY_EXPORT=describeMesh), invoked with an event. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(LambdaDescribeMeshTest.ExportDescribeMesh.class)
-class LambdaDescribeMeshTest {
+class LambdaDescribeMeshTest extends ExportedLambdaTest {
 
-    public static class ExportDescribeMesh implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.funqy.export", "describeMesh",
-                    "quarkus.lambda.mock-event-server.test-port", String.valueOf(LambdaInvocationTest.EVENT_SERVER_PORT));
+    public static class ExportDescribeMesh extends Export {
+        public ExportDescribeMesh() {
+            super("describeMesh");
         }
     }
-
-    @KubernetesTestServer
-    KubernetesServer controlPlane;
-
-    @Inject
-    ClusterRegistry registry;
 
     @Test
     void anEventDescribesTheMeshLive() {
@@ -51,7 +38,7 @@ class LambdaDescribeMeshTest {
 
             given().contentType("application/json").accept("application/json")
                     .body("{\"namespace\": \"lambda-mesh\", \"pods\": true}")
-                    .when().post("http://localhost:" + LambdaInvocationTest.EVENT_SERVER_PORT)
+                    .when().post("http://localhost:" + EVENT_SERVER_PORT)
                     .then().statusCode(200)
                     .body("clusters[0]", equalTo("east"))
                     .body("namespaces[0].clusters[0].state", equalTo("in-sync"))

@@ -9,16 +9,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import jakarta.inject.Inject;
-
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.Credentials;
 import io.meshns.mock.MockApiServer;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
@@ -29,24 +24,13 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(LambdaInvocationTest.ExportEnableInjection.class)
-class LambdaInvocationTest {
+class LambdaInvocationTest extends ExportedLambdaTest {
 
-    public static class ExportEnableInjection implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // The mock event server on its own port: the HTTP server (health, metrics) has the test port.
-            return Map.of("quarkus.funqy.export", "enableInjection",
-                    "quarkus.lambda.mock-event-server.test-port", String.valueOf(EVENT_SERVER_PORT));
+    public static class ExportEnableInjection extends Export {
+        public ExportEnableInjection() {
+            super("enableInjection");
         }
     }
-
-    static final int EVENT_SERVER_PORT = 8083;
-
-    @KubernetesTestServer
-    KubernetesServer controlPlane;
-
-    @Inject
-    ClusterRegistry registry;
 
     @Test
     void anEventEnablesInjectionAcrossTheMesh() {
