@@ -5,31 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.meshns.mock.AccessReviewResponder;
 import io.meshns.mock.MockApiServer;
 import io.meshns.testing.Mesh;
-import io.meshns.testing.browser.Browser;
 import io.meshns.testing.browser.InBrowser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The console with caller auth on: a 401 asks for a token, which then carries every call; a 403 is shown as it came. */
 @InBrowser
 @QuarkusTest
 @QuarkusTestResource(value = ConsoleAuthBrowserTest.ControlPlane.class, restrictToAnnotatedClass = true)
-class ConsoleAuthBrowserTest {
+class ConsoleAuthBrowserTest extends BrowserSession {
 
     static final String ADMIN = "console-admin-token";
     static final String VIEWER = "console-viewer-token";
@@ -52,23 +47,6 @@ class ConsoleAuthBrowserTest {
         @Override
         public void stop() {
             server.close();
-        }
-    }
-
-    private static Browser browser;
-
-    @TestHTTPResource("/")
-    URI base;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
         }
     }
 

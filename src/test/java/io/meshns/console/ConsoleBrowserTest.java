@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -24,31 +21,13 @@ import io.meshns.testing.MeshServers;
 import io.meshns.testing.browser.Browser;
 import io.meshns.testing.browser.InBrowser;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The console in headless Chromium against a control plane and two data planes: what a person sees and does. */
 @InBrowser
 @QuarkusTest
 @QuarkusTestResource(value = MeshServers.class, restrictToAnnotatedClass = true)
-class ConsoleBrowserTest {
-
-    private static Browser browser;
-
-    @TestHTTPResource("/")
-    URI base;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+class ConsoleBrowserTest extends BrowserSession {
 
     @BeforeEach
     void twoClustersWithTheDefaultInjector() {
