@@ -1,7 +1,6 @@
 package io.meshns.service;
 
 import static io.meshns.testing.Api.call;
-import static io.meshns.testing.Mesh.createNamespace;
 import static io.meshns.testing.Mesh.labels;
 import static io.meshns.testing.Mesh.outcomes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,10 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.meshns.mock.MockApiServer;
-import io.meshns.testing.GatedProxy;
 import io.meshns.testing.GatedProxy.Step;
-import io.meshns.testing.Mesh;
 import io.meshns.testing.Requests;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -43,27 +39,22 @@ class EarlyReadTest {
     KubernetesServer controlPlane;
 
     private static int counter;
-    private MockApiServer cluster;
-    private GatedProxy proxy;
+    private ClusterBehindProxy east;
     private String ns;
 
     @BeforeEach
     void oneClusterBehindAProxy() throws Exception {
         ns = "early-" + counter++;
-        cluster = MockApiServer.start().withInjectors("default");
-        proxy = new GatedProxy(cluster.port());
-        createNamespace(controlPlane.getClient(), ns, Map.of());
-        createNamespace(cluster.client(), ns, Map.of());
-        Mesh.register("east", proxy.url());
+        east = ClusterBehindProxy.register("east", controlPlane.getClient(), ns, Map.of());
         // A warm instance: it has seen the namespace, its state and the clusters.
         call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
     }
 
     @AfterEach
     void stop() throws Exception {
-        Mesh.deregisterAll();
-        proxy.close();
-        cluster.close();
+        if (east != null) {
+            east.close();
+        }
     }
 
     private CompletableFuture<JsonPath> changeInTheBackground(String function) {
@@ -74,11 +65,11 @@ class EarlyReadTest {
     @Test
     void theLockIsTakenWhileTheClustersAreReadAndTheControlPlaneLabelledOnlyAfter() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        proxy.rule((method, path) -> path.equals("/api/v1/namespaces/" + ns) ? Step.hold(gate) : Step.forward());
+        east.proxy.rule((method, path) -> path.equals("/api/v1/namespaces/" + ns) ? Step.hold(gate) : Step.forward());
         Requests.drain(controlPlane.getKubernetesMockServer());
 
         CompletableFuture<JsonPath> change = changeInTheBackground("disableInjection");
-        proxy.awaitHeld(1);
+        east.proxy.awaitHeld(1);
         List<String> seen = new java.util.ArrayList<>();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         String lock = "PUT /api/v1/namespaces/meshns-system/configmaps/namespace-" + ns;
@@ -90,7 +81,7 @@ class EarlyReadTest {
         assertTrue(seen.contains(lock), "the lock was not taken while the cluster was being read: " + seen);
         assertFalse(seen.contains("PATCH /api/v1/namespaces/" + ns), "the control plane was labelled before the read: " + seen);
         assertEquals("applied", outcomes(change.get(10, TimeUnit.SECONDS)).get("east"));
-        assertEquals("disabled", labels(cluster.client(), ns).get("istio-injection"));
+        assertEquals("disabled", labels(east.cluster.client(), ns).get("istio-injection"));
         assertEquals("disabled", labels(controlPlane.getClient(), ns).get("istio-injection"));
     }
 
@@ -107,7 +98,7 @@ class EarlyReadTest {
             return cm;
         });
         AtomicInteger reads = new AtomicInteger();
-        proxy.rule((method, path) -> {
+        east.proxy.rule((method, path) -> {
             if (path.equals("/api/v1/namespaces/" + ns) && method.equals("GET")) {
                 reads.incrementAndGet();
             }
@@ -124,7 +115,7 @@ class EarlyReadTest {
             n.getMetadata().getLabels().put("istio-injection", "disabled");
             return n;
         });
-        cluster.client().namespaces().withName(ns).edit(n -> {
+        east.cluster.client().namespaces().withName(ns).edit(n -> {
             n.getMetadata().getLabels().put("istio-injection", "disabled");
             return n;
         });
@@ -137,7 +128,7 @@ class EarlyReadTest {
         JsonPath enabled = change.get(20, TimeUnit.SECONDS);
 
         assertEquals("applied", outcomes(enabled).get("east"), enabled.prettify());
-        assertEquals("enabled", labels(cluster.client(), ns).get("istio-injection"), "east was left as the other change left it");
+        assertEquals("enabled", labels(east.cluster.client(), ns).get("istio-injection"), "east was left as the other change left it");
         assertEquals("enabled", labels(controlPlane.getClient(), ns).get("istio-injection"));
         assertTrue(reads.get() >= 2, "east was read " + reads.get() + " time(s)");
     }

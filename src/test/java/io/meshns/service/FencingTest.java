@@ -1,7 +1,6 @@
 package io.meshns.service;
 
 import static io.meshns.testing.Api.call;
-import static io.meshns.testing.Mesh.createNamespace;
 import static io.meshns.testing.Mesh.labels;
 import static io.meshns.testing.Mesh.outcomes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,10 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.meshns.mock.MockApiServer;
-import io.meshns.testing.GatedProxy;
 import io.meshns.testing.GatedProxy.Step;
-import io.meshns.testing.Mesh;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
@@ -39,25 +35,20 @@ class FencingTest {
     KubernetesServer controlPlane;
 
     private static int counter;
-    private MockApiServer cluster;
-    private GatedProxy proxy;
+    private ClusterBehindProxy slow;
     private String ns;
 
     @BeforeEach
     void oneSlowCluster() throws Exception {
         ns = "fenced-" + counter++;
-        cluster = MockApiServer.start().withInjectors("default");
-        proxy = new GatedProxy(cluster.port());
-        createNamespace(controlPlane.getClient(), ns, Map.of());
-        createNamespace(cluster.client(), ns, Map.of("istio-injection", "disabled"));
-        Mesh.register("slow", proxy.url());
+        slow = ClusterBehindProxy.register("slow", controlPlane.getClient(), ns, Map.of("istio-injection", "disabled"));
     }
 
     @AfterEach
     void stop() throws Exception {
-        Mesh.deregisterAll();
-        proxy.close();
-        cluster.close();
+        if (slow != null) {
+            slow.close();
+        }
     }
 
     /**
@@ -71,7 +62,7 @@ class FencingTest {
         AtomicInteger gets = new AtomicInteger();
         AtomicInteger patches = new AtomicInteger();
         String path = "/api/v1/namespaces/" + ns;
-        proxy.rule((method, p) -> {
+        slow.proxy.rule((method, p) -> {
             if (p.equals(path) && method.equals("GET") && gets.getAndIncrement() == 0) {
                 return Step.delay(Duration.ofMillis(1500)); // of meshns.fanout-timeout's 2 s in tests
             }
@@ -87,12 +78,12 @@ class FencingTest {
         assertEquals("unchanged", outcomes(b).get("slow"), b.prettify());
 
         gate.countDown();
-        proxy.awaitSettled(2);
+        slow.proxy.awaitSettled(2);
 
         assertEquals("disabled", labels(controlPlane.getClient(), ns).get("istio-injection"));
-        assertEquals(Map.of("istio-injection", "disabled"), labels(cluster.client(), ns),
+        assertEquals(Map.of("istio-injection", "disabled"), labels(slow.cluster.client(), ns),
                 "A's late PATCH landed after B's change");
-        assertEquals(1, proxy.heldThenDiscarded(), "A's PATCH was dropped because A had given up on it");
+        assertEquals(1, slow.proxy.heldThenDiscarded(), "A's PATCH was dropped because A had given up on it");
     }
 
     /** deleteNamespace while a change is in its fan-out: the change's release must not bring the state back. */
@@ -100,12 +91,12 @@ class FencingTest {
     void aChangeRacingADeleteLeavesNoStateBehind() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         AtomicInteger gets = new AtomicInteger();
-        proxy.rule((method, p) -> p.equals("/api/v1/namespaces/" + ns) && gets.getAndIncrement() == 0
+        slow.proxy.rule((method, p) -> p.equals("/api/v1/namespaces/" + ns) && gets.getAndIncrement() == 0
                 ? Step.hold(gate) : Step.forward());
 
         CompletableFuture<Integer> change = CompletableFuture.supplyAsync(
                 () -> call("enableInjection", "{\"namespace\": \"" + ns + "\"}").extract().statusCode());
-        proxy.awaitHeld(1);
+        slow.proxy.awaitHeld(1);
         call("deleteNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200);
         gate.countDown();
         change.join();
