@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,8 +22,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.meshns.mock.MockApiServer;
 import io.meshns.testing.Mesh;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.path.json.JsonPath;
 
@@ -36,37 +31,13 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class ModesTest {
-
-    static MockApiServer east;
-    static MockApiServer west;
-
-    @KubernetesTestServer
-    KubernetesServer controlPlane;
+class ModesTest extends EastAndWest {
 
     private static int counter;
 
-    @BeforeAll
-    static void startDataPlanes() {
-        east = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
-        west = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
-    }
-
-    @AfterAll
-    static void stopDataPlanes() {
-        east.close();
-        west.close();
-    }
-
     @BeforeEach
     void register() {
-        Mesh.register("east", east.url());
-        Mesh.register("west", west.url());
-    }
-
-    @AfterEach
-    void deregister() {
-        Mesh.deregisterAll();
+        registerEastAndWest();
     }
 
     /** Each call from each mix of labels ends with its mode's key alone; the other labels stay. */

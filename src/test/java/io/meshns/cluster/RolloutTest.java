@@ -18,9 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +29,6 @@ import io.meshns.mock.MockApiServer;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.Snapshot;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.path.json.JsonPath;
 
@@ -43,28 +38,10 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class RolloutTest {
-
-    static MockApiServer east;
-    static MockApiServer west;
-
-    @KubernetesTestServer
-    KubernetesServer controlPlane;
+class RolloutTest extends EastAndWest {
 
     private static int counter;
     private String ns;
-
-    @BeforeAll
-    static void startDataPlanes() {
-        east = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
-        west = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
-    }
-
-    @AfterAll
-    static void stopDataPlanes() {
-        east.close();
-        west.close();
-    }
 
     @BeforeEach
     void namespaceEverywhere() {
@@ -72,13 +49,7 @@ class RolloutTest {
         createNamespace(controlPlane.getClient(), ns, Map.of("team", "a"));
         createNamespace(east.client(), ns, Map.of("team", "a"));
         createNamespace(west.client(), ns, Map.of("team", "a"));
-        Mesh.register("east", east.url());
-        Mesh.register("west", west.url());
-    }
-
-    @AfterEach
-    void deregister() {
-        Mesh.deregisterAll();
+        registerEastAndWest();
     }
 
     private KubernetesClient cp() {
