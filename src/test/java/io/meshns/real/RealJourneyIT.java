@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,10 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.kube.KubeErrors;
-import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
-import io.meshns.testing.real.RealMesh;
 
 /**
  * A new user's journey on real kube-apiservers: meshns deployed with exactly function.yaml's rights,
@@ -29,35 +26,17 @@ import io.meshns.testing.real.RealMesh;
  * by the real TokenReview and SubjectAccessReview.
  */
 @RealKubernetes
-class RealJourneyIT {
-
-    private static RealMesh mesh;
-    private static FunctionProcess function;
-    private static String admin;
+class RealJourneyIT extends FunctionCalledAsAdmin {
 
     @BeforeAll
     static void deploy() throws Exception {
-        mesh = RealMesh.deploy();
-        function = mesh.startFunction("journey", Map.of());
-        admin = mesh.controlPlane().token("admin");
+        start("journey");
     }
 
     /** Each test registers its own clusters; none outlives it, even when it fails. */
     @AfterEach
     void deregisterAll() throws Exception {
         Answers.deregisterAll(function, admin);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (function != null) {
-            function.close();
-            LogAssertions.assertNoSecret(function.log(), mesh.secrets());
-        }
-    }
-
-    private static JsonNode ok(String name, String json) throws Exception {
-        return function.ok(name, json, admin).body();
     }
 
     private static String message(JsonNode answer, String cluster) {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,18 +36,13 @@ import io.meshns.testing.real.RealMesh;
  * kubectl shows.
  */
 @RealKubernetes
-class RealLookBeforeChangeIT {
+class RealLookBeforeChangeIT extends FunctionCalledAsAdmin {
 
-    private static RealMesh mesh;
-    private static FunctionProcess function;
-    private static String admin;
     private final List<Runnable> cleanUps = new ArrayList<>();
 
     @BeforeAll
     static void deploy() throws Exception {
-        mesh = RealMesh.deploy();
-        function = mesh.startFunction("look-before-change", Map.of());
-        admin = mesh.controlPlane().token("admin");
+        start("look-before-change");
     }
 
     @AfterEach
@@ -56,18 +50,6 @@ class RealLookBeforeChangeIT {
         cleanUps.forEach(Runnable::run);
         cleanUps.clear();
         Answers.deregisterAll(function, admin);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (function != null) {
-            function.close();
-            LogAssertions.assertNoSecret(function.log(), mesh.secrets());
-        }
-    }
-
-    private static JsonNode ok(String name, String json) throws Exception {
-        return function.ok(name, json, admin).body();
     }
 
     /** The resourceVersion of every object meshns could touch, in every server. */

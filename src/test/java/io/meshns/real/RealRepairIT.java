@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
-import io.meshns.testing.real.RealMesh;
 
 /**
  * Intent is never lost, on real API servers: what a refusing data plane missed is repaired by the
@@ -32,30 +31,19 @@ import io.meshns.testing.real.RealMesh;
  * with RBAC, as they happen to users.
  */
 @RealKubernetes
-class RealRepairIT {
-
-    private static RealMesh mesh;
-    private static FunctionProcess function;
-    private static String admin;
+class RealRepairIT extends FunctionCalledAsAdmin {
 
     @BeforeAll
     static void deploy() throws Exception {
-        mesh = RealMesh.deploy();
-        function = mesh.startFunction("repair", Map.of());
-        admin = mesh.controlPlane().token("admin");
+        start("repair");
     }
 
+    /** Before the function is stopped (FunctionCalledAsAdmin#stopFunction). */
     @AfterAll
-    static void stop() throws Exception {
+    static void deregisterAll() throws Exception {
         if (function != null) {
             Answers.deregisterAll(function, admin);
-            function.close();
-            LogAssertions.assertNoSecret(function.log(), mesh.secrets());
         }
-    }
-
-    private static JsonNode ok(String name, String json) throws Exception {
-        return function.ok(name, json, admin).body();
     }
 
     private static String outcome(JsonNode answer, String cluster) {
