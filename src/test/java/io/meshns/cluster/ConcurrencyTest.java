@@ -12,41 +12,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mesh.Injection;
-import io.meshns.mock.MockApiServer;
 import io.meshns.testing.Mesh;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** Many calls at once, as from many instances: every cluster ends consistent with the last change. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class ConcurrencyTest {
-
-    static MockApiServer east;
-    static MockApiServer west;
-
-    @KubernetesTestServer
-    KubernetesServer controlPlane;
-
-    @BeforeAll
-    static void start() {
-        east = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
-        west = MockApiServer.start().withInjectors("default", "1-24-0", "canary");
-    }
-
-    @AfterAll
-    static void stop() {
-        east.close();
-        west.close();
-    }
+class ConcurrencyTest extends EastAndWest {
 
     @Test
     void parallelCallsOnOneNamespaceLeaveEveryClusterAlike() throws Exception {

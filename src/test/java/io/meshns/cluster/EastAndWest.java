@@ -10,7 +10,7 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 
 /**
- * The mesh the mode and rollout tests share: the test's control plane and two data planes, east
+ * The mesh the mode, rollout and concurrency tests share: the test's control plane and two data planes, east
  * and west, with the injectors default, 1-24-0 and canary, started once per test class. Each test
  * registers them ({@link #registerEastAndWest()}) where its own set-up needs them; none stays
  * registered after it.
