@@ -18,9 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.ManyClusters;
+import io.meshns.testing.real.KubeApiServer;
+import io.meshns.testing.real.RealKube;
 
 /**
  * A thousand clusters ({@code -Dbench.only=thousand}): the packaged function (and, with
@@ -81,12 +84,12 @@ final class ThousandClusters {
             properties.addAll(Arrays.asList(flags.split("\\s+")));
         }
         clusters.latency(Duration.ZERO);
-        try (MockApiServer control = MockApiServer.start()) {
-            Benchmark.createNamespace(control.client(), APP, Map.of("team", "bench"));
-            properties.addAll(List.of("-Dquarkus.kubernetes-client.api-server-url=" + control.url(),
-                    "-Dmeshns.allow-plaintext-clusters=true", "-Dmeshns.auth.enabled=false"));
+        try (ControlPlane control = ControlPlane.start(runs)) {
+            control.namespace(APP, Map.of("team", "bench"));
+            properties.addAll(control.properties());
+            properties.addAll(List.of("-Dmeshns.allow-plaintext-clusters=true", "-Dmeshns.auth.enabled=false"));
             Path log = settings.workDir().resolve("function-thousand-" + runs++ + ".log");
-            try (FunctionProcess function = FunctionProcess.start(jar, Map.of(), properties, log)) {
+            try (FunctionProcess function = FunctionProcess.start(jar, control.environment(), properties, log)) {
                 function.awaitFirstAnswer(PATIENCE);
                 Map<Integer, Double> registerMillis = new LinkedHashMap<>();
                 List<Double> recent = new ArrayList<>();
@@ -175,7 +178,7 @@ final class ThousandClusters {
     }
 
     /** {@code bench.namespaces} namespaces, labelled alike everywhere: one cluster's LIST of them, then reconciles. */
-    private static Reconcile reconcile(Benchmark.Settings settings, ManyClusters clusters, MockApiServer control,
+    private static Reconcile reconcile(Benchmark.Settings settings, ManyClusters clusters, ControlPlane control,
             FunctionProcess function) throws Exception {
         int namespaces = settings.namespaces();
         if (namespaces <= 0) {
@@ -188,7 +191,7 @@ final class ThousandClusters {
             seed.put(String.format(Locale.ROOT, "mesh-%04d", i), labels);
         }
         clusters.seed(seed);
-        seed.keySet().forEach(name -> Benchmark.createNamespace(control.client(), name, labels));
+        seed.keySet().forEach(name -> control.namespace(name, labels));
         clusters.latency(settings.latency());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<Double> lists = new ArrayList<>();
@@ -258,6 +261,41 @@ final class ThousandClusters {
             total += Benchmark.count(result.get("clusters"), outcome);
         }
         return total;
+    }
+
+    /**
+     * The control plane of one run: fabric8's CRUD mock, or with {@code -Dbench.thousand-control=real}
+     * a real kube-apiserver on etcd (the real-Kubernetes tier's, from .ci/install-kube.sh), which
+     * looks objects up by key where the mock matches every stored object against each request. On
+     * the real one each run keeps its state in a namespace of its own (a namespace cannot be
+     * deleted there without a controller-manager), and the function uses the admin token.
+     */
+    private record ControlPlane(KubernetesClient client, List<String> properties, Map<String, String> environment,
+            AutoCloseable stop) implements AutoCloseable {
+
+        static ControlPlane start(int run) throws Exception {
+            if ("real".equals(System.getProperty("bench.thousand-control", "mock"))) {
+                KubeApiServer server = RealKube.servers().controlPlane();
+                return new ControlPlane(server.admin(), List.of("-Dquarkus.kubernetes-client.api-server-url=" + server.url(),
+                        "-Dquarkus.kubernetes-client.ca-cert-file=" + server.caFile(), "-Dmeshns.state-namespace=meshns-bench-" + run),
+                        Map.of("QUARKUS_KUBERNETES_CLIENT_TOKEN", server.token("admin")), () -> {
+                        });
+            }
+            MockApiServer mock = MockApiServer.start();
+            return new ControlPlane(mock.client(), List.of("-Dquarkus.kubernetes-client.api-server-url=" + mock.url()), Map.of(),
+                    mock);
+        }
+
+        /** Makes the namespace, or sets its labels when an earlier run made it. */
+        void namespace(String name, Map<String, String> labels) {
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(name)
+                    .withLabels(labels).endMetadata().build()).createOr(existing -> existing.update());
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop.close();
+        }
     }
 
     /** Polls /proc/PID/status while a call runs: the most threads and the largest RSS seen. */
