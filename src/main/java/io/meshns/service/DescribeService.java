@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -58,18 +59,29 @@ public class DescribeService {
             Names.requireValid("namespace", only);
             protectedNamespaces.requireUnprotected(only);
         }
-        List<DataPlane> clusters = registry.dataPlanes();
         // The whole mesh's control-plane side is read while the clusters' answers are on their way:
         // the call costs about one cluster's LIST, not that plus the control plane's. One namespace
         // is read first, so an unknown one is a 404 that asked no cluster anything.
         CompletableFuture<MeshPlan> plan = only != null ? CompletableFuture.completedFuture(plan(only))
                 : SideBySide.start(() -> plan(null));
+        // The clusters too: those this instance listed last are read while the registry is listed
+        // again; any the new listing does not confirm (registered since, or with new credentials)
+        // are read after it, and any it no longer has are left out.
+        CompletableFuture<List<DataPlane>> registered = SideBySide.start(registry::dataPlanes);
+        List<DataPlane> guessed = registry.lastListed();
         LiveReader.Needs needs = new LiveReader.Needs(pods, pods);
         Deadline deadline = Deadline.in(fanOut.timeout());
         // Each cluster's column is made as soon as its answer comes, while slower clusters are still
         // answering, when the control plane's answer has come by then (it usually has); else below.
-        Map<String, Column> columns = reader.read(clusters, only, needs, deadline,
-                (cluster, read) -> new Column(read, ready(plan) ? column(cluster.name(), read, plan.join(), pods) : null));
+        BiFunction<DataPlane, LiveReader.Live, Column> toColumn = (cluster, read) -> new Column(cluster, read,
+                ready(plan) ? column(cluster.name(), read, plan.join(), pods) : null);
+        Map<String, Column> columns = new HashMap<>(reader.read(guessed, only, needs, deadline, toColumn));
+        List<DataPlane> clusters = SideBySide.join(registered);
+        List<DataPlane> unread = clusters.stream().filter(c -> columns.get(c.name()) == null
+                || !ClusterRegistry.sameClient(columns.get(c.name()).cluster(), c)).toList();
+        if (!unread.isEmpty()) {
+            columns.putAll(reader.read(unread, only, needs, deadline, toColumn));
+        }
         MeshPlan wanted = SideBySide.join(plan);
         List<List<MeshDescription.Cell>> byCluster = new ArrayList<>(clusters.size());
         for (DataPlane cluster : clusters) {
@@ -102,8 +114,8 @@ public class DescribeService {
         }
     }
 
-    /** One cluster as read, and its cells in the plan's namespace order once made. */
-    private record Column(LiveReader.Live read, List<MeshDescription.Cell> cells) {
+    /** One cluster as read (with the client it was read with), and its cells in the plan's namespace order once made. */
+    private record Column(DataPlane cluster, LiveReader.Live read, List<MeshDescription.Cell> cells) {
     }
 
     private MeshPlan plan(String only) {

@@ -248,6 +248,26 @@ class LookBeforeChangeTest {
     }
 
     @Test
+    void describeMeshShowsTheClustersRegisteredNowNotThoseItListedLast() throws Exception {
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        // Lists the registry: east and west are this instance's guess for the next describeMesh.
+        call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        call("deregisterCluster", "{\"name\": \"west\"}").statusCode(200);
+        Mesh.register("east-again", MeshServers.east.url());
+        Requests.drain(MeshServers.east);
+        Requests.drain(MeshServers.west);
+
+        JsonPath mesh = call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+
+        assertEquals(List.of("east", "east-again"), mesh.getList("clusters"));
+        assertEquals(List.of("east", "east-again"), mesh.getList("namespaces[0].clusters.cluster"));
+        assertEquals(List.of("in-sync", "in-sync"), mesh.getList("namespaces[0].clusters.state"));
+        // Each registered cluster read once; the deregistered one at most read, never written.
+        assertEquals(2, Requests.drain(MeshServers.east).stream().filter(r -> r.startsWith("GET /api/v1/namespaces")).count());
+        assertTrue(Requests.drain(MeshServers.west).stream().allMatch(r -> r.startsWith("GET ")));
+    }
+
+    @Test
     void everyChangeIsAnEventAndTheLastTwentyAreInGetNamespace() {
         for (int i = 0; i < 11; i++) {
             call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
