@@ -174,6 +174,14 @@ final class Report {
         md.append("Goal: under 1 s with the control plane 50 ms away: **")
                 .append(cp == 50 ? (Stats.median(q.quietMillis()) < 1000 ? "met" : "missed") : "not measured at 50 ms")
                 .append("**.\n\n");
+        double described = Stats.median(q.describeMillis());
+        double one = Stats.median(q.oneListMillis());
+        md.append("describeMesh of the same mesh (every namespace with its state, after those reconciles), at the same ")
+                .append("latencies, median of ").append(q.describeMillis().size()).append(": ").append(ms(described))
+                .append(" ms (").append(ms(Stats.min(q.describeMillis()))).append("–").append(ms(Stats.max(q.describeMillis())))
+                .append("), ").append(String.format(java.util.Locale.ROOT, "%.2f", described / one))
+                .append("× one cluster's namespace LIST (").append(ms(one)).append(" ms); control-plane requests: ")
+                .append(kinds(q.describeRequests())).append(".\n\n");
     }
 
     private static String kinds(java.util.Map<String, Integer> requests) {

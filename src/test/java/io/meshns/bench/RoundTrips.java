@@ -40,7 +40,8 @@ final class RoundTrips {
 
     /** A reconcile with nothing to repair: the first (records every namespace), then the quiet ones. */
     record Quiet(int namespaces, int clusters, double firstMillis, Map<String, Integer> firstRequests,
-            List<Double> quietMillis, Map<String, Integer> quietRequests) {
+            List<Double> quietMillis, Map<String, Integer> quietRequests, List<Double> describeMillis,
+            Map<String, Integer> describeRequests, List<Double> oneListMillis) {
     }
 
     record Result(Duration controlPlane, Duration dataPlane, List<Row> rows, Quiet quiet) {
@@ -131,7 +132,29 @@ final class RoundTrips {
             }
             Benchmark.say(String.format(Locale.ROOT, "  quiet reconcile of %d namespaces: first %.0f ms %s, then %.0f ms %s",
                     names.size(), first, firstRequests, Stats.median(quiet), quietRequests));
-            return new Quiet(names.size(), clusters, first, firstRequests, quiet, quietRequests);
+            // describeMesh of the same mesh (every namespace with its state now), beside one cluster's LIST.
+            List<Double> described = new ArrayList<>();
+            List<Double> oneList = new ArrayList<>();
+            Map<String, Integer> describeRequests = Map.of();
+            for (int i = 0; i < settings.warmup() + settings.repeats(); i++) {
+                long start = System.nanoTime();
+                planes.get(0).client().namespaces().list();
+                double listed = (System.nanoTime() - start) / 1e6;
+                DataPlaneServers.requestsByKind(control);
+                FunctionProcess.Answer answer = function.ok("describeMesh", "{}");
+                describeRequests = DataPlaneServers.requestsByKind(control);
+                if (answer.body().path("namespaces").size() < names.size()) {
+                    throw new IllegalStateException("describeMesh saw " + answer.body().path("namespaces").size() + " namespaces");
+                }
+                if (i >= settings.warmup()) {
+                    described.add(answer.millis());
+                    oneList.add(listed);
+                }
+            }
+            Benchmark.say(String.format(Locale.ROOT, "  describeMesh of %d namespaces: %.0f ms %s; one cluster's LIST %.0f ms",
+                    names.size(), Stats.median(described), describeRequests, Stats.median(oneList)));
+            return new Quiet(names.size(), clusters, first, firstRequests, quiet, quietRequests, described, describeRequests,
+                    oneList);
         }
     }
 
