@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +196,18 @@ public class ClusterRegistry {
     public static boolean sameClient(DataPlane earlier, DataPlane now) {
         // A client is rebuilt whenever the cluster's server or Secret changes.
         return earlier.name().equals(now.name()) && earlier.client() != null && earlier.client() == now.client();
+    }
+
+    /**
+     * The clusters of {@code now} that {@code read} (an earlier listing, e.g. {@link #lastListed()})
+     * does not hold with the same client: registered since, or with new credentials. What was read of
+     * the others still stands. Matched by name, in one pass.
+     */
+    public static List<DataPlane> unconfirmed(List<DataPlane> read, List<DataPlane> now) {
+        Map<String, DataPlane> byName = new HashMap<>();
+        read.forEach(cluster -> byName.put(cluster.name(), cluster));
+        return now.stream().filter(cluster -> byName.get(cluster.name()) == null || !sameClient(byName.get(cluster.name()), cluster))
+                .toList();
     }
 
     /** One cluster with its client, from its own Secret: one GET. */

@@ -73,12 +73,11 @@ public class DescribeService {
         Deadline deadline = Deadline.in(fanOut.timeout());
         // Each cluster's column is made as soon as its answer comes, while slower clusters are still
         // answering, when the control plane's answer has come by then (it usually has); else below.
-        BiFunction<DataPlane, LiveReader.Live, Column> toColumn = (cluster, read) -> new Column(cluster, read,
+        BiFunction<DataPlane, LiveReader.Live, Column> toColumn = (cluster, read) -> new Column(read,
                 ready(plan) ? column(cluster.name(), read, plan.join(), pods) : null);
         Map<String, Column> columns = new HashMap<>(reader.read(guessed, only, needs, deadline, toColumn));
         List<DataPlane> clusters = SideBySide.join(registered);
-        List<DataPlane> unread = clusters.stream().filter(c -> columns.get(c.name()) == null
-                || !ClusterRegistry.sameClient(columns.get(c.name()).cluster(), c)).toList();
+        List<DataPlane> unread = ClusterRegistry.unconfirmed(guessed, clusters);
         if (!unread.isEmpty()) {
             columns.putAll(reader.read(unread, only, needs, deadline, toColumn));
         }
@@ -114,8 +113,8 @@ public class DescribeService {
         }
     }
 
-    /** One cluster as read (with the client it was read with), and its cells in the plan's namespace order once made. */
-    private record Column(DataPlane cluster, LiveReader.Live read, List<MeshDescription.Cell> cells) {
+    /** One cluster as read, and its cells in the plan's namespace order once made. */
+    private record Column(LiveReader.Live read, List<MeshDescription.Cell> cells) {
     }
 
     private MeshPlan plan(String only) {

@@ -1,8 +1,6 @@
 package io.meshns.service;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,17 +182,11 @@ public class InjectionService {
      */
     private Map<String, LiveReader.Live> readUnderLock(List<DataPlane> targets, String namespace, Injection wanted,
             List<DataPlane> valid, CompletableFuture<Map<String, LiveReader.Live>> early, Deadline deadline) {
-        // By name: a thousand clusters are matched in one pass, not each against all.
-        Map<String, DataPlane> validByName = new HashMap<>();
-        valid.forEach(v -> validByName.put(v.name(), v));
-        Set<String> reused = new HashSet<>();
-        targets.stream().filter(t -> validByName.containsKey(t.name()) && ClusterRegistry.sameClient(validByName.get(t.name()), t))
-                .forEach(t -> reused.add(t.name()));
-        Map<String, LiveReader.Live> read = reused.isEmpty() ? Map.of() : SideBySide.join(early);
-        List<DataPlane> unread = targets.stream().filter(t -> !reused.contains(t.name())).toList();
+        List<DataPlane> unread = ClusterRegistry.unconfirmed(valid, targets);
+        Map<String, LiveReader.Live> read = unread.size() == targets.size() ? Map.of() : SideBySide.join(early);
         Map<String, LiveReader.Live> fresh = unread.isEmpty() ? Map.of() : check.look(unread, namespace, wanted, deadline);
         Map<String, LiveReader.Live> live = new LinkedHashMap<>();
-        targets.forEach(t -> live.put(t.name(), reused.contains(t.name()) ? read.get(t.name()) : fresh.get(t.name())));
+        targets.forEach(t -> live.put(t.name(), fresh.containsKey(t.name()) ? fresh.get(t.name()) : read.get(t.name())));
         return live;
     }
 
