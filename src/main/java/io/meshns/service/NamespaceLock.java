@@ -108,8 +108,8 @@ public class NamespaceLock {
     /**
      * Runs {@code change} holding the namespace's lock, then records what it returns (nothing when
      * it returns null or fails) and releases the lock, in one write; a holder that lost the lock
-     * meanwhile records no outcome, only its history entry (what it did, after what came since). Waits for the lock until {@code waitUntil}, then answers 409
-     * namespace-busy.
+     * meanwhile records no outcome, only its history entry (what it did, after what came since).
+     * Waits for the lock until {@code waitUntil}, then answers 409 namespace-busy.
      */
     public Change run(String namespace, Deadline waitUntil, Function<Lease, Change> change) {
         Lease lease = acquire(namespace, waitUntil);
