@@ -81,6 +81,16 @@ class FunctionYamlTest {
     }
 
     @Test
+    void theHeapIsHalfTheMemoryLimitNotTheJvmsQuarter() throws IOException {
+        GenericKubernetesResource knative = (GenericKubernetesResource) ofKind(objects(), "Service").get(0);
+        assertEquals("512Mi", at(knative, "spec", "template", "spec", "containers", "0", "resources", "limits", "memory"));
+        List<?> env = (List<?>) at(knative, "spec", "template", "spec", "containers", "0", "env");
+        Map<?, ?> options = env.stream().map(Map.class::cast).filter(e -> "JAVA_TOOL_OPTIONS".equals(e.get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no JAVA_TOOL_OPTIONS in the container's env"));
+        assertEquals("-XX:MaxRAMPercentage=50", options.get("value"));
+    }
+
+    @Test
     void rbacIsLeastPrivilege() throws IOException {
         List<HasMetadata> objects = objects();
         ClusterRole clusterRole = (ClusterRole) ofKind(objects, "ClusterRole").get(0);
