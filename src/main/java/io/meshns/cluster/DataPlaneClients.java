@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.meshns.config.MeshConfig;
-import io.meshns.kube.ClusterRequests;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -47,7 +46,6 @@ public class DataPlaneClients {
         this.config = config;
         // Given a Vert.x instance, fabric8 neither makes nor closes one of its own.
         this.httpClients = new VertxHttpClientFactory(new SmallPools(vertx));
-        ClusterRequests.spreadOver(vertx);
         this.serialization = serialization;
     }
 

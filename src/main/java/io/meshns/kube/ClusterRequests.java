@@ -4,14 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceList;
@@ -23,16 +21,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.EventExecutor;
-import io.vertx.core.Vertx;
-import io.vertx.core.impl.ContextInternal;
-import io.vertx.core.impl.VertxInternal;
 
 /**
  * The requests meshns sends to a data-plane cluster, without a thread waiting for each answer: sent
- * through the cluster client's own fabric8 HttpClient (its credentials, TLS and connections, on one of
- * the shared Vert.x event loops, always the same), each with a timeout at the caller's deadline, and decoded with the
+ * through the cluster client's own fabric8 HttpClient (its credentials, TLS and connections, on the
+ * shared Vert.x event loops), each with a timeout at the caller's deadline, and decoded with the
  * client's own serialization on a small pool sized to the CPUs. A failure is the
  * {@link KubernetesClientException} fabric8's blocking calls would have thrown.
  */
@@ -42,23 +35,6 @@ public final class ClusterRequests {
     private static final String MERGE_PATCH = "application/merge-patch+json";
 
     private ClusterRequests() {
-    }
-
-    /**
-     * Spreads the clusters' requests over {@code vertx}'s event loops (as many as there are CPUs):
-     * each client's requests are made on one loop, always the same, where its connections then
-     * live and its answers arrive. Otherwise every request is made on the context of the thread
-     * that sends it, and a fan-out's thousands of answers all land on that one loop.
-     */
-    public static void spreadOver(Vertx vertx) {
-        VertxInternal internal = (VertxInternal) vertx;
-        List<ContextInternal> loops = new ArrayList<>();
-        for (EventExecutor loop : internal.getEventLoopGroup()) {
-            if (loops.size() < Runtime.getRuntime().availableProcessors()) {
-                loops.add(internal.createEventLoopContext((EventLoop) loop, null, ClusterRequests.class.getClassLoader()));
-            }
-        }
-        Loops.contexts = List.copyOf(loops);
     }
 
     /**
@@ -145,7 +121,7 @@ public final class ClusterRequests {
             boolean absentIsNull) {
         CompletableFuture<HttpResponse<byte[]>> answer;
         try {
-            answer = Loops.onLoopOf(client, () -> client.getHttpClient().sendAsync(request, byte[].class));
+            answer = client.getHttpClient().sendAsync(request, byte[].class);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -174,29 +150,6 @@ public final class ClusterRequests {
     /** The executor for what follows an answer (decoding, judging it, a retry's backoff): a few threads, never one per cluster. */
     public static java.util.concurrent.Executor work() {
         return Work.POOL;
-    }
-
-    /** The event loops the clusters' requests are spread over (none: each is made where it is sent). */
-    private static final class Loops {
-        static volatile List<ContextInternal> contexts = List.of();
-
-        /**
-         * Makes a request on the calling thread, as Vert.x would from {@code client}'s own loop: the
-         * request, its connection and its answer belong to that loop.
-         */
-        static <T> T onLoopOf(KubernetesClient client, Supplier<T> request) {
-            List<ContextInternal> loops = contexts;
-            if (loops.isEmpty()) {
-                return request.get();
-            }
-            ContextInternal home = loops.get(Math.floorMod(System.identityHashCode(client), loops.size()));
-            ContextInternal previous = home.beginDispatch();
-            try {
-                return request.get();
-            } finally {
-                home.endDispatch(previous);
-            }
-        }
     }
 
     /** Made on first use, so building a native image starts no thread. */
