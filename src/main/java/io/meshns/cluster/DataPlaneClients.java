@@ -1,6 +1,7 @@
 package io.meshns.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.meshns.config.MeshConfig;
+import io.meshns.kube.RequestDeadlines;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -120,6 +122,8 @@ public class DataPlaneClients {
             builder.withCaCertData(Base64.getEncoder().encodeToString(credentials.caCert().getBytes(StandardCharsets.UTF_8)));
         }
         return new KubernetesClientBuilder().withConfig(builder.build()).withHttpClientFactory(httpClients)
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(RequestDeadlines.NAME,
+                        new RequestDeadlines(Duration.ofMillis(timeoutMillis))))
                 .withKubernetesSerialization(serialization).build();
     }
 }

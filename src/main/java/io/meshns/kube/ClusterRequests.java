@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -42,7 +41,7 @@ public final class ClusterRequests {
      * name, resourceVersion and labels ({@link MetadataReader}).
      */
     public static CompletableFuture<Namespace> namespace(KubernetesClient client, String name, Deadline deadline) {
-        return send(client, get(client, "api/v1/namespaces/" + name, deadline), MetadataReader::namespace, true);
+        return send(client, get(client, "api/v1/namespaces/" + name), deadline, MetadataReader::namespace, true);
     }
 
     /**
@@ -58,7 +57,7 @@ public final class ClusterRequests {
                 path.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
             }
         }
-        return send(client, get(client, path.toString(), deadline), MetadataReader::namespaces, false);
+        return send(client, get(client, path.toString()), deadline, MetadataReader::namespaces, false);
     }
 
     /** A JSON Patch (RFC 6902) of a namespace; with {@code dryRun}, checked by the API server and not stored. */
@@ -75,40 +74,37 @@ public final class ClusterRequests {
 
     /** The cluster's MutatingWebhookConfigurations (where sidecar injectors are): their names and labels. */
     public static CompletableFuture<List<MutatingWebhookConfiguration>> webhooks(KubernetesClient client, Deadline deadline) {
-        return send(client, get(client, "apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", deadline),
+        return send(client, get(client, "apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations"), deadline,
                 MetadataReader::webhooks, false);
     }
 
     /** The pods of one namespace, or of all when {@code namespace} is null. */
     public static CompletableFuture<List<Pod>> pods(KubernetesClient client, String namespace, Deadline deadline) {
         String path = namespace == null ? "api/v1/pods" : "api/v1/namespaces/" + namespace + "/pods";
-        return send(client, get(client, path, deadline), PodList.class, false).thenApply(PodList::getItems);
+        return send(client, get(client, path), deadline, PodList.class, false).thenApply(PodList::getItems);
     }
 
     private static CompletableFuture<Namespace> patch(KubernetesClient client, String name, String contentType, String patch,
             boolean dryRun, Deadline deadline) {
-        HttpRequest request = builder(client, "api/v1/namespaces/" + name + (dryRun ? "?dryRun=All" : ""), deadline)
+        HttpRequest request = builder(client, "api/v1/namespaces/" + name + (dryRun ? "?dryRun=All" : ""))
                 .patch(contentType, patch).build();
-        return send(client, request, MetadataReader::namespace, false);
+        return send(client, request, deadline, MetadataReader::namespace, false);
     }
 
-    private static HttpRequest get(KubernetesClient client, String path, Deadline deadline) {
-        return builder(client, path, deadline).build();
+    private static HttpRequest get(KubernetesClient client, String path) {
+        return builder(client, path).build();
     }
 
-    private static HttpRequest.Builder builder(KubernetesClient client, String path, Deadline deadline) {
+    private static HttpRequest.Builder builder(KubernetesClient client, String path) {
         String base = client.getMasterUrl().toString();
-        // The timeout is the deadline itself: Vert.x resets the request then, so none of ours is
-        // still on its way after the caller has moved on.
         return client.getHttpClient().newHttpRequestBuilder()
                 .uri(base + (base.endsWith("/") ? "" : "/") + path)
-                .header("Accept", "application/json")
-                .timeout(deadline.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+                .header("Accept", "application/json");
     }
 
-    private static <T> CompletableFuture<T> send(KubernetesClient client, HttpRequest request, Class<T> type,
+    private static <T> CompletableFuture<T> send(KubernetesClient client, HttpRequest request, Deadline deadline, Class<T> type,
             boolean absentIsNull) {
-        return send(client, request,
+        return send(client, request, deadline,
                 body -> client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(body), type), absentIsNull);
     }
 
@@ -117,11 +113,14 @@ public final class ClusterRequests {
         T decode(byte[] body) throws IOException;
     }
 
-    private static <T> CompletableFuture<T> send(KubernetesClient client, HttpRequest request, Decoder<T> decoder,
-            boolean absentIsNull) {
+    private static <T> CompletableFuture<T> send(KubernetesClient client, HttpRequest request, Deadline deadline,
+            Decoder<T> decoder, boolean absentIsNull) {
         CompletableFuture<HttpResponse<byte[]>> answer;
         try {
-            answer = client.getHttpClient().sendAsync(request, byte[].class);
+            // The timeout is the deadline itself: Vert.x resets the request then, so none of ours is
+            // still on its way after the caller has moved on.
+            answer = RequestDeadlines.sending(deadline.requestTimeoutMillis(),
+                    () -> client.getHttpClient().sendAsync(request, byte[].class));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
