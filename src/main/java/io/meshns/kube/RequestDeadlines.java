@@ -30,7 +30,10 @@ public final class RequestDeadlines implements Interceptor {
         this.fallbackMillis = Math.max(1, fallback.toMillis());
     }
 
-    /** Sends, on this thread, requests that time out after {@code timeoutMillis}. */
+    /**
+     * Sends, on this thread, requests that time out after {@code timeoutMillis}: fabric8 runs a
+     * request's first attempt, interceptors included, on the thread that sends it.
+     */
     static <T> T sending(long timeoutMillis, Supplier<T> send) {
         SENDING.set(timeoutMillis);
         try {
