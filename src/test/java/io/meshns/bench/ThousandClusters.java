@@ -30,8 +30,9 @@ import io.meshns.testing.real.RealKube;
  * {@code -Dbench.baseline-jar}, an earlier one) with clusters registered one after another up to
  * {@code bench.thousand-counts}' last count, each {@code bench.latency-ms} away; for each JVM flag
  * set of {@code bench.thousand-flags} ("default": none; "-XX:MaxRAM=512m -XX:MaxRAMPercentage=50",
- * the JVM in function.yaml's container, limited to 512 MiB). Registration times as the count grows, enableInjection at one
- * cluster and at all, the process' RSS and threads (from /proc) during and after, and a reconcile
+ * the JVM in function.yaml's container, limited to 512 MiB). Registration times as the count
+ * grows, enableInjection at one cluster and at all, the process' RSS and threads (from /proc)
+ * during and after, and a reconcile
  * of {@code bench.namespaces} namespaces over every cluster beside one cluster's LIST of them.
  * The clusters are {@link ManyClusters}: one Vert.x server, one port per cluster.
  */
