@@ -1,6 +1,5 @@
 package io.meshns.kube;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceList;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,8 +22,8 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 /**
  * The requests meshns sends to a data-plane cluster, without a thread waiting for each answer: sent
  * through the cluster client's own fabric8 HttpClient (its credentials, TLS and connections, on the
- * shared Vert.x event loops), each with a timeout at the caller's deadline, and decoded with the
- * client's own serialization on a small pool sized to the CPUs. A failure is the
+ * shared Vert.x event loops), each with a timeout at the caller's deadline, and decoded by
+ * {@link MetadataReader} on a small pool sized to the CPUs. A failure is the
  * {@link KubernetesClientException} fabric8's blocking calls would have thrown.
  */
 public final class ClusterRequests {
@@ -78,10 +76,13 @@ public final class ClusterRequests {
                 MetadataReader::webhooks, false);
     }
 
-    /** The pods of one namespace, or of all when {@code namespace} is null. */
+    /**
+     * The pods of one namespace, or of all when {@code namespace} is null; of each, only what its
+     * restart impact is judged by ({@link MetadataReader#pods}).
+     */
     public static CompletableFuture<List<Pod>> pods(KubernetesClient client, String namespace, Deadline deadline) {
         String path = namespace == null ? "api/v1/pods" : "api/v1/namespaces/" + namespace + "/pods";
-        return send(client, get(client, path), deadline, PodList.class, false).thenApply(PodList::getItems);
+        return send(client, get(client, path), deadline, MetadataReader::pods, false);
     }
 
     private static CompletableFuture<Namespace> patch(KubernetesClient client, String name, String contentType, String patch,
@@ -100,12 +101,6 @@ public final class ClusterRequests {
         return client.getHttpClient().newHttpRequestBuilder()
                 .uri(base + (base.endsWith("/") ? "" : "/") + path)
                 .header("Accept", "application/json");
-    }
-
-    private static <T> CompletableFuture<T> send(KubernetesClient client, HttpRequest request, Deadline deadline, Class<T> type,
-            boolean absentIsNull) {
-        return send(client, request, deadline,
-                body -> client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(body), type), absentIsNull);
     }
 
     /** How an answer's body becomes what was asked for. */

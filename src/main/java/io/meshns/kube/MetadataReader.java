@@ -11,19 +11,26 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceList;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 
 /**
  * Reads Kubernetes objects from a data-plane cluster keeping only what meshns uses of them: each
- * object's name, resourceVersion and labels (and of a list, its continue token). Everything else
- * (managedFields, annotations, spec, status, webhooks) is skipped token by token instead of being
- * bound to fabric8's model: a change reads a namespace and the injectors of every cluster, and
- * describeMesh and reconcile a LIST from every cluster; binding whole objects was most of their CPU.
+ * object's name, resourceVersion and labels (and of a list, its continue token); of a pod, also what
+ * its restart impact is judged by. Everything else (managedFields, spec, status, webhooks) is
+ * skipped token by token instead of being bound to fabric8's model: a change reads a namespace, the
+ * injectors and the pods of every cluster, and describeMesh and reconcile a LIST from every cluster;
+ * binding whole objects was most of their CPU, and a pod's volumes, env and managedFields most of
+ * its bytes.
  */
 final class MetadataReader {
 
@@ -36,7 +43,7 @@ final class MetadataReader {
     static NamespaceList namespaces(byte[] body) throws IOException {
         NamespaceList list = new NamespaceList();
         ListMeta meta = new ListMeta();
-        list.setItems(items(body, Namespace::new, meta));
+        list.setItems(items(body, parser -> readObject(parser, Namespace::new), meta));
         list.setMetadata(meta);
         return list;
     }
@@ -51,10 +58,24 @@ final class MetadataReader {
 
     /** A MutatingWebhookConfigurationList: which injectors a cluster has is in their names and labels. */
     static List<MutatingWebhookConfiguration> webhooks(byte[] body) throws IOException {
-        return items(body, MutatingWebhookConfiguration::new, new ListMeta());
+        return items(body, parser -> readObject(parser, MutatingWebhookConfiguration::new), new ListMeta());
     }
 
-    private static <T extends HasMetadata> List<T> items(byte[] body, Supplier<T> make, ListMeta meta) throws IOException {
+    /**
+     * A PodList. Each pod keeps, besides its name, resourceVersion and labels: its namespace,
+     * annotations, controller (owner references), deletion time, its containers' and init
+     * containers' names, and its phase ({@code ProxyMismatch}, {@code Workloads}).
+     */
+    static List<Pod> pods(byte[] body) throws IOException {
+        return items(body, MetadataReader::readPod, new ListMeta());
+    }
+
+    /** Reads one item, the parser at its opening brace. */
+    private interface ItemReader<T> {
+        T read(JsonParser parser) throws IOException;
+    }
+
+    private static <T extends HasMetadata> List<T> items(byte[] body, ItemReader<T> readItem, ListMeta meta) throws IOException {
         try (JsonParser parser = JSON.createParser(body)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT);
             List<T> items = new ArrayList<>();
@@ -65,7 +86,7 @@ final class MetadataReader {
                     readListMeta(parser, meta);
                 } else if ("items".equals(field) && value == JsonToken.START_ARRAY) {
                     while (parser.nextToken() == JsonToken.START_OBJECT) {
-                        items.add(readObject(parser, make));
+                        items.add(readItem.read(parser));
                     }
                 } else {
                     parser.skipChildren();
@@ -73,6 +94,119 @@ final class MetadataReader {
             }
             return items;
         }
+    }
+
+    private static Pod readPod(JsonParser parser) throws IOException {
+        Pod pod = new Pod();
+        ObjectMeta meta = new ObjectMeta();
+        pod.setMetadata(meta);
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                continue;
+            }
+            switch (field) {
+                case "metadata" -> readPodMeta(parser, meta);
+                case "spec" -> pod.setSpec(readPodSpec(parser));
+                case "status" -> pod.setStatus(readPodStatus(parser));
+                default -> parser.skipChildren();
+            }
+        }
+        return pod;
+    }
+
+    private static void readPodMeta(JsonParser parser, ObjectMeta meta) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "name" -> meta.setName(text(parser));
+                case "namespace" -> meta.setNamespace(text(parser));
+                case "resourceVersion" -> meta.setResourceVersion(text(parser));
+                case "deletionTimestamp" -> meta.setDeletionTimestamp(text(parser));
+                case "labels" -> meta.setLabels(value == JsonToken.START_OBJECT ? readLabels(parser) : skipped(parser));
+                case "annotations" -> meta.setAnnotations(value == JsonToken.START_OBJECT ? readLabels(parser) : skipped(parser));
+                case "ownerReferences" -> meta.setOwnerReferences(value == JsonToken.START_ARRAY ? readOwners(parser) : skipped(parser));
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    private static List<OwnerReference> readOwners(JsonParser parser) throws IOException {
+        List<OwnerReference> owners = new ArrayList<>();
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            OwnerReference owner = new OwnerReference();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "apiVersion" -> owner.setApiVersion(text(parser));
+                    case "kind" -> owner.setKind(text(parser));
+                    case "name" -> owner.setName(text(parser));
+                    case "uid" -> owner.setUid(text(parser));
+                    case "controller" -> owner.setController(value == JsonToken.VALUE_TRUE ? Boolean.TRUE
+                            : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : null);
+                    default -> parser.skipChildren();
+                }
+            }
+            owners.add(owner);
+        }
+        return owners;
+    }
+
+    /** Of a pod's spec, only its containers and init containers, by name. */
+    private static PodSpec readPodSpec(JsonParser parser) throws IOException {
+        PodSpec spec = new PodSpec();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.START_ARRAY && field.equals("containers")) {
+                spec.setContainers(readContainerNames(parser));
+            } else if (value == JsonToken.START_ARRAY && field.equals("initContainers")) {
+                spec.setInitContainers(readContainerNames(parser));
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return spec;
+    }
+
+    private static List<Container> readContainerNames(JsonParser parser) throws IOException {
+        List<Container> containers = new ArrayList<>();
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            Container container = new Container();
+            container.setName(onlyField(parser, "name"));
+            containers.add(container);
+        }
+        return containers;
+    }
+
+    private static PodStatus readPodStatus(JsonParser parser) throws IOException {
+        PodStatus status = new PodStatus();
+        status.setPhase(onlyField(parser, "phase"));
+        return status;
+    }
+
+    /** Of the object the parser is in, the text of one field; every other field is skipped. */
+    private static String onlyField(JsonParser parser, String wanted) throws IOException {
+        String found = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            if (field.equals(wanted)) {
+                found = text(parser);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return found;
+    }
+
+    /** Skips what the parser is at (a value of the wrong shape, or null) and gives null. */
+    private static <T> T skipped(JsonParser parser) throws IOException {
+        parser.skipChildren();
+        return null;
     }
 
     private static void readListMeta(JsonParser parser, ListMeta meta) throws IOException {

@@ -8,12 +8,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceList;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.meshns.mesh.Injection;
+import io.meshns.mesh.RestartImpact;
 
 class MetadataReaderTest {
 
@@ -98,6 +104,108 @@ class MetadataReaderTest {
         assertEquals(List.of("istio-revision-tag-default", "other"), hooks.stream().map(h -> h.getMetadata().getName()).toList());
         assertEquals(Map.of("istio.io/rev", "1-24", "istio.io/tag", "default"), hooks.get(0).getMetadata().getLabels());
         assertEquals(List.of(), hooks.get(0).getWebhooks());
+    }
+
+    /**
+     * Pods as kube-apiserver 1.20 lists them: a Deployment's pod with an injected proxy (status
+     * annotation, volumes, env, managedFields), one with a native-sidecar proxy that is being
+     * deleted, a bare pod that opts out, and a finished Job pod.
+     */
+    private static final String PODS = """
+            {"kind":"PodList","apiVersion":"v1","metadata":{"selfLink":"/api/v1/namespaces/shop/pods","resourceVersion":"900"},
+             "items":[
+              {"metadata":{"name":"cart-7d9f8b6c5-x2x9q","generateName":"cart-7d9f8b6c5-","namespace":"shop","uid":"a1",
+                "resourceVersion":"801","creationTimestamp":"2026-11-26T10:00:00Z",
+                "labels":{"app":"cart","pod-template-hash":"7d9f8b6c5","security.istio.io/tlsMode":"istio"},
+                "annotations":{"sidecar.istio.io/status":"{\\"initContainers\\":[\\"istio-init\\"],\\"containers\\":[\\"istio-proxy\\"],\\"revision\\":\\"1-23\\"}"},
+                "ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"cart-7d9f8b6c5","uid":"r1","controller":true,"blockOwnerDeletion":true}],
+                "managedFields":[{"manager":"kube-controller-manager","operation":"Update","apiVersion":"v1",
+                  "fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{"k:{\\"name\\":\\"cart\\"}":{}}}}}]},
+               "spec":{"volumes":[{"name":"istio-envoy","emptyDir":{"medium":"Memory"}},{"name":"token","projected":{"sources":[{"serviceAccountToken":{"path":"istio-token","expirationSeconds":43200}}]}}],
+                "initContainers":[{"name":"istio-init","image":"docker.io/istio/proxyv2:1.23.0","args":["istio-iptables","-p","15001"]}],
+                "containers":[{"name":"cart","image":"shop/cart:1.4","env":[{"name":"PORT","value":"8080"}],"ports":[{"containerPort":8080,"protocol":"TCP"}]},
+                 {"name":"istio-proxy","image":"docker.io/istio/proxyv2:1.23.0","env":[{"name":"ISTIO_META_POD_PORTS","value":"[{\\"containerPort\\":8080}]"}],
+                  "resources":{"limits":{"cpu":"2","memory":"1Gi"}}}],
+                "restartPolicy":"Always","nodeName":"node-1"},
+               "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}],"podIP":"10.0.0.7",
+                "containerStatuses":[{"name":"cart","ready":true,"restartCount":0,"state":{"running":{"startedAt":"2026-11-26T10:00:05Z"}}}]}},
+              {"metadata":{"name":"pay-0","namespace":"shop","deletionTimestamp":"2026-11-26T11:00:00Z","resourceVersion":"802",
+                "labels":{"app":"pay","istio.io/rev":"canary"},
+                "ownerReferences":[{"apiVersion":"apps/v1","kind":"StatefulSet","name":"pay","uid":"s1","controller":true}]},
+               "spec":{"initContainers":[{"name":"istio-proxy","restartPolicy":"Always"}],"containers":[{"name":"pay"}]},
+               "status":{"phase":"Running"}},
+              {"metadata":{"name":"debug","namespace":"shop","resourceVersion":"803","annotations":{"sidecar.istio.io/inject":"false"}},
+               "spec":{"containers":[{"name":"shell","image":"busybox"}]},"status":{"phase":"Pending"}},
+              {"status":{"phase":"Succeeded"},"spec":{"containers":[{"name":"migrate"}]},
+               "metadata":{"name":"migrate-abcde","namespace":"shop","labels":null,"annotations":null,
+                "ownerReferences":[{"apiVersion":"batch/v1","kind":"Job","name":"migrate","uid":"j1","controller":false}]}}
+             ]}
+            """;
+
+    @Test
+    void podsKeepWhatTheirRestartImpactIsJudgedByAsFabric8ReadsIt() throws IOException {
+        List<Pod> full = new KubernetesSerialization().unmarshal(PODS, PodList.class).getItems();
+        List<Pod> read = MetadataReader.pods(PODS.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(4, read.size());
+        for (int i = 0; i < full.size(); i++) {
+            Pod expected = full.get(i);
+            Pod actual = read.get(i);
+            assertEquals(expected.getMetadata().getName(), actual.getMetadata().getName());
+            assertEquals(expected.getMetadata().getNamespace(), actual.getMetadata().getNamespace());
+            assertEquals(expected.getMetadata().getDeletionTimestamp(), actual.getMetadata().getDeletionTimestamp());
+            assertEquals(orEmpty(expected.getMetadata().getLabels()), orEmpty(actual.getMetadata().getLabels()));
+            assertEquals(orEmpty(expected.getMetadata().getAnnotations()), orEmpty(actual.getMetadata().getAnnotations()));
+            assertEquals(owners(expected), owners(actual));
+            assertEquals(names(expected.getSpec().getContainers()), names(actual.getSpec().getContainers()));
+            assertEquals(names(expected.getSpec().getInitContainers()), names(actual.getSpec().getInitContainers()));
+            assertEquals(expected.getStatus().getPhase(), actual.getStatus().getPhase());
+        }
+        // Skipped, not bound.
+        Pod cart = read.get(0);
+        assertEquals(List.of(), cart.getSpec().getVolumes());
+        assertNull(cart.getSpec().getContainers().get(0).getImage());
+        assertEquals(List.of(), cart.getStatus().getContainerStatuses());
+        assertEquals(List.of(), cart.getMetadata().getManagedFields());
+    }
+
+    @Test
+    void theRestartImpactOfPodsReadSoIsThatOfPodsReadWhole() throws IOException {
+        List<Pod> full = new KubernetesSerialization().unmarshal(PODS, PodList.class).getItems();
+        List<Pod> read = MetadataReader.pods(PODS.getBytes(StandardCharsets.UTF_8));
+
+        for (Injection wanted : List.of(Injection.ENABLED, Injection.DISABLED, Injection.UNSET, Injection.AMBIENT,
+                Injection.revision("canary"), Injection.revision("1-23"))) {
+            for (Set<String> accepted : List.of(Set.<String>of(), Set.of("1-23"), Set.of("canary"))) {
+                RestartImpact expected = RestartImpact.of(wanted, accepted, full);
+                assertEquals(expected, RestartImpact.of(wanted, accepted, read), wanted + " accepting " + accepted);
+            }
+        }
+        // Not vacuous: the proxy's container and its revision are read, the opt-out, the deletion and the phase too.
+        assertEquals(new RestartImpact(1, List.of("Deployment/cart")), RestartImpact.of(Injection.DISABLED, Set.of(), read));
+        assertEquals(new RestartImpact(1, List.of("Deployment/cart")), RestartImpact.of(Injection.revision("canary"), Set.of("canary"), read));
+        assertEquals(RestartImpact.NONE, RestartImpact.of(Injection.ENABLED, Set.of("1-23"), read));
+    }
+
+    @Test
+    void anEmptyPodListHasNoPods() throws IOException {
+        String empty = "{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}";
+        assertEquals(List.of(), MetadataReader.pods(empty.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(), MetadataReader.pods("{\"items\":null}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> MetadataReader.pods("[]".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    private static List<String> owners(Pod pod) {
+        return pod.getMetadata().getOwnerReferences().stream()
+                .map(o -> o.getKind() + "/" + o.getName() + "/" + o.getController()).toList();
+    }
+
+    private static List<String> names(List<Container> containers) {
+        return containers.stream().map(Container::getName).toList();
     }
 
     @Test
