@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
 import io.meshns.testing.FunctionProcess;
+import io.meshns.testing.FunctionYaml;
 import io.meshns.testing.ManyClusters;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKube;
@@ -29,8 +30,8 @@ import io.meshns.testing.real.RealKube;
  * A thousand clusters ({@code -Dbench.only=thousand}): the packaged function (and, with
  * {@code -Dbench.baseline-jar}, an earlier one) with clusters registered one after another up to
  * {@code bench.thousand-counts}' last count, each {@code bench.latency-ms} away; for each JVM flag
- * set of {@code bench.thousand-flags} ("default": none; "-XX:MaxRAM=512m -XX:MaxRAMPercentage=50",
- * the JVM in function.yaml's container, limited to 512 MiB). Registration times as the count
+ * set of {@code bench.thousand-flags} ("default": none; "container": the JVM of function.yaml's
+ * container, its memory limit as {@code -XX:MaxRAM} and its JAVA_TOOL_OPTIONS; or flags, space-separated). Registration times as the count
  * grows, enableInjection at one cluster and at all, the process' RSS and threads (from /proc)
  * during and after, and a reconcile
  * of {@code bench.namespaces} namespaces over every cluster beside one cluster's LIST of them.
@@ -60,8 +61,9 @@ final class ThousandClusters {
     static List<Run> run(Benchmark.Settings settings) throws Exception {
         List<Integer> counts = Arrays.stream(System.getProperty("bench.thousand-counts", "1,100,500,1000").split(","))
                 .map(String::trim).map(Integer::parseInt).sorted().toList();
-        List<String> flagSets = Arrays.stream(System.getProperty("bench.thousand-flags", "default,-XX:MaxRAM=512m -XX:MaxRAMPercentage=50").split(","))
-                .map(String::trim).toList();
+        List<String> flagSets = Arrays.stream(System.getProperty("bench.thousand-flags", "default,container").split(","))
+                .map(String::trim).map(flags -> flags.equals("container") ? String.join(" ", FunctionYaml.containerJvmFlags()) : flags)
+                .toList();
         Map<String, Path> jars = new LinkedHashMap<>();
         jars.put("this commit", settings.jar());
         String baseline = System.getProperty("bench.baseline-jar", "");

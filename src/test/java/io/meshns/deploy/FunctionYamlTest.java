@@ -27,42 +27,31 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.meshns.function.ClusterFunctions;
 import io.meshns.function.DescribeFunction;
 import io.meshns.function.InjectionFunctions;
 import io.meshns.function.NamespaceFunctions;
 import io.meshns.function.ReconcileFunction;
 import io.meshns.mock.MockApiServer;
+import io.meshns.testing.FunctionProcess;
+import io.meshns.testing.FunctionYaml;
 import io.quarkus.funqy.Funq;
 
 /** function.yaml deploys what the code serves, with least privilege, and kubectl accepts it. */
 class FunctionYamlTest {
 
-    private static final Path FUNCTION_YAML = Path.of("function.yaml");
+    private static final Path FUNCTION_YAML = FunctionYaml.PATH;
 
-    private static List<HasMetadata> objects() throws IOException {
-        Object parsed = new KubernetesSerialization().unmarshal(Files.readString(FUNCTION_YAML));
-        List<HasMetadata> objects = new ArrayList<>();
-        if (parsed instanceof List<?> list) {
-            list.forEach(o -> objects.add((HasMetadata) o));
-        } else {
-            objects.add((HasMetadata) parsed);
-        }
-        return objects;
+    private static List<HasMetadata> objects() {
+        return FunctionYaml.objects();
     }
 
     private static List<HasMetadata> ofKind(List<HasMetadata> objects, String kind) {
         return objects.stream().filter(o -> o.getKind().equals(kind)).toList();
     }
 
-    @SuppressWarnings("unchecked")
     private static Object at(GenericKubernetesResource resource, String... path) {
-        Object node = resource.getAdditionalProperties();
-        for (String key : path) {
-            node = node instanceof Map<?, ?> map ? map.get(key) : node instanceof List<?> list ? list.get(Integer.parseInt(key)) : null;
-        }
-        return node;
+        return FunctionYaml.at(resource, path);
     }
 
     @Test
@@ -80,14 +69,47 @@ class FunctionYamlTest {
         assertEquals("/q/health/live", at(knative, "spec", "template", "spec", "containers", "0", "livenessProbe", "httpGet", "path"));
     }
 
+    /**
+     * The JVM in the container: half its 512 MiB as heap, and the parallel collector, not the serial
+     * one a JVM picks for itself in under 1,792 MB. Checked with a real JVM given the container's
+     * view ({@code -XX:MaxRAM}) and its ergonomics ({@code -XX:+NeverActAsServerClassMachine}).
+     */
     @Test
-    void theHeapIsHalfTheMemoryLimitNotTheJvmsQuarter() throws IOException {
-        GenericKubernetesResource knative = (GenericKubernetesResource) ofKind(objects(), "Service").get(0);
-        assertEquals("512Mi", at(knative, "spec", "template", "spec", "containers", "0", "resources", "limits", "memory"));
-        List<?> env = (List<?>) at(knative, "spec", "template", "spec", "containers", "0", "env");
-        Map<?, ?> options = env.stream().map(Map.class::cast).filter(e -> "JAVA_TOOL_OPTIONS".equals(e.get("name")))
-                .findFirst().orElseThrow(() -> new AssertionError("no JAVA_TOOL_OPTIONS in the container's env"));
-        assertEquals("-XX:MaxRAMPercentage=50", options.get("value"));
+    void theContainersJvmHasHalfItsMemoryAsHeapAndTheParallelCollector() throws Exception {
+        assertEquals("512Mi", FunctionYaml.memoryLimit());
+        List<String> flags = new ArrayList<>(FunctionYaml.containerJvmFlags());
+        flags.add("-XX:+NeverActAsServerClassMachine");
+
+        Map<String, String> pinned = finalJvmFlags(flags);
+        assertEquals(String.valueOf(256L * 1024 * 1024), pinned.get("MaxHeapSize"));
+        assertEquals("true", pinned.get("UseParallelGC"));
+        assertEquals("false", pinned.get("UseSerialGC"));
+        assertEquals("true", pinned.get("ExitOnOutOfMemoryError"));
+        // What the pinning is for: the same JVM, left to choose, takes the serial collector and a quarter.
+        Map<String, String> chosen = finalJvmFlags(List.of("-XX:MaxRAM=512m", "-XX:+NeverActAsServerClassMachine"));
+        assertEquals("true", chosen.get("UseSerialGC"));
+        assertEquals(String.valueOf(128L * 1024 * 1024), chosen.get("MaxHeapSize"));
+    }
+
+    /** The flags a JVM (this test's) settles on with {@code flags}: -XX:+PrintFlagsFinal, by name. */
+    private static Map<String, String> finalJvmFlags(List<String> flags) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(FunctionProcess.javaExecutable());
+        command.addAll(flags);
+        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "java -version did not end");
+        assertEquals(0, process.exitValue(), output);
+        Map<String, String> values = new java.util.HashMap<>();
+        for (String line : output.split("\n")) {
+            // "     bool UseSerialGC                              = true                                      {product} {ergonomic}"
+            String[] words = line.trim().split("\\s+");
+            if (words.length >= 4 && words[2].equals("=")) {
+                values.put(words[1], words[3]);
+            }
+        }
+        return values;
     }
 
     @Test
