@@ -31,10 +31,10 @@ import io.meshns.testing.real.RealKube;
  * {@code -Dbench.baseline-jar}, an earlier one) with clusters registered one after another up to
  * {@code bench.thousand-counts}' last count, each {@code bench.latency-ms} away; for each JVM flag
  * set of {@code bench.thousand-flags} ("default": none; "container": the JVM of function.yaml's
- * container, its memory limit as {@code -XX:MaxRAM} and its JAVA_TOOL_OPTIONS; or flags, space-separated). Registration times as the count
- * grows, enableInjection at one cluster and at all, the process' RSS and threads (from /proc)
- * during and after, and a reconcile
- * of {@code bench.namespaces} namespaces over every cluster beside one cluster's LIST of them.
+ * container, its memory limit as {@code -XX:MaxRAM} and its JAVA_TOOL_OPTIONS; or flags,
+ * space-separated). Registration times as the count grows, enableInjection at one cluster and at
+ * all, the process' RSS and threads (from /proc) during and after, and a reconcile of
+ * {@code bench.namespaces} namespaces over every cluster beside one cluster's LIST of them.
  * The clusters are {@link ManyClusters}: one Vert.x server, one port per cluster.
  */
 final class ThousandClusters {

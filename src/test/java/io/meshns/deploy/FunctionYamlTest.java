@@ -97,7 +97,10 @@ class FunctionYamlTest {
         command.add(FunctionProcess.javaExecutable());
         command.addAll(flags);
         command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // Only the flags given: none a JVM would also take from this machine's environment.
+        List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS").forEach(builder.environment()::remove);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "java -version did not end");
         assertEquals(0, process.exitValue(), output);
