@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.meshns.mesh.Injection;
@@ -39,18 +39,11 @@ public final class StateCodec {
         if (state.desired() != null) {
             data.put(DESIRED, state.desired().encode());
         }
-        state.clusters().forEach((cluster, record) -> {
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("outcome", record.outcome().word());
-            if (record.message() != null) {
-                fields.put("message", record.message());
-            }
-            fields.put("time", record.time().toString());
-            if (record.desired() != null) {
-                fields.put("desired", record.desired().encode());
-            }
-            data.put(CLUSTER_PREFIX + cluster, write(fields));
-        });
+        // The outcomes of one change share its time: each distinct one is formatted once, not once per cluster.
+        Map<Instant, String> times = new HashMap<>();
+        state.clusters().forEach((cluster, record) -> data.put(CLUSTER_PREFIX + cluster,
+                writeRecord(record.outcome().word(), record.message(), times.computeIfAbsent(record.time(), Instant::toString),
+                        record.desired() == null ? null : record.desired().encode())));
         state.settings().forEach((cluster, injection) -> data.put(SETTING_PREFIX + cluster, injection.encode()));
         if (state.lockHolder() != null) {
             data.put(LOCK_HOLDER, state.lockHolder());
@@ -121,6 +114,30 @@ public final class StateCodec {
         Map<String, String> labels = readMap(safe.get(LABELS));
         return new ClusterRecord(name, safe.get(SERVER), labels == null ? Map.of() : labels,
                 parseInstant(safe.get(REGISTERED)));
+    }
+
+    /**
+     * A cluster's record as a flat JSON object, written field by field: a state holds one per cluster,
+     * and a thousand of them are written on every lock and release. Strings are escaped as Jackson
+     * escapes them.
+     */
+    static String writeRecord(String outcome, String message, String time, String desired) {
+        StringBuilder json = new StringBuilder(64 + (message == null ? 0 : message.length())).append("{\"outcome\":");
+        quoted(json, outcome);
+        if (message != null) {
+            quoted(json.append(",\"message\":"), message);
+        }
+        quoted(json.append(",\"time\":"), time);
+        if (desired != null) {
+            quoted(json.append(",\"desired\":"), desired);
+        }
+        return json.append('}').toString();
+    }
+
+    private static void quoted(StringBuilder json, String value) {
+        json.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(value, json);
+        json.append('"');
     }
 
     private static String write(Map<String, String> fields) {

@@ -54,6 +54,24 @@ class StateCodecTest {
     }
 
     @Test
+    void aRecordIsWrittenAsJacksonWritesTheSameFieldsAndReadBack() throws Exception {
+        String awkward = "said \"no\" \\ then\n\ttab, \u0001 bell, caf\u00e9, \u2603 and </script>";
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("outcome", "failed");
+        fields.put("message", awkward);
+        fields.put("time", "2026-01-02T03:04:05Z");
+        fields.put("desired", "rev:canary");
+        assertEquals(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(fields),
+                StateCodec.writeRecord("failed", awkward, "2026-01-02T03:04:05Z", "rev:canary"));
+        assertEquals("{\"outcome\":\"applied\",\"time\":\"2026-01-02T03:04:05Z\"}",
+                StateCodec.writeRecord("applied", null, "2026-01-02T03:04:05Z", null));
+
+        NamespaceState state = NamespaceState.EMPTY.withOutcomes(Injection.ENABLED,
+                List.of(Outcome.failed("east", awkward), Outcome.applied("west")), T);
+        assertEquals(state, StateCodec.decodeNamespace(StateCodec.encode(state)));
+    }
+
+    @Test
     void aRecordIsReadWhenItIsAFlatObjectAndIgnoredOtherwise() {
         Map<String, String> data = new java.util.HashMap<>();
         data.put("cluster.flat", "{\"outcome\":\"failed\",\"message\":null,\"time\":\"2026-01-02T03:04:05Z\",\"tries\":3}");
