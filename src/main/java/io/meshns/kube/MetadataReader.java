@@ -116,19 +116,17 @@ final class MetadataReader {
         return pod;
     }
 
+    /** A pod's metadata: what every object keeps ({@link #readMetaField}), and what its restart impact needs. */
     private static void readPodMeta(JsonParser parser, ObjectMeta meta) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (field) {
-                case "name" -> meta.setName(text(parser));
                 case "namespace" -> meta.setNamespace(text(parser));
-                case "resourceVersion" -> meta.setResourceVersion(text(parser));
                 case "deletionTimestamp" -> meta.setDeletionTimestamp(text(parser));
-                case "labels" -> meta.setLabels(value == JsonToken.START_OBJECT ? readLabels(parser) : skipped(parser));
                 case "annotations" -> meta.setAnnotations(value == JsonToken.START_OBJECT ? readLabels(parser) : skipped(parser));
                 case "ownerReferences" -> meta.setOwnerReferences(value == JsonToken.START_ARRAY ? readOwners(parser) : skipped(parser));
-                default -> parser.skipChildren();
+                default -> readMetaField(parser, field, value, meta);
             }
         }
     }
@@ -240,17 +238,23 @@ final class MetadataReader {
     private static void readMeta(JsonParser parser, ObjectMeta meta) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            switch (field) {
-                case "name" -> meta.setName(text(parser));
-                case "resourceVersion" -> meta.setResourceVersion(text(parser));
-                case "labels" -> {
-                    if (value == JsonToken.START_OBJECT) {
-                        meta.setLabels(readLabels(parser));
-                    }
+            readMetaField(parser, field, parser.nextToken(), meta);
+        }
+    }
+
+    /** One field of an object's metadata, the parser at its {@code value}: name, resourceVersion and labels are kept. */
+    private static void readMetaField(JsonParser parser, String field, JsonToken value, ObjectMeta meta) throws IOException {
+        switch (field) {
+            case "name" -> meta.setName(text(parser));
+            case "resourceVersion" -> meta.setResourceVersion(text(parser));
+            case "labels" -> {
+                if (value == JsonToken.START_OBJECT) {
+                    meta.setLabels(readLabels(parser));
+                } else {
+                    parser.skipChildren();
                 }
-                default -> parser.skipChildren();
             }
+            default -> parser.skipChildren();
         }
     }
 
