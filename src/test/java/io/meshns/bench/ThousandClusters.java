@@ -52,8 +52,7 @@ final class ThousandClusters {
     }
 
     /** One jar under one set of JVM flags. */
-    record Run(String jar, String flags, Map<Integer, Double> registerMillis, List<Double> oneMillis, List<Double> allMillis,
-            int applied, List<Double> allAtOnceMillis, long peakThreads, long peakRssKb, long rssAfterKb, long hwmAfterKb, long threadsAfter,
+    record Run(String jar, String flags, Map<Integer, Double> registerMillis, Calls one, Calls all, Calls atOnce, long peakThreads, long peakRssKb, long rssAfterKb, long hwmAfterKb, long threadsAfter,
             double listMillis, double firstReconcileMillis, List<Double> quietReconcileMillis, int reconcileFailed,
             long rssAfterReconcileKb, long hwmAfterReconcileKb, String died) {
     }
@@ -102,10 +101,9 @@ final class ThousandClusters {
                 function.awaitFirstAnswer(PATIENCE);
                 Map<Integer, Double> registerMillis = new LinkedHashMap<>();
                 List<Double> recent = new ArrayList<>();
-                List<Double> one = null;
-                List<Double> all = null;
-                List<Double> atOnce = null;
-                int applied = 0;
+                Calls one = null;
+                Calls all = null;
+                Calls atOnce = null;
                 long[] peak = { 0, 0 };
                 String died = null;
                 try {
@@ -122,16 +120,15 @@ final class ThousandClusters {
                         }
                         if (c == 0) {
                             clusters.latency(settings.latency());
-                            one = enable(settings, function, null, 1);
+                            one = enable(settings, function, null, 1, null);
                             clusters.latency(Duration.ZERO);
                         }
                     }
                     clusters.latency(settings.latency());
-                    all = enable(settings, function, peak, most);
-                    applied = lastApplied;
+                    all = enable(settings, function, peak, most, clusters);
                     // The same with every cluster answering at once: what is left is the function's own work.
                     clusters.latency(Duration.ZERO);
-                    atOnce = enable(settings, function, null, most);
+                    atOnce = enable(settings, function, null, most, null);
                 } catch (Exception | Error e) {
                     died = why(function, e);
                 }
@@ -148,7 +145,7 @@ final class ThousandClusters {
                 if (reconcile != null && reconcile.died() != null) {
                     died = reconcile.died();
                 }
-                return new Run(label, flags, registerMillis, one, all, applied, atOnce, peak[0], peak[1], rssAfter, hwmAfter,
+                return new Run(label, flags, registerMillis, one, all, atOnce, peak[0], peak[1], rssAfter, hwmAfter,
                         threadsAfter, reconcile == null ? 0 : reconcile.listMillis(),
                         reconcile == null ? 0 : reconcile.first(), reconcile == null ? List.of() : reconcile.quiet(),
                         reconcile == null ? 0 : reconcile.failed(), function.statusKb("VmRSS"), function.statusKb("VmHWM"),
@@ -158,16 +155,58 @@ final class ThousandClusters {
     }
 
     private static int runs;
-    private static int lastApplied;
 
-    /** enableInjection, each after a disableInjection; {@code peak}: most threads and RSS seen while they ran. */
-    private static List<Double> enable(Benchmark.Settings settings, FunctionProcess function, long[] peak, int clusters)
-            throws Exception {
+    /**
+     * Measured enableInjection calls: their times, how many clusters the last one applied to, and the
+     * CPU time per call (mean) of the function and of this process (the simulated clusters, the
+     * control plane's mock, the caller), which share the machine's cores. When the clusters were
+     * watched: over how long the requests of the read and of the patches arrived at them, and how late
+     * after the latency their answers went out (medians over the calls; null when not watched).
+     */
+    record Calls(List<Double> millis, int applied, double functionCpuMillis, double othersCpuMillis, Arrivals arrivals) {
+    }
+
+    record Arrivals(double readMillis, double patchMillis, double lateP90Millis, double lateMostMillis) {
+    }
+
+    /**
+     * enableInjection, each after a disableInjection; {@code peak}: most threads and RSS seen while they
+     * ran; {@code watched}: the clusters, to record when requests reached them (null: not recorded).
+     */
+    private static Calls enable(Benchmark.Settings settings, FunctionProcess function, long[] peak, int clusters,
+            ManyClusters watched) throws Exception {
         List<Double> millis = new ArrayList<>();
+        int applied = 0;
+        long functionCpuNanos = 0;
+        long othersCpuNanos = 0;
+        List<Double> reads = new ArrayList<>();
+        List<Double> patches = new ArrayList<>();
+        List<Double> lateP90 = new ArrayList<>();
+        List<Double> lateMost = new ArrayList<>();
         for (int i = 0; i < WARMUP + settings.repeats(); i++) {
             function.ok("disableInjection", "{\"namespace\": \"" + APP + "\"}");
             Sampler sampler = peak != null && i >= WARMUP ? Sampler.start(function) : null;
+            long functionCpu = function.cpu().toNanos();
+            long othersCpu = ownCpuNanos();
+            if (watched != null) {
+                watched.record(true);
+            }
             FunctionProcess.Answer answer = function.ok("enableInjection", "{\"namespace\": \"" + APP + "\"}");
+            if (watched != null && i >= WARMUP) {
+                // The read's requests go out together, the patches together after the read's answers.
+                List<ManyClusters.Burst> bursts = watched.bursts(settings.latency().dividedBy(2));
+                reads.add(bursts.get(0).arrivalMillis());
+                patches.add(bursts.get(bursts.size() - 1).arrivalMillis());
+                lateP90.add(bursts.stream().mapToDouble(ManyClusters.Burst::lateP90Millis).max().orElse(0));
+                lateMost.add(bursts.stream().mapToDouble(ManyClusters.Burst::lateMostMillis).max().orElse(0));
+            }
+            if (watched != null) {
+                watched.record(false);
+            }
+            if (i >= WARMUP) {
+                functionCpuNanos += function.cpu().toNanos() - functionCpu;
+                othersCpuNanos += ownCpuNanos() - othersCpu;
+            }
             if (sampler != null) {
                 sampler.stop();
                 peak[0] = Math.max(peak[0], sampler.threads.get());
@@ -175,12 +214,24 @@ final class ThousandClusters {
             }
             if (i >= WARMUP) {
                 millis.add(answer.millis());
-                lastApplied = Benchmark.count(answer.body().get("clusters"), "applied");
+                applied = Benchmark.count(answer.body().get("clusters"), "applied");
             }
         }
-        Benchmark.say(String.format(Locale.ROOT, "  enableInjection over %d: median %.0f ms %s", clusters,
-                Stats.median(millis), millis));
-        return millis;
+        Arrivals arrivals = watched == null ? null
+                : new Arrivals(Stats.median(reads), Stats.median(patches), Stats.median(lateP90), Stats.median(lateMost));
+        Calls calls = new Calls(millis, applied, functionCpuNanos / 1e6 / settings.repeats(), othersCpuNanos / 1e6 / settings.repeats(),
+                arrivals);
+        Benchmark.say(String.format(Locale.ROOT, "  enableInjection over %d: median %.0f ms %s; CPU per call: function %.0f ms, clusters and caller %.0f ms%s",
+                clusters, Stats.median(millis), millis, calls.functionCpuMillis(), calls.othersCpuMillis(), arrivals == null ? ""
+                        : String.format(Locale.ROOT, "; requests arrived over %.0f ms (read), %.0f ms (patches); answers late p90 %.0f ms, most %.0f ms",
+                                arrivals.readMillis(), arrivals.patchMillis(), arrivals.lateP90Millis(), arrivals.lateMostMillis())));
+        return calls;
+    }
+
+    /** This process' CPU time: the simulated clusters, the control plane's mock and the caller. */
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     record Reconcile(double listMillis, double first, List<Double> quiet, int failed, String died) {
@@ -347,19 +398,22 @@ final class ThousandClusters {
                 .append(" after. enableInjection: the median of the calls measured after ").append(WARMUP)
                 .append(" warm-up calls, each after a disableInjection.\n\n");
         md.append("| jar | JVM flags | registerCluster ms at 1 / 100 / 500 / 1,000 registered | enableInjection, 1 cluster, median ms |"
-                + " 1,000 clusters, median ms | ratio | applied | 1,000 clusters answering at once, median ms | threads during (most) | RSS during (most) | RSS after | peak RSS (VmHWM) |"
+                + " 1,000 clusters, median ms | ratio | applied | CPU per call, ms: function at 1 / at 1,000 / clusters and caller at 1,000 | requests arrived over, ms: read / patches | answers late, ms: p90 / most | 1,000 clusters answering at once, median ms | threads during (most) | RSS during (most) | RSS after | peak RSS (VmHWM) |"
                 + " threads after | one LIST ms | reconcile first / quiet median ms | RSS after reconcile | VmHWM after reconcile | ended |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|\n");
         for (Run run : runs) {
-            double one = run.oneMillis() == null ? 0 : Stats.median(run.oneMillis());
-            double all = run.allMillis() == null ? 0 : Stats.median(run.allMillis());
+            double one = run.one() == null ? 0 : Stats.median(run.one().millis());
+            double all = run.all() == null ? 0 : Stats.median(run.all().millis());
             md.append("| ").append(run.jar()).append(" | `").append(run.flags()).append("` | ")
                     .append(String.join(" / ", run.registerMillis().values().stream()
                             .map(v -> String.format(Locale.ROOT, "%.0f", v)).toList()))
                     .append(" | ").append(f(one)).append(" | ").append(f(all)).append(" | ")
                     .append(one == 0 ? "–" : String.format(Locale.ROOT, "%.2f", all / one)).append(" | ")
-                    .append(run.applied()).append(" | ")
-                    .append(run.allAtOnceMillis() == null ? "–" : f(Stats.median(run.allAtOnceMillis()))).append(" | ")
+                    .append(run.all() == null ? 0 : run.all().applied()).append(" | ")
+                    .append(run.all() == null ? "–" : f(run.one().functionCpuMillis()) + " / " + f(run.all().functionCpuMillis()) + " / "
+                            + f(run.all().othersCpuMillis()))
+                    .append(" | ").append(arrivals(run.all() == null ? null : run.all().arrivals()))
+                    .append(" | ").append(run.atOnce() == null ? "–" : f(Stats.median(run.atOnce().millis()))).append(" | ")
                     .append(run.peakThreads()).append(" | ").append(mb(run.peakRssKb()))
                     .append(" | ").append(mb(run.rssAfterKb())).append(" | ").append(mb(run.hwmAfterKb())).append(" | ")
                     .append(run.threadsAfter()).append(" | ").append(f(run.listMillis())).append(" | ")
@@ -369,6 +423,10 @@ final class ThousandClusters {
                     .append(" | ").append(run.died() == null ? "ok" : run.died()).append(" |\n");
         }
         return md.toString();
+    }
+
+    private static String arrivals(Arrivals a) {
+        return a == null ? "– | –" : f(a.readMillis()) + " / " + f(a.patchMillis()) + " | " + f(a.lateP90Millis()) + " / " + f(a.lateMostMillis());
     }
 
     private static String f(double millis) {

@@ -197,6 +197,11 @@ public final class FunctionProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The CPU time the process has used so far (user and system), or zero where the system does not say. */
+    public Duration cpu() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** A line of /proc/PID/status in kB (VmRSS, VmHWM), or -1 where there is no /proc. */
     public long statusKb(String field) {
         try {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -83,6 +84,9 @@ public final class ManyClusters implements AutoCloseable {
     private final List<Cluster> clusters = new ArrayList<>();
     private final AtomicLongArray counts;
     private volatile long latencyMillis;
+    /** While recording: for each request, when it arrived and when its answer went out (nanoTime), and the latency then. */
+    private final ConcurrentLinkedQueue<long[]> timings = new ConcurrentLinkedQueue<>();
+    private volatile boolean recording;
 
     private ManyClusters(int count, Duration latency) {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -160,7 +164,47 @@ public final class ManyClusters implements AutoCloseable {
         return total;
     }
 
+    /** Starts (forgetting earlier ones) or stops recording when requests arrive and their answers go out. */
+    public void record(boolean on) {
+        timings.clear();
+        recording = on;
+    }
+
+    /**
+     * The requests recorded, in bursts: those that arrived less than {@code gap} after the one before
+     * (a fan-out's requests arrive together; its next round waits for their answers). Each burst
+     * says over how long its requests arrived, and how late after the latency their answers went out.
+     */
+    public List<Burst> bursts(Duration gap) {
+        List<long[]> recorded = new ArrayList<>(timings);
+        recorded.sort(java.util.Comparator.comparingLong(t -> t[0]));
+        List<Burst> bursts = new ArrayList<>();
+        List<long[]> current = new ArrayList<>();
+        for (long[] t : recorded) {
+            if (!current.isEmpty() && t[0] - current.get(current.size() - 1)[0] > gap.toNanos()) {
+                bursts.add(Burst.of(current));
+                current = new ArrayList<>();
+            }
+            current.add(t);
+        }
+        if (!current.isEmpty()) {
+            bursts.add(Burst.of(current));
+        }
+        return bursts;
+    }
+
+    /** Requests that arrived together: how many, over how long, and their answers' lateness (p90, most). */
+    public record Burst(int requests, double arrivalMillis, double lateP90Millis, double lateMostMillis) {
+
+        static Burst of(List<long[]> timings) {
+            long[] late = timings.stream().mapToLong(t -> t[1] - t[0] - t[2]).sorted().toArray();
+            return new Burst(timings.size(), (timings.get(timings.size() - 1)[0] - timings.get(0)[0]) / 1e6,
+                    late[(late.length - 1) * 9 / 10] / 1e6, late[late.length - 1] / 1e6);
+        }
+    }
+
     private void handle(int index, HttpServerRequest request) {
+        long arrived = System.nanoTime();
         request.body().onComplete(body -> {
             Answer answer;
             try {
@@ -170,9 +214,13 @@ public final class ManyClusters implements AutoCloseable {
                 answer = status(500, "InternalError", String.valueOf(e));
             }
             Answer done = answer;
-            Runnable reply = () -> request.response().setStatusCode(done.code()).putHeader("Content-Type", "application/json")
-                    .end(done.body());
             long latency = latencyMillis;
+            Runnable reply = () -> {
+                if (recording) {
+                    timings.add(new long[] { arrived, System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(latency) });
+                }
+                request.response().setStatusCode(done.code()).putHeader("Content-Type", "application/json").end(done.body());
+            };
             if (latency > 0) {
                 vertx.setTimer(latency, id -> reply.run());
             } else {
