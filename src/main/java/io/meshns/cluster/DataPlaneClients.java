@@ -52,6 +52,9 @@ public class DataPlaneClients {
         this.serialization = serialization;
     }
 
+    /** The name fabric8 gives its interceptor of custom headers and the User-Agent. */
+    static final String HEADER_INTERCEPTOR = "HEADER";
+
     /** Connections one cluster's client may open at once; more requests wait for one. */
     static final int CONNECTIONS_PER_CLUSTER = 64;
 
@@ -128,9 +131,6 @@ public class DataPlaneClients {
                 .withKubernetesSerialization(serialization).build();
     }
 
-    /** The name fabric8 gives its interceptor of custom headers and the User-Agent. */
-    static final String HEADER_INTERCEPTOR = "HEADER";
-
     /**
      * A data-plane client's interceptors: {@link RequestDeadlines}, and of fabric8's only those with
      * something to do. fabric8 rebuilds each request once per interceptor and adds a step per
@@ -151,7 +151,7 @@ public class DataPlaneClients {
                 new RequestDeadlines(fallbackTimeout, customHeaders ? null : config.getUserAgent()));
     }
 
-    /** True when requests act as someone else (a kubeconfig's "as", "as-groups", "as-user-extra"). */
+    /** True when the config makes requests act as someone else (fabric8 then sends Impersonate-* headers). */
     private static boolean impersonates(Config config) {
         return (config.getImpersonateUsername() != null && !config.getImpersonateUsername().isEmpty())
                 || (config.getImpersonateGroups() != null && config.getImpersonateGroups().length > 0)
