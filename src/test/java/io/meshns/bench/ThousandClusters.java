@@ -52,7 +52,8 @@ final class ThousandClusters {
     }
 
     /** One jar under one set of JVM flags. */
-    record Run(String jar, String flags, Map<Integer, Double> registerMillis, Calls one, Calls all, Calls atOnce, long peakThreads, long peakRssKb, long rssAfterKb, long hwmAfterKb, long threadsAfter,
+    record Run(String jar, String flags, Map<Integer, Double> registerMillis, Calls one, Calls all, Calls atOnce,
+            long peakThreads, long peakRssKb, long rssAfterKb, long hwmAfterKb, long threadsAfter,
             double listMillis, double firstReconcileMillis, List<Double> quietReconcileMillis, int reconcileFailed,
             long rssAfterReconcileKb, long hwmAfterReconcileKb, String died) {
     }
@@ -192,15 +193,15 @@ final class ThousandClusters {
                 watched.record(true);
             }
             FunctionProcess.Answer answer = function.ok("enableInjection", "{\"namespace\": \"" + APP + "\"}");
-            if (watched != null && i >= WARMUP) {
-                // The read's requests go out together, the patches together after the read's answers.
-                List<ManyClusters.Burst> bursts = watched.bursts(settings.latency().dividedBy(2));
-                reads.add(bursts.get(0).arrivalMillis());
-                patches.add(bursts.get(bursts.size() - 1).arrivalMillis());
-                lateP90.add(bursts.stream().mapToDouble(ManyClusters.Burst::lateP90Millis).max().orElse(0));
-                lateMost.add(bursts.stream().mapToDouble(ManyClusters.Burst::lateMostMillis).max().orElse(0));
-            }
             if (watched != null) {
+                if (i >= WARMUP) {
+                    // The read's requests go out together, the patches together after the read's answers.
+                    List<ManyClusters.Burst> bursts = watched.bursts(settings.latency().dividedBy(2));
+                    reads.add(bursts.get(0).arrivalMillis());
+                    patches.add(bursts.get(bursts.size() - 1).arrivalMillis());
+                    lateP90.add(bursts.stream().mapToDouble(ManyClusters.Burst::lateP90Millis).max().orElse(0));
+                    lateMost.add(bursts.stream().mapToDouble(ManyClusters.Burst::lateMostMillis).max().orElse(0));
+                }
                 watched.record(false);
             }
             if (i >= WARMUP) {
