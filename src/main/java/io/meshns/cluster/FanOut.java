@@ -82,7 +82,29 @@ public class FanOut {
      */
     public <T> Map<String, T> acrossClusters(List<DataPlane> clusters, Deadline deadline,
             BiFunction<DataPlane, Deadline, CompletableFuture<T>> work, BiFunction<DataPlane, String, T> onFailure) {
-        Deadline bounded = deadline.min(Deadline.in(timeout));
+        return run(clusters, deadline.min(Deadline.in(timeout)), work, onFailure, timedOut());
+    }
+
+    /**
+     * The same for work of many requests one after another (a LIST, page by page), which may take
+     * until {@code deadline}: the work bounds each of its requests by {@link #requestDeadline}, so a
+     * cluster that stops answering still fails after the fan-out timeout, and a large one that keeps
+     * answering is not cut off by it.
+     */
+    public <T> Map<String, T> acrossClustersPaged(List<DataPlane> clusters, Deadline deadline,
+            BiFunction<DataPlane, Deadline, CompletableFuture<T>> work, BiFunction<DataPlane, String, T> onFailure) {
+        return run(clusters, deadline, work, onFailure,
+                "timed out (each request may take " + timeout.toMillis() + " ms, meshns.fanout-timeout; all of them, what the call has left)");
+    }
+
+    /** One request of work started by {@link #acrossClustersPaged}: by the fan-out timeout, within the work's own deadline. */
+    public Deadline requestDeadline(Deadline work) {
+        return work.min(Deadline.in(timeout));
+    }
+
+    private <T> Map<String, T> run(List<DataPlane> clusters, Deadline bounded,
+            BiFunction<DataPlane, Deadline, CompletableFuture<T>> work, BiFunction<DataPlane, String, T> onFailure,
+            String timedOut) {
         Map<String, CompletableFuture<Settled<T>>> running = new LinkedHashMap<>();
         for (DataPlane cluster : clusters) {
             running.put(cluster.name(), start(cluster, bounded, work).handle(
@@ -91,7 +113,7 @@ public class FanOut {
         awaitAll(running.values(), bounded);
         Map<String, T> answers = new LinkedHashMap<>();
         for (DataPlane cluster : clusters) {
-            answers.put(cluster.name(), answer(cluster, running.get(cluster.name()), onFailure));
+            answers.put(cluster.name(), answer(cluster, running.get(cluster.name()), onFailure, timedOut));
         }
         return answers;
     }
@@ -138,16 +160,17 @@ public class FanOut {
         }
     }
 
-    private <T> T answer(DataPlane cluster, CompletableFuture<Settled<T>> future, BiFunction<DataPlane, String, T> onFailure) {
+    private static <T> T answer(DataPlane cluster, CompletableFuture<Settled<T>> future, BiFunction<DataPlane, String, T> onFailure,
+            String timedOut) {
         Settled<T> settled = future.getNow(null);
         if (settled == null) {
-            return failed(cluster, timedOut(), onFailure);
+            return failed(cluster, timedOut, onFailure);
         }
         if (settled.failure() == null) {
             return settled.value();
         }
         // A request that gave up at the deadline timed out, whatever the error it gave up with.
-        return failed(cluster, settled.late() || settled.failure() instanceof Deadline.Exceeded ? timedOut()
+        return failed(cluster, settled.late() || settled.failure() instanceof Deadline.Exceeded ? timedOut
                 : KubeErrors.describe(settled.failure()), onFailure);
     }
 

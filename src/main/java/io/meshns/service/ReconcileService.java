@@ -119,18 +119,30 @@ public class ReconcileService {
         CompletableFuture<List<DataPlane>> planes = SideBySide.start(registry::dataPlanes);
         Map<String, StateStore.Stored> states = store.allNamespaceStates();
         List<DataPlane> clusters = SideBySide.join(planes);
-        CompletableFuture<Map<String, Listing>> listings = SideBySide.start(() -> list(clusters, call));
-        List<Namespace> namespaces = only != null ? List.of(controlPlane.get(only)) : controlPlane.list(null);
-        if (only == null && !options.dryRun()) {
-            removeStale(states, namespaces);
+        // The clusters' listings keep only the mesh's namespaces, known once the control plane answers.
+        CompletableFuture<Set<String>> managed = new CompletableFuture<>();
+        CompletableFuture<Map<String, Listing>> listings = SideBySide.start(() -> list(clusters, managed, call));
+        Map<String, Rollout> wanted = null;
+        try {
+            List<Namespace> namespaces = only != null ? List.of(controlPlane.get(only)) : controlPlane.list(null);
+            if (only == null && !options.dryRun()) {
+                removeStale(states, namespaces);
+            }
+            wanted = wanted(namespaces, states);
+        } finally {
+            managed.complete(wanted == null ? null : wanted.keySet());
         }
-        return reconcile(wanted(namespaces, states), states, clusters, () -> SideBySide.join(listings), call, options);
+        return reconcile(wanted, states, clusters, () -> SideBySide.join(listings), call, options);
     }
 
-    /** One LIST per cluster (page by page), all clusters at once. */
-    private Map<String, Listing> list(List<DataPlane> clusters, Deadline call) {
-        return fanOut.acrossClusters(clusters, call.minus(budget.reserve()),
-                (cluster, deadline) -> listAll(cluster, deadline).thenApply(Listing::new),
+    /**
+     * One LIST per cluster (page by page), all clusters at once, each keeping only the namespaces
+     * in {@code managed} (all until it is known; all when it is null: the control plane did not answer).
+     * Each page may take the fan-out timeout; the whole listing, the call's time but what repairs need.
+     */
+    private Map<String, Listing> list(List<DataPlane> clusters, CompletableFuture<Set<String>> managed, Deadline call) {
+        return fanOut.acrossClustersPaged(clusters, call.minus(budget.work().plus(budget.reserve())),
+                (cluster, deadline) -> listAll(cluster, managed, deadline).thenApply(Listing::new),
                 (cluster, why) -> Listing.failed(why));
     }
 
@@ -142,8 +154,9 @@ public class ReconcileService {
     public Report resync(DataPlane cluster, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         Map<String, StateStore.Stored> states = store.allNamespaceStates();
-        return reconcile(wanted(controlPlane.list(null), states), states, List.of(cluster),
-                () -> list(List.of(cluster), call), call, options);
+        Map<String, Rollout> wanted = wanted(controlPlane.list(null), states);
+        return reconcile(wanted, states, List.of(cluster),
+                () -> list(List.of(cluster), CompletableFuture.completedFuture(wanted.keySet()), call), call, options);
     }
 
     /**
@@ -307,30 +320,45 @@ public class ReconcileService {
     }
 
     /**
-     * A cluster's namespaces, page by page (limit/continue): the API server never builds one answer
-     * for all of them. Each page is retried on its own; an expired continue token (410) starts over.
-     * Each page is asked for when the one before it has come; no thread waits in between.
+     * A cluster's namespaces of the mesh, page by page (limit/continue): the API server never builds
+     * one answer for all of them, and of each page only the namespaces in {@code managed} are kept
+     * (every one, while the control plane has not answered), so a cluster of 50,000 namespaces costs
+     * the mesh's namespaces and a page. Each page is retried on its own; an expired continue token
+     * (410) starts over. Each page is asked for when the one before it has come; no thread waits in between.
      */
-    private CompletableFuture<Map<String, Listed>> listAll(DataPlane cluster, Deadline deadline) {
-        return listFrom(cluster, null, new HashMap<>(), deadline);
+    private CompletableFuture<Map<String, Listed>> listAll(DataPlane cluster, CompletableFuture<Set<String>> managed,
+            Deadline deadline) {
+        return listFrom(cluster, null, new HashMap<>(), managed, deadline)
+                .thenCombine(managed, (all, names) -> {
+                    if (names != null) {
+                        all.keySet().retainAll(names);
+                    }
+                    return all;
+                });
     }
 
     private CompletableFuture<Map<String, Listed>> listFrom(DataPlane cluster, String next, Map<String, Listed> all,
-            Deadline deadline) {
-        return deadline.retryAsync(() -> ClusterRequests.namespaces(cluster.client(), (long) pageSize, next, deadline),
+            CompletableFuture<Set<String>> managed, Deadline deadline) {
+        Deadline pageBy = fanOut.requestDeadline(deadline);
+        return pageBy.retryAsync(() -> ClusterRequests.namespaces(cluster.client(), (long) pageSize, next, pageBy),
                 ClusterRequests.work()).handle((page, error) -> {
                     if (error != null) {
                         Throwable failure = Deadline.unwrap(error);
                         if (next != null && KubeErrors.status(failure) == 410) {
                             all.clear();
-                            return listFrom(cluster, null, all, deadline);
+                            return listFrom(cluster, null, all, managed, deadline);
                         }
                         return CompletableFuture.<Map<String, Listed>> failedFuture(failure);
                     }
-                    page.getItems().forEach(ns -> all.put(ns.getMetadata().getName(), Listed.of(ns)));
+                    Set<String> keep = managed.getNow(null);
+                    page.getItems().forEach(ns -> {
+                        if (keep == null || keep.contains(ns.getMetadata().getName())) {
+                            all.put(ns.getMetadata().getName(), Listed.of(ns));
+                        }
+                    });
                     String token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
                     return token == null || token.isEmpty() ? CompletableFuture.completedFuture(all)
-                            : listFrom(cluster, token, all, deadline);
+                            : listFrom(cluster, token, all, managed, deadline);
                 }).thenCompose(done -> done);
     }
 
@@ -343,9 +371,9 @@ public class ReconcileService {
     }
 
     /**
-     * What a reconcile keeps of a listed namespace: its resourceVersion and its injection labels, no
-     * more. A thousand clusters' listings, held until they are compared, stay within a small heap;
-     * a repair's patch needs no other label (it only sets or removes the injection keys).
+     * What a reconcile keeps of a listed namespace of the mesh: its resourceVersion and its injection
+     * labels, no more. A thousand clusters' listings, held until they are compared, stay within a
+     * small heap; a repair's patch needs no other label (it only sets or removes the injection keys).
      */
     private record Listed(String resourceVersion, Map<String, String> labels) {
 

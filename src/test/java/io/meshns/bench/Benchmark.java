@@ -129,6 +129,17 @@ public final class Benchmark {
             return;
         }
 
+        if ("large".equals(System.getProperty("bench.only"))) {
+            // Only this part: its table goes to the work directory, for merging by hand.
+            say("large clusters (only this part)");
+            List<LargeClusters.Row> rows = LargeClusters.run(settings);
+            String table = LargeClusters.markdown(rows, machine.withEnd((System.nanoTime() - began) / 6e10));
+            ThousandClusters.write(settings.workDir().resolve("large.md"), table);
+            System.out.println(table);
+            say("written to " + settings.workDir().resolve("large.md"));
+            return;
+        }
+
         if ("round-trips".equals(System.getProperty("bench.only"))) {
             // Only this part: the file gets its section alone, for merging by hand.
             say("round trips: control plane " + settings.controlPlaneLatency().toMillis() + " ms away (only this part)");

@@ -286,7 +286,7 @@ final class ThousandClusters {
     /** A function out of memory may never answer: a reconcile that takes longer than this ends the run. */
     private static final Duration RECONCILE_PATIENCE = Duration.ofSeconds(120);
 
-    private static FunctionProcess.Answer reconcileWithin(FunctionProcess function, Duration patience) throws Exception {
+    static FunctionProcess.Answer reconcileWithin(FunctionProcess function, Duration patience) throws Exception {
         java.util.concurrent.CompletableFuture<FunctionProcess.Answer> answer = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> {
                     try {
@@ -304,7 +304,7 @@ final class ThousandClusters {
         }
     }
 
-    private static String why(FunctionProcess function, Throwable e) {
+    static String why(FunctionProcess function, Throwable e) {
         String log;
         try {
             log = function.log();
@@ -316,7 +316,7 @@ final class ThousandClusters {
         return reason.length() > 200 ? reason.substring(0, 200) : reason;
     }
 
-    private static int outcomes(JsonNode report, String outcome) {
+    static int outcomes(JsonNode report, String outcome) {
         int total = 0;
         for (JsonNode result : report.path("results")) {
             total += Benchmark.count(result.get("clusters"), outcome);
@@ -331,7 +331,7 @@ final class ThousandClusters {
      * the real one each run keeps its state in a namespace of its own (a namespace cannot be
      * deleted there without a controller-manager), and the function uses the admin token.
      */
-    private record ControlPlane(KubernetesClient client, List<String> properties, Map<String, String> environment,
+    record ControlPlane(KubernetesClient client, List<String> properties, Map<String, String> environment,
             AutoCloseable stop) implements AutoCloseable {
 
         static ControlPlane start(int run) throws Exception {
