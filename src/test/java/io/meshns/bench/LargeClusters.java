@@ -23,7 +23,7 @@ import io.meshns.testing.ManyClusters;
  * (the first records every mesh namespace's state) and 3 more, in function.yaml's container JVM
  * with its collector logging: the most heap still in use after a collection during them, the
  * process' RSS and peak RSS after them, and the LIST requests (pages) each cluster received per
- * reconcile. The packaged function, and with {@code -Dbench.baseline-jar} an earlier one.
+ * reconcile. The packaged function, and with {@code -Dbench.baseline-jar} earlier ones.
  */
 final class LargeClusters {
 
@@ -47,9 +47,12 @@ final class LargeClusters {
         Duration latency = Duration.ofMillis(Long.getLong("bench.large-latency-ms", 0));
         Map<String, Path> jars = new LinkedHashMap<>();
         jars.put("this commit", settings.jar());
-        String baseline = System.getProperty("bench.baseline-jar", "");
-        if (!baseline.isBlank()) {
-            jars.put("baseline", Path.of(baseline));
+        // -Dbench.baseline-jar: one jar, or several as label=jar, comma-separated.
+        for (String baseline : System.getProperty("bench.baseline-jar", "").split(",")) {
+            if (!baseline.isBlank()) {
+                int eq = baseline.indexOf('=');
+                jars.put(eq < 0 ? "baseline" : baseline.substring(0, eq).trim(), Path.of(baseline.substring(eq + 1).trim()));
+            }
         }
         List<Row> rows = new ArrayList<>();
         int run = 0;
