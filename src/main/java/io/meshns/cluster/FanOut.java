@@ -93,11 +93,11 @@ public class FanOut {
      */
     public <T> Map<String, T> acrossClustersPaged(List<DataPlane> clusters, Deadline deadline,
             BiFunction<DataPlane, Deadline, CompletableFuture<T>> work, BiFunction<DataPlane, String, T> onFailure) {
-        return run(clusters, deadline, work, onFailure,
-                "timed out (each request may take " + timeout.toMillis() + " ms, meshns.fanout-timeout; all of them, what the call has left)");
+        return run(clusters, deadline, work, onFailure, "timed out (a page may take " + timeout.toMillis()
+                + " ms, meshns.fanout-timeout; all pages, what meshns.call-timeout leaves)");
     }
 
-    /** One request of work started by {@link #acrossClustersPaged}: by the fan-out timeout, within the work's own deadline. */
+    /** The deadline of one request of work started by {@link #acrossClustersPaged}: the fan-out timeout, within the work's. */
     public Deadline requestDeadline(Deadline work) {
         return work.min(Deadline.in(timeout));
     }
@@ -160,8 +160,8 @@ public class FanOut {
         }
     }
 
-    private static <T> T answer(DataPlane cluster, CompletableFuture<Settled<T>> future, BiFunction<DataPlane, String, T> onFailure,
-            String timedOut) {
+    private static <T> T answer(DataPlane cluster, CompletableFuture<Settled<T>> future,
+            BiFunction<DataPlane, String, T> onFailure, String timedOut) {
         Settled<T> settled = future.getNow(null);
         if (settled == null) {
             return failed(cluster, timedOut, onFailure);
