@@ -127,6 +127,12 @@ public class FanOut {
         if (cluster.problem() != null) {
             return CompletableFuture.failedFuture(new IllegalStateException(cluster.problem()));
         }
+        // A guess of the clusters (ClusterRegistry.lastListed) may hold a client deregistration or new
+        // credentials closed since: it would fail every retry until the deadline, so it is not tried.
+        if (cluster.client() != null && cluster.client().getHttpClient().isClosed()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "its client was closed: the cluster was deregistered or its credentials replaced"));
+        }
         try {
             return work.apply(cluster, deadline);
         } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -265,6 +266,23 @@ class LookBeforeChangeTest {
         // Each registered cluster read once; the deregistered one at most read, never written.
         assertEquals(2, Requests.drain(MeshServers.east).stream().filter(r -> r.startsWith("GET /api/v1/namespaces")).count());
         assertTrue(Requests.drain(MeshServers.west).stream().allMatch(r -> r.startsWith("GET ")));
+    }
+
+    @Test
+    void describeMeshReadsAClusterRegisteredAgainWithItsNewClientAtOnce() {
+        // Lists the registry: west, with the client it has now, is this instance's guess for the next describeMesh.
+        call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        call("deregisterCluster", "{\"name\": \"west\"}").statusCode(200);
+        Mesh.register("west", MeshServers.west.url());
+
+        long start = System.nanoTime();
+        JsonPath mesh = call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(List.of("east", "west"), mesh.getList("namespaces[0].clusters.cluster"), mesh.prettify());
+        assertFalse(mesh.getList("namespaces[0].clusters.state").contains("unreachable"), mesh.prettify());
+        // The client deregistration closed is not tried until the fan-out timeout (2 s in tests).
+        assertTrue(millis < 1500, "describeMesh took " + millis + " ms");
     }
 
     @Test
