@@ -1,7 +1,9 @@
 package io.meshns.cluster;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 
@@ -10,9 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.config.MeshConfig;
 import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
+import io.meshns.kube.NamespacePages;
 import io.meshns.mesh.InjectorPresence;
 
 /**
@@ -25,8 +30,15 @@ import io.meshns.mesh.InjectorPresence;
 @ApplicationScoped
 public class LiveReader {
 
-    /** What to read besides the namespaces. */
-    public record Needs(boolean injectors, boolean pods) {
+    /**
+     * What to read besides the namespaces; and, when all are read, which to keep ({@code keep}: those
+     * it names once it completes, all while it has not; null: all).
+     */
+    public record Needs(boolean injectors, boolean pods, CompletableFuture<Set<String>> keep) {
+
+        public Needs(boolean injectors, boolean pods) {
+            this(injectors, pods, null);
+        }
     }
 
     /**
@@ -51,9 +63,11 @@ public class LiveReader {
     }
 
     private final FanOut fanOut;
+    private final int pageSize;
 
-    public LiveReader(FanOut fanOut) {
+    public LiveReader(FanOut fanOut, MeshConfig config) {
         this.fanOut = fanOut;
+        this.pageSize = Math.max(1, config.describePageSize());
     }
 
     /** Reads one namespace (a GET) and what {@code needs} asks for in every cluster. */
@@ -89,11 +103,7 @@ public class LiveReader {
         CompletableFuture<Map<String, Namespace>> namespaces = deadline.retryAsync(() -> namespace != null
                 ? ClusterRequests.namespace(client, namespace, deadline)
                         .thenApply(one -> one == null ? Map.<String, Namespace>of() : Map.of(namespace, one))
-                : ClusterRequests.namespaces(client, null, null, deadline).thenApply(list -> {
-                    Map<String, Namespace> all = new java.util.LinkedHashMap<>();
-                    list.getItems().forEach(ns -> all.put(ns.getMetadata().getName(), ns));
-                    return all;
-                }), work);
+                : allNamespaces(client, needs.keep(), deadline), work);
         return CompletableFuture.allOf(settled(webhooks), settled(pods), settled(namespaces)).thenApply(all -> {
             // The namespaces decide: without them, the cluster could not be read.
             Map<String, Namespace> read = namespaces.join();
@@ -101,6 +111,15 @@ public class LiveReader {
             Result<List<Pod>> listed = result(pods, deadline);
             return new Live(read, hooks.value(), hooks.why(), listed.value(), listed.why(), null);
         });
+    }
+
+    /** Every namespace of the cluster, in pages of meshns.describe-page-size, each page keeping those {@code keep} names. */
+    private CompletableFuture<Map<String, Namespace>> allNamespaces(KubernetesClient client, CompletableFuture<Set<String>> keep,
+            Deadline deadline) {
+        CompletableFuture<Set<String>> names = keep == null ? CompletableFuture.completedFuture(null) : keep;
+        Map<String, Namespace> all = new HashMap<>();
+        return NamespacePages.read(client, pageSize, () -> deadline, names, ns -> all.put(ns.getMetadata().getName(), ns),
+                all::clear).thenApply(done -> all);
     }
 
     private static InjectorPresence.Webhook webhook(MutatingWebhookConfiguration config) {

@@ -44,6 +44,13 @@ public interface MeshConfig {
     @WithDefault("500")
     int listPageSize();
 
+    /**
+     * Namespaces asked for per request when describeMesh reads every namespace of a data-plane
+     * cluster: most clusters answer in one page, and a very large one costs a page at a time.
+     */
+    @WithDefault("5000")
+    int describePageSize();
+
     /** Caller authentication and authorization. */
     Auth auth();
 

@@ -69,7 +69,9 @@ public class DescribeService {
         // are read after it, and any it no longer has are left out.
         CompletableFuture<List<DataPlane>> registered = SideBySide.start(registry::dataPlanes);
         List<DataPlane> guessed = registry.lastListed();
-        LiveReader.Needs needs = new LiveReader.Needs(pods, pods);
+        // Of a cluster's namespaces, read in pages, only the plan's are kept (all until it is known).
+        LiveReader.Needs needs = new LiveReader.Needs(pods, pods, plan.handle((wanted, failure) -> wanted == null ? null
+                : wanted.namespaces().stream().map(Planned::name).collect(java.util.stream.Collectors.toSet())));
         Deadline deadline = Deadline.in(fanOut.timeout());
         // Each cluster's column is made as soon as its answer comes, while slower clusters are still
         // answering, when the control plane's answer has come by then (it usually has); else below.

@@ -25,11 +25,11 @@ import io.meshns.cluster.FanOut;
 import io.meshns.config.CallBudget;
 import io.meshns.error.MeshException;
 import io.meshns.history.ChangeHistory;
-import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
 import io.meshns.kube.NamespaceLabeler;
+import io.meshns.kube.NamespacePages;
 import io.meshns.mesh.Drift;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Names;
@@ -320,46 +320,21 @@ public class ReconcileService {
     }
 
     /**
-     * A cluster's namespaces of the mesh, page by page (limit/continue): the API server never builds
-     * one answer for all of them, and of each page only the namespaces in {@code managed} are kept
-     * (every one, while the control plane has not answered), so a cluster of 50,000 namespaces costs
-     * the mesh's namespaces and a page. Each page is retried on its own; an expired continue token
-     * (410) starts over. Each page is asked for when the one before it has come; no thread waits in between.
+     * A cluster's namespaces of the mesh, page by page ({@link NamespacePages}): of each page only
+     * the namespaces in {@code managed} are kept (every one, while the control plane has not
+     * answered, until it has). Each page has the fan-out timeout, the whole listing {@code deadline}.
      */
     private CompletableFuture<Map<String, Listed>> listAll(DataPlane cluster, CompletableFuture<Set<String>> managed,
             Deadline deadline) {
-        return listFrom(cluster, null, new HashMap<>(), managed, deadline)
-                .thenCombine(managed, (all, names) -> {
+        Map<String, Listed> all = new HashMap<>();
+        return NamespacePages.read(cluster.client(), pageSize, () -> fanOut.requestDeadline(deadline), managed,
+                ns -> all.put(ns.getMetadata().getName(), Listed.of(ns)), all::clear)
+                .thenCombine(managed, (done, names) -> {
                     if (names != null) {
                         all.keySet().retainAll(names);
                     }
                     return all;
                 });
-    }
-
-    private CompletableFuture<Map<String, Listed>> listFrom(DataPlane cluster, String next, Map<String, Listed> all,
-            CompletableFuture<Set<String>> managed, Deadline deadline) {
-        Deadline pageBy = fanOut.requestDeadline(deadline);
-        return pageBy.retryAsync(() -> ClusterRequests.namespaces(cluster.client(), (long) pageSize, next, pageBy),
-                ClusterRequests.work()).handle((page, error) -> {
-                    if (error != null) {
-                        Throwable failure = Deadline.unwrap(error);
-                        if (next != null && KubeErrors.status(failure) == 410) {
-                            all.clear();
-                            return listFrom(cluster, null, all, managed, deadline);
-                        }
-                        return CompletableFuture.<Map<String, Listed>> failedFuture(failure);
-                    }
-                    Set<String> keep = managed.getNow(null);
-                    page.getItems().forEach(ns -> {
-                        if (keep == null || keep.contains(ns.getMetadata().getName())) {
-                            all.put(ns.getMetadata().getName(), Listed.of(ns));
-                        }
-                    });
-                    String token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
-                    return token == null || token.isEmpty() ? CompletableFuture.completedFuture(all)
-                            : listFrom(cluster, token, all, managed, deadline);
-                }).thenCompose(done -> done);
     }
 
     private static void notRepaired(Map<String, Namespace> listed, Map<String, Outcome> outcomes, String why) {

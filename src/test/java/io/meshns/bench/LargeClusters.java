@@ -36,7 +36,12 @@ final class LargeClusters {
 
     /** One size under one jar. */
     record Row(String jar, int clusters, int namespaces, int mesh, double firstMillis, double quietMillis, long listsPerReconcile,
-            int failed, int collections, long mostHeapAfterCollectionMb, long rssAfterKb, long hwmAfterKb, String died) {
+            int failed, int collections, long mostHeapAfterCollectionMb, long rssAfterKb, long hwmAfterKb, Describe describe,
+            String died) {
+    }
+
+    /** describeMesh after the reconciles: its time, and the most heap in use after a collection during it. */
+    record Describe(double millis, long mostHeapAfterCollectionMb, String died) {
     }
 
     static List<Row> run(Benchmark.Settings settings) throws Exception {
@@ -83,7 +88,7 @@ final class LargeClusters {
                     String died = null;
                     for (int size : sizes) {
                         if (died != null) {
-                            rows.add(new Row(jar.getKey(), count, size, mesh, 0, 0, 0, 0, 0, 0, 0, 0, died));
+                            rows.add(new Row(jar.getKey(), count, size, mesh, 0, 0, 0, 0, 0, 0, 0, 0, null, died));
                             continue;
                         }
                         Map<String, Map<String, String>> own = new LinkedHashMap<>();
@@ -119,20 +124,42 @@ final class LargeClusters {
                 failed = Math.max(failed, ThousandClusters.outcomes(again.body(), "failed"));
             }
             long lists = (clusters.requests(ManyClusters.Kind.LIST) - listsBefore) / 4 / count;
-            List<String> collections = lines(gcLog).subList(logged, lines(gcLog).size()).stream()
-                    .filter(line -> COLLECTION.matcher(line).find()).toList();
-            long most = 0;
-            for (String line : collections) {
-                Matcher m = COLLECTION.matcher(line);
-                if (m.find()) {
-                    most = Math.max(most, Long.parseLong(m.group(2)));
-                }
-            }
-            return new Row(jar, count, size, mesh, first.millis(), Stats.median(quiet), lists, failed, collections.size(), most,
-                    function.statusKb("VmRSS"), function.statusKb("VmHWM"), null);
+            List<String> collections = collections(gcLog, logged);
+            long rss = function.statusKb("VmRSS");
+            long hwm = function.statusKb("VmHWM");
+            return new Row(jar, count, size, mesh, first.millis(), Stats.median(quiet), lists, failed, collections.size(),
+                    mostAfter(collections), rss, hwm, describe(function, gcLog), null);
         } catch (Exception | Error e) {
-            return new Row(jar, count, size, mesh, 0, 0, 0, 0, 0, 0, 0, 0, ThousandClusters.why(function, e));
+            return new Row(jar, count, size, mesh, 0, 0, 0, 0, 0, 0, 0, 0, null, ThousandClusters.why(function, e));
         }
+    }
+
+    private static Describe describe(FunctionProcess function, Path gcLog) throws java.io.IOException {
+        int logged = lines(gcLog).size();
+        try {
+            FunctionProcess.Answer answer = function.ok("describeMesh", "{}");
+            return new Describe(answer.millis(), mostAfter(collections(gcLog, logged)), null);
+        } catch (Exception | Error e) {
+            return new Describe(0, mostAfter(collections(gcLog, logged)), ThousandClusters.why(function, e));
+        }
+    }
+
+    /** The collections logged since line {@code from}. */
+    private static List<String> collections(Path gcLog, int from) throws java.io.IOException {
+        List<String> all = lines(gcLog);
+        return all.subList(Math.min(from, all.size()), all.size()).stream().filter(line -> COLLECTION.matcher(line).find()).toList();
+    }
+
+    /** The most heap in use after any of {@code collections}, in MB. */
+    private static long mostAfter(List<String> collections) {
+        long most = 0;
+        for (String line : collections) {
+            Matcher m = COLLECTION.matcher(line);
+            if (m.find()) {
+                most = Math.max(most, Long.parseLong(m.group(2)));
+            }
+        }
+        return most;
     }
 
     private static List<String> lines(Path file) throws java.io.IOException {
@@ -147,13 +174,17 @@ final class LargeClusters {
                 .append(", load average ").append(machine.loadBefore()).append(" before, ").append(machine.loadAfter())
                 .append(" after. JVM: `").append(String.join(" ", FunctionYaml.containerJvmFlags())).append("`.\n\n");
         md.append("| jar | clusters | namespaces per cluster (the mesh's) | reconcile first / quiet median, ms | LIST requests per cluster per reconcile"
-                + " | failed outcomes | collections | most heap in use after a collection | RSS after | peak RSS (VmHWM) | ended |\n");
-        md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+                + " | failed outcomes | collections | most heap in use after a collection | RSS after | peak RSS (VmHWM) | ended"
+                + " | then describeMesh, ms | its most heap in use after a collection |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
         for (Row row : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %,d (%,d) | %,.0f / %,.0f | %d | %d | %d | %d MB | %s | %s | %s |%n",
+            Describe d = row.describe();
+            md.append(String.format(Locale.ROOT, "| %s | %d | %,d (%,d) | %,.0f / %,.0f | %d | %d | %d | %d MB | %s | %s | %s | %s | %s |%n",
                     row.jar(), row.clusters(), row.namespaces(), row.mesh(), row.firstMillis(), row.quietMillis(),
                     row.listsPerReconcile(), row.failed(), row.collections(), row.mostHeapAfterCollectionMb(), mb(row.rssAfterKb()),
-                    mb(row.hwmAfterKb()), row.died() == null ? "ok" : row.died()));
+                    mb(row.hwmAfterKb()), row.died() == null ? "ok" : row.died(),
+                    d == null ? "–" : d.died() != null ? d.died() : String.format(Locale.ROOT, "%,.0f", d.millis()),
+                    d == null ? "–" : d.mostHeapAfterCollectionMb() + " MB"));
         }
         return md.toString();
     }

@@ -164,6 +164,10 @@ class DataPlaneClientsTest {
                 return 500;
             }
 
+            public int describePageSize() {
+                return 5000;
+            }
+
             public Optional<java.util.List<String>> protectedNamespaces() {
                 return Optional.empty();
             }

@@ -27,19 +27,20 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.path.json.JsonPath;
 
 /**
- * A data-plane cluster with many namespaces, read by a reconcile in pages of 10: all its pages, even
+ * A data-plane cluster with many namespaces, read in pages of 10. By a reconcile: all its pages, even
  * when they take longer in all than the fan-out timeout (2 s in tests), as long as each page comes
- * within it; a cluster that stops answering still fails after the fan-out timeout.
+ * within it; a cluster that stops answering still fails after the fan-out timeout. By describeMesh:
+ * all its pages, the mesh's namespaces among them.
  */
 @QuarkusTest
-@TestProfile(LargeClusterReconcileTest.SmallPages.class)
+@TestProfile(LargeClusterTest.SmallPages.class)
 @WithKubernetesTestServer(crud = true)
-class LargeClusterReconcileTest {
+class LargeClusterTest {
 
     public static class SmallPages implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("meshns.list-page-size", "10");
+            return Map.of("meshns.list-page-size", "10", "meshns.describe-page-size", "10");
         }
     }
 
@@ -77,8 +78,8 @@ class LargeClusterReconcileTest {
 
     @Test
     void everyPageIsReadThoughAllTakeLongerThanTheFanOutTimeout() {
-        createNamespace(controlPlane.getClient(), "mesh-drifted", Map.of("istio-injection", "enabled"));
-        createNamespace(controlPlane.getClient(), "mesh-in-sync", Map.of("istio-injection", "enabled"));
+        meshNamespace("mesh-drifted", Map.of("istio-injection", "enabled"));
+        meshNamespace("mesh-in-sync", Map.of("istio-injection", "enabled"));
         Mesh.register("large", cluster.url(0));
         // Registering brought the cluster up to date: it drifts afterwards.
         cluster.setLabels(0, "mesh-drifted", Map.of("istio-injection", "disabled"));
@@ -99,7 +100,7 @@ class LargeClusterReconcileTest {
 
     @Test
     void aClusterThatStopsAnsweringFailsAfterTheFanOutTimeout() {
-        createNamespace(controlPlane.getClient(), "mesh-silent", Map.of("istio-injection", "enabled"));
+        meshNamespace("mesh-silent", Map.of("istio-injection", "enabled"));
         Mesh.register("large", cluster.url(0));
         cluster.latency(Duration.ofSeconds(30));
 
@@ -109,6 +110,34 @@ class LargeClusterReconcileTest {
 
         assertEquals("failed", outcome(report, "mesh-silent"), report.prettify());
         assertTrue(took.compareTo(Duration.ofSeconds(6)) < 0, "a silent cluster held the reconcile " + took.toMillis() + " ms");
+    }
+
+    @Test
+    void describeMeshReadsEveryPage() {
+        meshNamespace("mesh-in-sync", Map.of("istio-injection", "enabled"));
+        Mesh.register("large", cluster.url(0));
+        long lists = cluster.requests(ManyClusters.Kind.LIST);
+
+        JsonPath mesh = call("describeMesh", "{}").statusCode(200).extract().jsonPath();
+
+        assertEquals(PAGES, cluster.requests(ManyClusters.Kind.LIST) - lists, "one LIST per page: " + mesh.prettify());
+        List<Map<String, Object>> rows = mesh.getList("namespaces");
+        Map<String, Object> row = rows.stream().filter(r -> "mesh-in-sync".equals(r.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError(mesh.prettify()));
+        assertEquals("in-sync", state(row), mesh.prettify());
+    }
+
+    /** A namespace of the mesh in the control plane, made by the first test that needs it. */
+    private void meshNamespace(String name, Map<String, String> labels) {
+        if (controlPlane.getClient().namespaces().withName(name).get() == null) {
+            createNamespace(controlPlane.getClient(), name, labels);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String state(Map<String, Object> row) {
+        return ((List<Map<String, Object>>) row.get("clusters")).stream().filter(c -> "large".equals(c.get("cluster")))
+                .map(c -> (String) c.get("state")).findFirst().orElse(null);
     }
 
     @SuppressWarnings("unchecked")

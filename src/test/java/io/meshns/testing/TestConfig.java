@@ -24,6 +24,11 @@ public record TestConfig(Duration fanoutTimeout, Duration callTimeout) implement
     }
 
     @Override
+    public int describePageSize() {
+        return 5000;
+    }
+
+    @Override
     public boolean allowPlaintextClusters() {
         return true;
     }
