@@ -100,10 +100,10 @@ public class LiveReader {
         CompletableFuture<List<Pod>> pods = needs.pods()
                 ? deadline.retryAsync(() -> ClusterRequests.pods(client, namespace, deadline), work)
                 : CompletableFuture.completedFuture(null);
-        CompletableFuture<Map<String, Namespace>> namespaces = deadline.retryAsync(() -> namespace != null
-                ? ClusterRequests.namespace(client, namespace, deadline)
-                        .thenApply(one -> one == null ? Map.<String, Namespace>of() : Map.of(namespace, one))
-                : allNamespaces(client, needs.keep(), deadline), work);
+        // All namespaces come in pages, each retried on its own.
+        CompletableFuture<Map<String, Namespace>> namespaces = namespace == null ? allNamespaces(client, needs.keep(), deadline)
+                : deadline.retryAsync(() -> ClusterRequests.namespace(client, namespace, deadline)
+                        .thenApply(one -> one == null ? Map.<String, Namespace>of() : Map.of(namespace, one)), work);
         return CompletableFuture.allOf(settled(webhooks), settled(pods), settled(namespaces)).thenApply(all -> {
             // The namespaces decide: without them, the cluster could not be read.
             Map<String, Namespace> read = namespaces.join();
