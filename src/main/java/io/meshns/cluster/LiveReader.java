@@ -1,6 +1,5 @@
 package io.meshns.cluster;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,10 +115,7 @@ public class LiveReader {
     /** Every namespace of the cluster, in pages of meshns.describe-page-size, each page keeping those {@code keep} names. */
     private CompletableFuture<Map<String, Namespace>> allNamespaces(KubernetesClient client, CompletableFuture<Set<String>> keep,
             Deadline deadline) {
-        CompletableFuture<Set<String>> names = keep == null ? CompletableFuture.completedFuture(null) : keep;
-        Map<String, Namespace> all = new HashMap<>();
-        return NamespacePages.read(client, pageSize, () -> deadline, names, ns -> all.put(ns.getMetadata().getName(), ns),
-                all::clear).thenApply(done -> all);
+        return NamespacePages.read(client, pageSize, () -> deadline, keep, ns -> ns);
     }
 
     private static InjectorPresence.Webhook webhook(MutatingWebhookConfiguration config) {

@@ -1,8 +1,10 @@
 package io.meshns.kube;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -21,38 +23,40 @@ public final class NamespacePages {
     }
 
     /**
-     * Reads every page, handing {@code kept} each namespace named in {@code keep} (every one while
-     * {@code keep} has not completed, or when it holds null or failed: the caller may learn the names
-     * only while the pages come); {@code restart} is run when the listing starts over. Each page's
-     * deadline is taken from {@code pageDeadline} as the page is asked for.
+     * Reads every page into a map by name, of what {@code keeping} makes of each namespace named in
+     * {@code keep}: every one while {@code keep} has not completed, or when it is null, holds null or
+     * failed (the caller may learn the names only while the pages come). A listing that starts over
+     * starts its map over. Each page's deadline is taken from {@code pageDeadline} as it is asked for.
      */
-    public static CompletableFuture<Void> read(KubernetesClient client, long limit, Supplier<Deadline> pageDeadline,
-            CompletableFuture<Set<String>> keep, Consumer<Namespace> kept, Runnable restart) {
-        return from(client, limit, null, pageDeadline, keep, kept, restart);
+    public static <T> CompletableFuture<Map<String, T>> read(KubernetesClient client, long limit, Supplier<Deadline> pageDeadline,
+            CompletableFuture<Set<String>> keep, Function<Namespace, T> keeping) {
+        Map<String, T> kept = new HashMap<>();
+        return from(client, limit, null, pageDeadline, keep, kept, keeping).thenApply(done -> kept);
     }
 
-    private static CompletableFuture<Void> from(KubernetesClient client, long limit, String next, Supplier<Deadline> pageDeadline,
-            CompletableFuture<Set<String>> keep, Consumer<Namespace> kept, Runnable restart) {
+    private static <T> CompletableFuture<Void> from(KubernetesClient client, long limit, String next, Supplier<Deadline> pageDeadline,
+            CompletableFuture<Set<String>> keep, Map<String, T> kept, Function<Namespace, T> keeping) {
         Deadline deadline = pageDeadline.get();
         return deadline.retryAsync(() -> ClusterRequests.namespaces(client, limit, next, deadline), ClusterRequests.work())
                 .handle((page, error) -> {
                     if (error != null) {
                         Throwable failure = Deadline.unwrap(error);
                         if (next != null && KubeErrors.status(failure) == 410) {
-                            restart.run();
-                            return from(client, limit, null, pageDeadline, keep, kept, restart);
+                            kept.clear();
+                            return from(client, limit, null, pageDeadline, keep, kept, keeping);
                         }
                         return CompletableFuture.<Void> failedFuture(failure);
                     }
-                    Set<String> names = keep.isCompletedExceptionally() ? null : keep.getNow(null);
+                    Set<String> names = keep == null || keep.isCompletedExceptionally() ? null : keep.getNow(null);
                     for (Namespace namespace : page.getItems()) {
-                        if (names == null || names.contains(namespace.getMetadata().getName())) {
-                            kept.accept(namespace);
+                        String name = namespace.getMetadata().getName();
+                        if (names == null || names.contains(name)) {
+                            kept.put(name, keeping.apply(namespace));
                         }
                     }
                     String token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
                     return token == null || token.isEmpty() ? CompletableFuture.<Void> completedFuture(null)
-                            : from(client, limit, token, pageDeadline, keep, kept, restart);
+                            : from(client, limit, token, pageDeadline, keep, kept, keeping);
                 }).thenCompose(done -> done);
     }
 }

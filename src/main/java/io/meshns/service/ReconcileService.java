@@ -326,10 +326,9 @@ public class ReconcileService {
      */
     private CompletableFuture<Map<String, Listed>> listAll(DataPlane cluster, CompletableFuture<Set<String>> managed,
             Deadline deadline) {
-        Map<String, Listed> all = new HashMap<>();
-        return NamespacePages.read(cluster.client(), pageSize, () -> fanOut.requestDeadline(deadline), managed,
-                ns -> all.put(ns.getMetadata().getName(), Listed.of(ns)), all::clear)
-                .thenCombine(managed, (done, names) -> {
+        // Pages read before the control plane answered were kept whole: trimmed once it has.
+        return NamespacePages.read(cluster.client(), pageSize, () -> fanOut.requestDeadline(deadline), managed, Listed::of)
+                .thenCombine(managed, (all, names) -> {
                     if (names != null) {
                         all.keySet().retainAll(names);
                     }
