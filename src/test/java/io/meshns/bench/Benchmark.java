@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -67,6 +68,37 @@ public final class Benchmark {
         }
     }
 
+    /** Makes a part's table. */
+    private interface Table {
+        String make() throws Exception;
+    }
+
+    /** Runs one part alone: its table goes to the work directory, for merging by hand. */
+    private static void tableAlone(Settings settings, String part, String file, Table table) throws Exception {
+        say(part + " (only this part)");
+        String markdown = table.make();
+        Path written = settings.workDir().resolve(file);
+        ThousandClusters.write(written, markdown);
+        System.out.println(markdown);
+        say("written to " + written);
+    }
+
+    /**
+     * The jars a part compares: the packaged function ("this commit"), then -Dbench.baseline-jar, one
+     * jar ("baseline") or several as label=jar, comma-separated.
+     */
+    static Map<String, Path> jars(Settings settings) {
+        Map<String, Path> jars = new LinkedHashMap<>();
+        jars.put("this commit", settings.jar());
+        for (String baseline : System.getProperty("bench.baseline-jar", "").split(",")) {
+            if (!baseline.isBlank()) {
+                int eq = baseline.indexOf('=');
+                jars.put(eq < 0 ? "baseline" : baseline.substring(0, eq).trim(), Path.of(baseline.substring(eq + 1).trim()));
+            }
+        }
+        return jars;
+    }
+
     /** One row of the fan-out table. */
     record FanOutRow(int clusters, List<Double> meshnsMillis, int leastApplied, List<Double> kubectlMillis) {
     }
@@ -119,24 +151,14 @@ public final class Benchmark {
         }
 
         if ("thousand".equals(System.getProperty("bench.only"))) {
-            // Only this part: its table goes to the work directory, for merging by hand.
-            say("a thousand clusters (only this part)");
-            List<ThousandClusters.Run> runs = ThousandClusters.run(settings);
-            String table = ThousandClusters.markdown(runs, machine.withEnd((System.nanoTime() - began) / 6e10));
-            ThousandClusters.write(settings.workDir().resolve("thousand.md"), table);
-            System.out.println(table);
-            say("written to " + settings.workDir().resolve("thousand.md"));
+            tableAlone(settings, "a thousand clusters", "thousand.md", () -> ThousandClusters.markdown(ThousandClusters.run(settings),
+                    machine.withEnd((System.nanoTime() - began) / 6e10)));
             return;
         }
 
         if ("large".equals(System.getProperty("bench.only"))) {
-            // Only this part: its table goes to the work directory, for merging by hand.
-            say("large clusters (only this part)");
-            List<LargeClusters.Row> rows = LargeClusters.run(settings);
-            String table = LargeClusters.markdown(rows, machine.withEnd((System.nanoTime() - began) / 6e10));
-            ThousandClusters.write(settings.workDir().resolve("large.md"), table);
-            System.out.println(table);
-            say("written to " + settings.workDir().resolve("large.md"));
+            tableAlone(settings, "large clusters", "large.md", () -> LargeClusters.markdown(LargeClusters.run(settings),
+                    machine.withEnd((System.nanoTime() - began) / 6e10)));
             return;
         }
 
@@ -440,6 +462,12 @@ public final class Benchmark {
 
         Machine withEnd(double minutes) {
             return new Machine(date, cores, cpu, memory, jdk, os, commit, loadBefore, loadAverage(), minutes);
+        }
+
+        /** "Machine: 2 cores (cpu), memory, JDK, date, load average … before, … after." */
+        String summary() {
+            return "Machine: " + cores + " cores (" + cpu + "), " + memory + ", " + jdk + ", " + date + ", load average "
+                    + loadBefore + " before, " + loadAfter + " after.";
         }
 
         private static String procLine(String file, String key) {

@@ -50,15 +50,7 @@ final class LargeClusters {
         List<Integer> sizes = Arrays.stream(System.getProperty("bench.large-sizes", "5000,50000").split(","))
                 .map(String::trim).map(Integer::parseInt).sorted().toList();
         Duration latency = Duration.ofMillis(Long.getLong("bench.large-latency-ms", 0));
-        Map<String, Path> jars = new LinkedHashMap<>();
-        jars.put("this commit", settings.jar());
-        // -Dbench.baseline-jar: one jar, or several as label=jar, comma-separated.
-        for (String baseline : System.getProperty("bench.baseline-jar", "").split(",")) {
-            if (!baseline.isBlank()) {
-                int eq = baseline.indexOf('=');
-                jars.put(eq < 0 ? "baseline" : baseline.substring(0, eq).trim(), Path.of(baseline.substring(eq + 1).trim()));
-            }
-        }
+        Map<String, Path> jars = Benchmark.jars(settings);
         List<Row> rows = new ArrayList<>();
         int run = 0;
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
@@ -169,10 +161,7 @@ final class LargeClusters {
     /** The figures as a Markdown table, one row per jar and size. */
     static String markdown(List<Row> rows, Benchmark.Machine machine) {
         StringBuilder md = new StringBuilder();
-        md.append("Machine: ").append(machine.cores()).append(" cores (").append(machine.cpu()).append("), ")
-                .append(machine.memory()).append(", ").append(machine.jdk()).append(", ").append(machine.date())
-                .append(", load average ").append(machine.loadBefore()).append(" before, ").append(machine.loadAfter())
-                .append(" after. JVM: `").append(String.join(" ", FunctionYaml.containerJvmFlags())).append("`.\n\n");
+        md.append(machine.summary()).append(" JVM: `").append(String.join(" ", FunctionYaml.containerJvmFlags())).append("`.\n\n");
         md.append("| jar | clusters | namespaces per cluster (the mesh's) | reconcile first / quiet median, ms | LIST requests per cluster per reconcile"
                 + " | failed outcomes | collections | most heap in use after a collection | RSS after | peak RSS (VmHWM) | ended"
                 + " | then describeMesh, ms | its most heap in use after a collection |\n");
@@ -184,7 +173,7 @@ final class LargeClusters {
                     row.listsPerReconcile(), row.failed(), row.collections(), row.mostHeapAfterCollectionMb(), mb(row.rssAfterKb()),
                     mb(row.hwmAfterKb()), row.died() == null ? "ok" : row.died(),
                     d == null ? "–" : d.died() != null ? d.died() : String.format(Locale.ROOT, "%,.0f", d.millis()),
-                    d == null ? "–" : d.mostHeapAfterCollectionMb() + " MB"));
+                    d == null || d.mostHeapAfterCollectionMb() == 0 ? "– (no collection)" : d.mostHeapAfterCollectionMb() + " MB"));
         }
         return md.toString();
     }

@@ -64,12 +64,7 @@ final class ThousandClusters {
         List<String> flagSets = Arrays.stream(System.getProperty("bench.thousand-flags", "default,container").split(","))
                 .map(String::trim).map(flags -> flags.equals("container") ? String.join(" ", FunctionYaml.containerJvmFlags()) : flags)
                 .toList();
-        Map<String, Path> jars = new LinkedHashMap<>();
-        jars.put("this commit", settings.jar());
-        String baseline = System.getProperty("bench.baseline-jar", "");
-        if (!baseline.isBlank()) {
-            jars.put("baseline", Path.of(baseline));
-        }
+        Map<String, Path> jars = Benchmark.jars(settings);
         int most = counts.get(counts.size() - 1);
         List<Run> runs = new ArrayList<>();
         try (ManyClusters clusters = ManyClusters.start(most, Duration.ZERO, Map.of(APP, Map.of("team", "bench")))) {
@@ -393,10 +388,7 @@ final class ThousandClusters {
     /** The figures as a Markdown table, one row per run. */
     static String markdown(List<Run> runs, Benchmark.Machine machine) {
         StringBuilder md = new StringBuilder();
-        md.append("Machine: ").append(machine.cores()).append(" cores (").append(machine.cpu()).append("), ")
-                .append(machine.memory()).append(", ").append(machine.jdk()).append(", ").append(machine.date())
-                .append(", load average ").append(machine.loadBefore()).append(" before, ").append(machine.loadAfter())
-                .append(" after. enableInjection: the median of the calls measured after ").append(WARMUP)
+        md.append(machine.summary()).append(" enableInjection: the median of the calls measured after ").append(WARMUP)
                 .append(" warm-up calls, each after a disableInjection.\n\n");
         md.append("| jar | JVM flags | registerCluster ms at 1 / 100 / 500 / 1,000 registered | enableInjection, 1 cluster, median ms |"
                 + " 1,000 clusters, median ms | ratio | applied | CPU per call, ms: function at 1 / at 1,000 / clusters and caller at 1,000 | requests arrived over, ms: read / patches | answers late, ms: p90 / most | 1,000 clusters answering at once, median ms | threads during (most) | RSS during (most) | RSS after | peak RSS (VmHWM) |"
