@@ -9,30 +9,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.event.Observes;
 
-import io.vertx.core.MultiMap;
+import io.meshns.http.SecurityHeaders;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The console: static files under META-INF/resources/ served at GET /, and the headers
- * that keep every answer (page or function) to its own origin: no inline or foreign script, style
- * or connection, no framing, no sniffing, no referrer.
+ * The console: static files under META-INF/resources/ served at GET /, and the
+ * {@link SecurityHeaders} on every answer (page or function).
  */
 @jakarta.inject.Singleton
 public class Console {
 
-    /** Everything the page loads comes from this origin; it may be framed by nobody and post no form. */
-    static final String CONTENT_SECURITY_POLICY = String.join("; ",
-            "default-src 'none'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self'",
-            "connect-src 'self'",
-            "form-action 'none'",
-            "base-uri 'none'",
-            "frame-ancestors 'none'");
+    static final String CONTENT_SECURITY_POLICY = SecurityHeaders.CONTENT_SECURITY_POLICY;
 
     private static final String ROOT = "META-INF/resources";
     private static final Map<String, String> TYPES = Map.of(
@@ -42,8 +32,11 @@ public class Console {
             "svg", "image/svg+xml",
             "png", "image/png");
 
-    /** path -> the file's bytes, or empty when there is none: read once, the files never change. */
-    private final Map<String, Optional<Buffer>> files = new ConcurrentHashMap<>();
+    /**
+     * path -> the file's bytes, read once (the files never change). Only files that exist are kept:
+     * the console's own files are few, while a caller can ask for any number of paths that do not.
+     */
+    private final Map<String, Buffer> files = new ConcurrentHashMap<>();
 
     /** GET and HEAD of the page and its assets: the only requests that are not a function call. */
     public static boolean isPageRequest(HttpMethod method, String path) {
@@ -54,19 +47,8 @@ public class Console {
     void install(@Observes Router router) {
         // Before everything else, so that refusals and errors carry the headers too.
         router.route().order(-200).handler(context -> {
-            MultiMap headers = context.response().headers();
-            headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-            headers.set("X-Frame-Options", "DENY");
-            headers.set("X-Content-Type-Options", "nosniff");
-            headers.set("Referrer-Policy", "no-referrer");
-            headers.set("Cross-Origin-Opener-Policy", "same-origin");
-            headers.set("Cross-Origin-Resource-Policy", "same-origin");
-            if (isPageRequest(context.request().method(), context.request().path())) {
-                // A new version of the function serves a new page at once.
-                headers.set("Cache-Control", "no-cache");
-            } else {
-                headers.set("Cache-Control", "no-store");
-            }
+            SecurityHeaders.apply(context.response().headers(),
+                    isPageRequest(context.request().method(), context.request().path()));
             context.next();
         });
         // Right after ErrorResponder's screen (order -100), before Funqy, which would take GET / for itself.
@@ -81,7 +63,7 @@ public class Console {
         }
         String file = path.equals("/") ? "/index.html" : path;
         String type = TYPES.get(file.substring(file.lastIndexOf('.') + 1));
-        Optional<Buffer> content = type == null ? Optional.empty() : files.computeIfAbsent(file, Console::read);
+        Optional<Buffer> content = type == null ? Optional.empty() : file(file);
         if (content.isEmpty()) {
             context.next();
             return;
@@ -92,6 +74,21 @@ public class Console {
         } else {
             context.response().end(content.get());
         }
+    }
+
+    private Optional<Buffer> file(String file) {
+        Buffer known = files.get(file);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Buffer> read = read(file);
+        read.ifPresent(content -> files.put(file, content));
+        return read;
+    }
+
+    /** The paths whose content is kept. */
+    java.util.Set<String> kept() {
+        return java.util.Set.copyOf(files.keySet());
     }
 
     private static Optional<Buffer> read(String file) {

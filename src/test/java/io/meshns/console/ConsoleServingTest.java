@@ -7,6 +7,10 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.meshns.testing.MeshServers;
@@ -18,6 +22,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(value = MeshServers.class, restrictToAnnotatedClass = true)
 class ConsoleServingTest {
+
+    @Inject
+    Console console;
 
     @Test
     void theRootIsThePageWithItsSecurityHeaders() {
@@ -45,6 +52,33 @@ class ConsoleServingTest {
     void aMissingAssetIsAJson404() {
         given().when().get("/console/nothing.js").then().statusCode(404).contentType("application/json")
                 .body("error", equalTo("not-found"));
+    }
+
+    @Test
+    void unknownPathsAreAnsweredWithoutBeingKept() {
+        given().when().get("/console/app.js").then().statusCode(200);
+        for (int i = 0; i < 300; i++) {
+            given().when().get("/console/missing-" + i + ".js").then().statusCode(404);
+        }
+        given().when().get("/console/app.js").then().statusCode(200);
+        assertTrue(console.kept().stream().allMatch(path -> path.equals("/index.html") || path.startsWith("/console/app.")
+                || path.equals("/console/favicon.svg")), "kept: " + console.kept());
+        assertTrue(console.kept().contains("/console/app.js"), "the console's own files are kept: " + console.kept());
+    }
+
+    @Test
+    void anOversizedBodyIsA413WithTheSecurityHeaders() {
+        byte[] body = new byte[11 * 1024 * 1024];
+        java.util.Arrays.fill(body, (byte) ' ');
+        body[0] = '{';
+        body[body.length - 1] = '}';
+        given().contentType("application/json").body(body).when().post("/listClusters").then().statusCode(413)
+                .contentType("application/json")
+                .body("error", equalTo("payload-too-large"))
+                .body("message", containsString("MiB"))
+                .header("Content-Security-Policy", equalTo(Console.CONTENT_SECURITY_POLICY))
+                .header("X-Frame-Options", equalTo("DENY"))
+                .header("X-Content-Type-Options", equalTo("nosniff"));
     }
 
     @Test
