@@ -7,7 +7,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Points meshns at the embedded demo mesh: the control plane on loopback port 18001, plain http
- * allowed, caller auth off. Ordinal 275: above application.properties, below env and -D flags.
+ * allowed, caller auth off, and so listening on loopback only. Ordinal 275: above application.properties, below env and -D flags.
  */
 public class DemoConfig implements ConfigSource {
 
@@ -20,6 +20,9 @@ public class DemoConfig implements ConfigSource {
             "quarkus.kubernetes-client.trust-certs", "true",
             "meshns.allow-plaintext-clusters", "true",
             "meshns.auth.enabled", "false",
+            // With auth off, only this machine may call it, and only by a loopback name (no DNS rebinding).
+            "quarkus.http.host", "127.0.0.1",
+            "meshns.allowed-hosts", "localhost,127.0.0.1,[::1]",
             // The mock API servers log every request at INFO; the demo's own log is easier to read.
             "quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
 

@@ -51,6 +51,13 @@ public interface MeshConfig {
     @WithDefault("5000")
     int describePageSize();
 
+    /**
+     * Host names (without port) that requests may be addressed to, e.g. localhost; empty: any. A
+     * function bound to loopback with auth off sets it, so that a web page whose own host name
+     * resolves to 127.0.0.1 (DNS rebinding) cannot drive it. Health and metrics (/q/) are exempt.
+     */
+    Optional<List<String>> allowedHosts();
+
     /** Caller authentication and authorization. */
     Auth auth();
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.auth.Access;
 import io.meshns.config.MeshConfig;
 import io.meshns.console.Console;
+import io.meshns.http.SecurityHeaders;
 import io.meshns.kube.KubeErrors;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -27,9 +28,13 @@ public class ErrorResponder {
     private static final Logger LOG = Logger.getLogger(ErrorResponder.class);
 
     private final boolean authRequired;
+    /** Lower-case host names a request may name in its Host header; empty: any. */
+    private final java.util.Set<String> allowedHosts;
 
     ErrorResponder(MeshConfig config) {
         this.authRequired = config.auth().enabled();
+        this.allowedHosts = config.allowedHosts().orElse(java.util.List.of()).stream()
+                .map(host -> host.trim().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
     }
 
     void install(@Observes Router router) {
@@ -45,6 +50,11 @@ public class ErrorResponder {
         if (context.request().path().startsWith("/q/")) {
             // Health and metrics: for the platform's probes, no token needed.
             context.next();
+            return;
+        }
+        if (!allowedHosts.isEmpty() && !allowedHosts.contains(hostName(context.request().getHeader("Host")))) {
+            send(context, MeshException.forbidden("host-not-allowed", "requests must be addressed to one of "
+                    + new java.util.TreeSet<>(allowedHosts) + " (meshns.allowed-hosts)"));
             return;
         }
         if (Console.isPageRequest(context.request().method(), context.request().path())) {
@@ -84,6 +94,16 @@ public class ErrorResponder {
             return;
         }
         context.next();
+    }
+
+    /** The host name of a Host header, without its port, lower case: "[::1]:8080" is "[::1]". */
+    static String hostName(String host) {
+        if (host == null) {
+            return "";
+        }
+        String name = host.trim().toLowerCase(java.util.Locale.ROOT);
+        int port = name.lastIndexOf(':');
+        return port > name.lastIndexOf(']') ? name.substring(0, port) : name;
     }
 
     /**
@@ -177,6 +197,8 @@ public class ErrorResponder {
                     : unknownFunction(context);
             case 405 -> new MeshException(405, "method-not-allowed", "meshns functions are called with POST /{function}");
             case 406 -> unsupportedMediaType();
+            case 413 -> new MeshException(413, "payload-too-large", "the request body is larger than meshns takes ("
+                    + "quarkus.http.limits.max-body-size, 10 MiB unless set); no function takes input anywhere near that size");
             default -> new MeshException(context.statusCode() > 0 ? context.statusCode() : 500, "internal-error",
                     "meshns failed with status " + context.statusCode());
         };
@@ -227,6 +249,10 @@ public class ErrorResponder {
     }
 
     private static void send(RoutingContext context, MeshException error) {
+        if (!context.response().headers().contains("Content-Security-Policy")) {
+            // Refused before the route that sets them ran (a body over the limit is refused as it arrives).
+            SecurityHeaders.apply(context.response().headers(), false);
+        }
         context.response()
                 .setStatusCode(error.status())
                 .putHeader("Content-Type", "application/json")

@@ -39,6 +39,11 @@ public record TestConfig(Duration fanoutTimeout, Duration callTimeout) implement
     }
 
     @Override
+    public Optional<List<String>> allowedHosts() {
+        return Optional.empty();
+    }
+
+    @Override
     public Auth auth() {
         return new Auth() {
             @Override
