@@ -143,38 +143,6 @@ class DataPlaneClientsTest {
     }
 
     private static MeshConfig config() {
-        return new MeshConfig() {
-            public String stateNamespace() {
-                return "meshns-system";
-            }
-
-            public Duration fanoutTimeout() {
-                return Duration.ofSeconds(1);
-            }
-
-            public Duration callTimeout() {
-                return Duration.ofSeconds(50);
-            }
-
-            public boolean allowPlaintextClusters() {
-                return true;
-            }
-
-            public int listPageSize() {
-                return 500;
-            }
-
-            public int describePageSize() {
-                return 5000;
-            }
-
-            public Optional<java.util.List<String>> protectedNamespaces() {
-                return Optional.empty();
-            }
-
-            public Auth auth() {
-                return null;
-            }
-        };
+        return io.meshns.testing.TestConfig.withFanoutTimeout(Duration.ofSeconds(1));
     }
 }
