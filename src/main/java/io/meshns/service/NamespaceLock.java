@@ -14,6 +14,8 @@ import java.util.function.UnaryOperator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.meshns.config.CallBudget;
 import io.meshns.error.MeshException;
 import io.meshns.kube.Deadline;
@@ -37,6 +39,7 @@ import io.meshns.state.StateStore;
 @ApplicationScoped
 public class NamespaceLock {
 
+    private static final Logger LOG = Logger.getLogger(NamespaceLock.class);
     private static final long FIRST_WAIT_MILLIS = 20;
     private static final long MAX_WAIT_MILLIS = 250;
 
@@ -91,17 +94,20 @@ public class NamespaceLock {
     /**
      * The lock, held: every write of the holder must be sent by {@code deadline}. {@code state} is
      * the namespace's state as the lock was taken and {@code before} its resourceVersion (null: there
-     * was none), so the holder can tell whether anything was recorded since it last read the state.
+     * was none), so the holder can tell whether anything was recorded since it last read the state;
+     * {@code wasFree}: nobody held the lock at {@code before} (false when an abandoned lock was taken over).
      */
-    public record Lease(String holder, Deadline deadline, String before, NamespaceState state) {
+    public record Lease(String holder, Deadline deadline, String before, NamespaceState state, boolean wasFree) {
 
         /**
-         * True when the lock was written over {@code version} itself: nobody wrote the state between
-         * this instance seeing it at that version and taking the lock. Every change takes and releases
-         * the lock with a write of the state, so none ran in between either.
+         * True when the lock was written over {@code version} itself, and nobody held it there: nobody
+         * wrote the state between this instance seeing it at that version and taking the lock, and
+         * nobody was changing the namespace then. Every change takes and releases the lock with a
+         * write of the state, so none ran in between either. A lock taken over from a holder that went
+         * silent proves nothing: that holder may have labelled clusters after the version was seen.
          */
         public boolean takenOver(String version) {
-            return version != null && version.equals(before);
+            return wasFree && version != null && version.equals(before);
         }
     }
 
@@ -118,8 +124,19 @@ public class NamespaceLock {
             done = change.apply(lease);
             return done;
         } finally {
-            Change recorded = done;
-            Instant now = Instant.now();
+            release(namespace, lease, done);
+        }
+    }
+
+    /**
+     * Records {@code recorded} (null: nothing) and releases the lock in one write. Should the API
+     * server refuse that write (a state it finds invalid or too large), the lock is released alone:
+     * the next change of the namespace need not wait out the lease, and the caller still gets the
+     * outcomes its change earned; the next reconcile records them again.
+     */
+    private void release(String namespace, Lease lease, Change recorded) {
+        Instant now = Instant.now();
+        try {
             // Never re-creates a state deleted meanwhile (with its namespace).
             store.updateExistingNamespaceState(namespace, state -> {
                 NamespaceState after = state;
@@ -131,6 +148,14 @@ public class NamespaceLock {
                 }
                 return recorded == null || recorded.history() == null ? after : after.withHistory(recorded.history());
             });
+        } catch (MeshException refused) {
+            if (refused.status() == 503) {
+                throw refused;
+            }
+            LOG.warnf("namespace %s: the control plane refused its state (%s); the lock is released without it",
+                    namespace, refused.getMessage());
+            store.updateExistingNamespaceState(namespace,
+                    state -> lease.holder().equals(state.lockHolder()) ? state.withoutLock() : state);
         }
     }
 
@@ -140,12 +165,15 @@ public class NamespaceLock {
         while (true) {
             // The lease is counted from before the write is sent: it cannot end later for us than for others.
             long sent = ticker.getAsLong();
-            StateStore.Stored taken = store.applyToNamespaceState(namespace,
-                    current -> current.lockHolder() == null || abandoned(namespace, current)
-                            ? current.withLock(holder, ttl) : current);
+            boolean[] wasFree = {false};
+            StateStore.Stored taken = store.applyToNamespaceState(namespace, current -> {
+                wasFree[0] = current.lockHolder() == null;
+                return wasFree[0] || abandoned(namespace, current) ? current.withLock(holder, ttl) : current;
+            });
             if (holder.equals(taken.state().lockHolder())) {
                 seen.remove(namespace);
-                return new Lease(holder, Deadline.at(ticker, sent + work.toNanos()), taken.version(), taken.state());
+                return new Lease(holder, Deadline.at(ticker, sent + work.toNanos()), taken.version(), taken.state(),
+                        wasFree[0]);
             }
             if (waitUntil.remaining().toMillis() < wait) {
                 throw MeshException.conflict("namespace-busy", "another change to namespace \"" + namespace

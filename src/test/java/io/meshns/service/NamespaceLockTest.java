@@ -133,6 +133,43 @@ class NamespaceLockTest {
         assertTrue(store.namespaceState("gone").isEmpty());
     }
 
+    @Test
+    void aLockTakenFromAFreeStateProvesNothingHappenedSinceThatVersion() {
+        store.updateNamespaceState("shop", state -> state.withDesired(Injection.ENABLED));
+        String seen = version("shop");
+        Instance a = new Instance(store, 0);
+        a.lock.run("shop", a.in(Duration.ofSeconds(1)), l -> {
+            leases.add(l);
+            return null;
+        });
+        NamespaceLock.Lease lease = leases.get(0);
+        assertEquals(seen, lease.before());
+        assertTrue(lease.takenOver(seen));
+    }
+
+    @Test
+    void aLockTakenOverFromASilentHolderDoesNotVouchForWhatWasReadWhileItHeldIt() {
+        // Another instance holds the lock: it may be labelling clusters while this one reads them.
+        store.updateNamespaceState("shop", state -> state.withDesired(Injection.ENABLED).withLock("silent-holder", TTL));
+        String seenWhileHeld = version("shop");
+        Instance a = new Instance(store, 0);
+        a.lock.run("shop", a.in(Duration.ofSeconds(30)), l -> {
+            leases.add(l);
+            return null;
+        });
+        NamespaceLock.Lease lease = leases.get(0);
+        assertEquals(seenWhileHeld, lease.before(), "the lock was written over the very version seen");
+        assertTrue(!lease.takenOver(seenWhileHeld), "a read made while another held the lock must be made again");
+        assertNull(state("shop").lockHolder());
+    }
+
+    private final List<NamespaceLock.Lease> leases = new java.util.ArrayList<>();
+
+    private String version(String ns) {
+        return controlPlane.client().configMaps().inNamespace("meshns-system").withLabel(StateStore.NAMESPACE_LABEL, ns)
+                .list().getItems().get(0).getMetadata().getResourceVersion();
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
