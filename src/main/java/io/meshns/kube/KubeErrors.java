@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.error.MeshException;
+import io.meshns.mesh.UntrustedText;
 
 /** Reads fabric8 failures: which are worth a retry, and what a caller should be told. */
 public final class KubeErrors {
@@ -55,8 +56,17 @@ public final class KubeErrors {
         return isUnreachable(failure);
     }
 
-    /** A one-line reason for a failure, without request bodies or headers (which may carry credentials). */
+    /**
+     * A one-line reason for a failure, safe for any caller, log, ConfigMap or Event: what a server
+     * said is cleaned and cut ({@link UntrustedText}), and the text of an exception is never quoted
+     * unless meshns wrote it, since a client library's message may carry a request's headers
+     * (Vert.x quotes an invalid header value whole, bearer token included) or a cluster's address.
+     */
     public static String describe(Throwable failure) {
+        return UntrustedText.clean(reason(failure));
+    }
+
+    private static String reason(Throwable failure) {
         int status = status(failure);
         if (status != 0) {
             String reason = "";
@@ -76,19 +86,32 @@ public final class KubeErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage();
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException) {
+                // The JDK's own words (an untrusted or misnamed certificate); no header is in them.
                 return "TLS failed: the cluster's certificate is not trusted, or does not name its address; check the caCert "
                         + "and server it was registered with (" + root.getClass().getSimpleName()
-                        + (message == null ? "" : ": " + message) + ")";
+                        + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
             }
         }
         if (!isUnreachable(failure)) {
-            return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+            return failure instanceof MeshException || failure instanceof Deadline.Exceeded ? failure.getMessage()
+                    : "the request failed (" + failure.getClass().getSimpleName() + ")";
         }
-        return "unreachable: " + root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+        String what = NETWORK_FAILURES.get(root.getClass().getSimpleName());
+        return "unreachable: " + root.getClass().getSimpleName() + (what == null ? "" : " (" + what + ")");
     }
+
+    /** What the network failures a client meets mean, by exception type (their texts name addresses). */
+    private static final java.util.Map<String, String> NETWORK_FAILURES = java.util.Map.of(
+            "ConnectException", "connection refused",
+            "ConnectTimeoutException", "timed out connecting",
+            "NoRouteToHostException", "no route to host",
+            "UnknownHostException", "unknown host",
+            "SocketTimeoutException", "timed out",
+            "TimeoutException", "timed out",
+            "HttpClosedException", "connection closed",
+            "ClosedChannelException", "connection closed");
 
     /**
      * What the API server's Status says: its reason, its message and each cause with its field

@@ -15,6 +15,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Outcome(String cluster, Result outcome, String message, String wanted, RestartImpact restart) {
 
+    /** A message is mostly a cluster's own words: never longer than a KiB, never with a control character. */
+    public Outcome {
+        message = UntrustedText.clean(message);
+    }
+
     public Outcome(String cluster, Result outcome, String message) {
         this(cluster, outcome, message, null, null);
     }

@@ -12,6 +12,7 @@ import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.DataPlane;
 import io.meshns.history.ChangeHistory;
+import io.meshns.kube.KubeErrors;
 import io.meshns.state.ClusterRecord;
 import io.meshns.state.StateStore;
 
@@ -64,8 +65,9 @@ public class ClusterService {
             return withResync(cluster, outcomes(reconcile.resync(registry.dataPlane(record), options)), "done", false);
         } catch (RuntimeException e) {
             // The registration stands; the scheduled reconcile finishes what could not be done now.
-            LOG.warnf("cluster %s registered, but bringing it up to date failed: %s", record.name(), e.getMessage());
-            return withResync(cluster, List.of(), "failed: " + e.getMessage() + "; the next reconcile retries", false);
+            String why = KubeErrors.describe(e);
+            LOG.warnf("cluster %s registered, but bringing it up to date failed: %s", record.name(), why);
+            return withResync(cluster, List.of(), "failed: " + why + "; the next reconcile retries", false);
         }
     }
 
@@ -101,7 +103,7 @@ public class ClusterService {
         } catch (RuntimeException e) {
             // The cluster is gone; registering one under this name clears what is left.
             LOG.warnf("cluster %s deregistered, but forgetting its per-namespace settings failed: %s", name,
-                    e.getMessage());
+                    KubeErrors.describe(e));
         }
     }
 

@@ -314,7 +314,7 @@ public class ReconcileService {
         } catch (MeshException e) {
             notRepaired(listed, outcomes, "not repaired: " + e.getMessage() + " (the next reconcile retries)");
         } catch (RuntimeException e) {
-            LOG.warnf("namespace %s: repair failed: %s", ns, e.toString());
+            LOG.warnf("namespace %s: repair failed: %s", ns, KubeErrors.describe(e));
             notRepaired(listed, outcomes, "not repaired: " + KubeErrors.describe(e));
         }
     }

@@ -66,4 +66,34 @@ class KubeErrorsTest {
         Status status = new KubernetesSerialization().unmarshal(statusJson, Status.class);
         assertEquals(described, KubeErrors.describe(new KubernetesClientException(status)));
     }
+
+    @org.junit.jupiter.api.Test
+    void anExceptionThatQuotesAHeaderNeverReachesTheReason() {
+        // What Vert.x throws for a header value with a line break: it quotes the value whole.
+        Exception refused = new KubernetesClientException("An error has occurred.", new IllegalArgumentException(
+                "a header value contains prohibited character '\n': Bearer secret-token-123\n"));
+        String reason = KubeErrors.describe(refused);
+        org.junit.jupiter.api.Assertions.assertFalse(reason.contains("secret-token-123"), reason);
+        org.junit.jupiter.api.Assertions.assertFalse(reason.contains("Bearer"), reason);
+        org.junit.jupiter.api.Assertions.assertTrue(reason.contains("IllegalArgumentException"), reason);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aNetworkFailureSaysWhatHappenedWithoutTheAddress() {
+        String reason = KubeErrors.describe(new KubernetesClientException("x",
+                new ConnectException("Connection refused: /10.20.30.40:6443")));
+        assertEquals("unreachable: ConnectException (connection refused)", reason);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aHugeStatusWithControlCharactersIsCutAndCleaned() {
+        Status status = new Status();
+        status.setCode(422);
+        status.setReason("Invalid");
+        status.setMessage("denied by webhook\r\nFAKE LOG LINE " + "z".repeat(1_200_000));
+        String reason = KubeErrors.describe(new KubernetesClientException(status));
+        org.junit.jupiter.api.Assertions.assertTrue(reason.startsWith("rejected with HTTP 422: (Invalid) denied by webhook FAKE"), reason.substring(0, 80));
+        org.junit.jupiter.api.Assertions.assertTrue(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 1024);
+        org.junit.jupiter.api.Assertions.assertFalse(io.meshns.mesh.UntrustedText.hasControlCharacters(reason));
+    }
 }
