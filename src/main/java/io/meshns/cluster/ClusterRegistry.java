@@ -100,6 +100,7 @@ public class ClusterRegistry {
         Names.requireValid("name", registration.name());
         requireValidServer(registration.server());
         Labels.requireValid(registration.labels());
+        registration.credentials().requireWellFormed();
         if (registration.credentials().kubeconfig() != null) {
             Credentials.requireSafeKubeconfig(registration.credentials().kubeconfig());
         }
@@ -221,6 +222,8 @@ public class ClusterRegistry {
         }
         try {
             return DataPlane.ready(cluster.name(), clients.clientFor(cluster.name(), cluster.server(), secret));
+        } catch (DataPlaneClients.UnusableCredentials e) {
+            return DataPlane.broken(cluster.name(), e.getMessage());
         } catch (RuntimeException e) {
             // The exception may quote the credentials; only its type is reported.
             return DataPlane.broken(cluster.name(), "no client could be built from its credentials ("

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.meshns.error.MeshException;
+import io.meshns.mesh.UntrustedText;
 
 /**
  * A data-plane cluster's credentials: a bearer token, a CA certificate, or a whole kubeconfig.
@@ -48,6 +49,40 @@ public record Credentials(String token, String caCert, String kubeconfig) {
     }
 
     /**
+     * Rejects credentials that could not be sent as they are: a control character in a token would
+     * break (or forge) the Authorization header, and a CA that is not PEM makes every call fail.
+     * Nothing of the credential is echoed.
+     */
+    public void requireWellFormed() {
+        if (UntrustedText.hasControlCharacters(token)) {
+            throw MeshException.badRequest("invalid-token", "'token' contains a control character (often the "
+                    + "trailing newline of a token file: strip it, e.g. with tr -d '\\n', or jq's rtrimstr(\"\\n\"))");
+        }
+        if (caCert != null) {
+            requirePem(caCert);
+        }
+        if (kubeconfig != null && UntrustedText.hasControlCharacters(kubeconfig.replaceAll("[\\r\\n\\t]", ""))) {
+            throw MeshException.badRequest("invalid-kubeconfig", "'kubeconfig' contains a control character other than "
+                    + "line breaks and tabs");
+        }
+    }
+
+    /** One or more X.509 certificates in PEM, and nothing else. */
+    private static void requirePem(String caCert) {
+        if (!caCert.contains("-----BEGIN CERTIFICATE-----")
+                || UntrustedText.hasControlCharacters(caCert.replaceAll("[\\r\\n\\t]", ""))) {
+            throw MeshException.badRequest("invalid-ca-cert", "'caCert' must be the PEM text of the cluster's CA "
+                    + "certificate (-----BEGIN CERTIFICATE----- ...), e.g. from kubectl config view --raw");
+        }
+        try {
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(
+                    new java.io.ByteArrayInputStream(caCert.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.cert.CertificateException e) {
+            throw MeshException.badRequest("invalid-ca-cert", "'caCert' is not a readable PEM certificate");
+        }
+    }
+
+    /**
      * Rejects a kubeconfig that would make meshns run a program (exec, auth-provider) or read a
      * file of its own machine: a registered cluster must carry its credentials inline.
      */
@@ -71,6 +106,11 @@ public record Credentials(String token, String caCert, String kubeconfig) {
             AuthInfo auth = user.getUser();
             if (auth == null) {
                 continue;
+            }
+            if (UntrustedText.hasControlCharacters(auth.getToken()) || UntrustedText.hasControlCharacters(auth.getPassword())
+                    || UntrustedText.hasControlCharacters(auth.getUsername())) {
+                throw MeshException.badRequest("invalid-kubeconfig", "user " + user.getName()
+                        + " has a token, user name or password with a control character in it");
             }
             if (auth.getExec() != null || auth.getAuthProvider() != null) {
                 throw unsafe("user " + user.getName() + " runs a credential plugin (exec or auth-provider); give a token instead");

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.meshns.config.MeshConfig;
 import io.meshns.kube.RequestDeadlines;
+import io.meshns.mesh.UntrustedText;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -105,12 +106,24 @@ public class DataPlaneClients {
         }
     }
 
+    /** Credentials that no request can carry; the message is safe to show. */
+    public static final class UnusableCredentials extends RuntimeException {
+        UnusableCredentials(String message) {
+            super(message);
+        }
+    }
+
     @PreDestroy
     void closeAll() {
         clients.keySet().forEach(this::forget);
     }
 
     private KubernetesClient build(String server, Credentials credentials) {
+        // Stored before registration refused them: sent, it would fail every request and be quoted in the error.
+        if (UntrustedText.hasControlCharacters(credentials.token())) {
+            throw new UnusableCredentials("its stored token contains a control character; register the cluster "
+                    + "again (or update it) with the token alone");
+        }
         Config base = credentials.kubeconfig() != null ? Config.fromKubeconfig(credentials.kubeconfig()) : Config.empty();
         int timeoutMillis = (int) Math.max(1, config.fanoutTimeout().toMillis());
         ConfigBuilder builder = new ConfigBuilder(base)
