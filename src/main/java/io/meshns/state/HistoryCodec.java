@@ -22,6 +22,8 @@ public final class HistoryCodec {
      * (over about 300), fewer than {@link NamespaceState#HISTORY_KEPT} changes fit; the oldest go first.
      */
     static final int BUDGET = 128 * 1024;
+    /** The room a state leaves its history however many clusters answer at length: the newest changes. */
+    static final int MINIMUM = 16 * 1024;
     /** The key that stands for the clusters left out of an entry too large to keep whole. */
     static final String MORE = "...";
     private static final ObjectMapper JSON = new ObjectMapper();

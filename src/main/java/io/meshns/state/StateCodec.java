@@ -3,7 +3,9 @@ package io.meshns.state;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
+import io.meshns.mesh.UntrustedText;
 
 /** Turns state records into ConfigMap data and back. Pure: no I/O. */
 public final class StateCodec {
@@ -34,16 +37,22 @@ public final class StateCodec {
     private StateCodec() {
     }
 
+    /**
+     * The most bytes a namespace's state may take, whatever its clusters answer: well under the API
+     * server's 1 MiB per object, and small enough to be read and written on every change. Outcome
+     * records without their messages always fit, up to about two thousand clusters; when all would
+     * not, messages are cut (each to the same length, shorter ones kept whole) to leave the history
+     * {@link HistoryCodec#MINIMUM}, and the history takes what is left, up to {@link HistoryCodec#BUDGET}.
+     */
+    public static final int BUDGET = 256 * 1024;
+    /** A message cut shorter than this says nothing: it is left out. */
+    private static final int SHORTEST_MESSAGE = 16;
+
     public static Map<String, String> encode(NamespaceState state) {
         Map<String, String> data = new TreeMap<>();
         if (state.desired() != null) {
             data.put(DESIRED, state.desired().encode());
         }
-        // The outcomes of one change share its time: each distinct one is formatted once, not once per cluster.
-        Map<Instant, String> times = new HashMap<>();
-        state.clusters().forEach((cluster, record) -> data.put(CLUSTER_PREFIX + cluster,
-                writeRecord(record.outcome().word(), record.message(), times.computeIfAbsent(record.time(), Instant::toString),
-                        record.desired() == null ? null : record.desired().encode())));
         state.settings().forEach((cluster, injection) -> data.put(SETTING_PREFIX + cluster, injection.encode()));
         if (state.lockHolder() != null) {
             data.put(LOCK_HOLDER, state.lockHolder());
@@ -51,11 +60,88 @@ public final class StateCodec {
                 data.put(LOCK_LEASE, state.lockLease().toString());
             }
         }
-        String history = HistoryCodec.encode(state.history(), HistoryCodec.BUDGET);
+        int fixed = bytes(data);
+        int used = fixed + records(state, Integer.MAX_VALUE, data);
+        if (used > BUDGET - HistoryCodec.MINIMUM) {
+            int bare = records(state, 0, new HashMap<>());
+            used = fixed + records(state, messageLimit(state, BUDGET - HistoryCodec.MINIMUM - fixed - bare), data);
+        }
+        String history = HistoryCodec.encode(state.history(), Math.min(HistoryCodec.BUDGET, Math.max(0, BUDGET - used)));
         if (history != null) {
             data.put(HistoryCodec.HISTORY, history);
         }
         return data;
+    }
+
+    /** Puts each cluster's record in {@code data}, its message cut to {@code messageLimit} bytes; their size. */
+    private static int records(NamespaceState state, int messageLimit, Map<String, String> data) {
+        // The outcomes of one change share its time: each distinct one is formatted once, not once per cluster.
+        Map<Instant, String> times = new HashMap<>();
+        int size = 0;
+        for (Map.Entry<String, NamespaceState.ClusterRecord> entry : state.clusters().entrySet()) {
+            NamespaceState.ClusterRecord record = entry.getValue();
+            String message = record.message() == null || messageLimit == Integer.MAX_VALUE ? record.message()
+                    : messageLimit < SHORTEST_MESSAGE ? null : UntrustedText.clean(record.message(), messageLimit);
+            String key = CLUSTER_PREFIX + entry.getKey();
+            String value = writeRecord(record.outcome().word(), message, times.computeIfAbsent(record.time(), Instant::toString),
+                    record.desired() == null ? null : record.desired().encode());
+            data.put(key, value);
+            size += utf8Length(key) + utf8Length(value);
+        }
+        return size;
+    }
+
+    /** The longest every message may be so that all of them, as written (quoted, escaped), take at most {@code room} bytes. */
+    private static int messageLimit(NamespaceState state, int room) {
+        List<int[]> messages = new ArrayList<>();
+        for (NamespaceState.ClusterRecord record : state.clusters().values()) {
+            if (record.message() != null) {
+                messages.add(new int[] {utf8Length(record.message()), escapes(record.message())});
+            }
+        }
+        int low = 0;
+        int high = UntrustedText.MAX_BYTES;
+        while (low < high) {
+            int limit = (low + high + 1) / 2;
+            long total = 0;
+            for (int[] message : messages) {
+                // ,"message":"" around the text, the characters JSON escapes counted whatever the cut.
+                total += 13 + Math.min(message[0], limit) + message[1];
+            }
+            if (total <= room) {
+                low = limit;
+            } else {
+                high = limit - 1;
+            }
+        }
+        return low;
+    }
+
+    /** The bytes that JSON's escaping adds to {@code text}. */
+    private static int escapes(String text) {
+        int extra = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            extra += c == '"' || c == '\\' ? 1 : c < 0x20 ? 5 : 0;
+        }
+        return extra;
+    }
+
+    private static int bytes(Map<String, String> data) {
+        int size = 0;
+        for (Map.Entry<String, String> entry : data.entrySet()) {
+            size += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+        }
+        return size;
+    }
+
+    static int utf8Length(String text) {
+        int size = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            size += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return size;
     }
 
     /** Only the per-cluster settings of a namespace's state: what describeMesh needs, at a fraction of the cost. */

@@ -1,6 +1,7 @@
 package io.meshns.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -101,5 +102,59 @@ class StateCodecTest {
     void clusterRecordSurvivesARoundTrip() {
         ClusterRecord cluster = new ClusterRecord("east", "https://east.example:6443", Map.of("region", "eu"), T);
         assertEquals(cluster, StateCodec.decodeCluster("east", StateCodec.encode(cluster)));
+    }
+
+    /** A state as meshns writes it: every cluster's record, a setting each, a lock and a full history. */
+    private static NamespaceState stateOf(int clusters, String message) {
+        Map<String, NamespaceState.ClusterRecord> records = new java.util.TreeMap<>();
+        Map<String, Injection> settings = new java.util.TreeMap<>();
+        Map<String, String> words = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < clusters; i++) {
+            String name = "cluster-" + i;
+            records.put(name, new NamespaceState.ClusterRecord(Outcome.Result.FAILED, message + " " + i, T, Injection.revision("canary")));
+            settings.put(name, Injection.revision("canary"));
+            words.put(name, "failed");
+        }
+        List<io.meshns.mesh.HistoryEntry> history = new java.util.ArrayList<>();
+        for (int i = 0; i < NamespaceState.HISTORY_KEPT; i++) {
+            history.add(new io.meshns.mesh.HistoryEntry(T.plusSeconds(i).toString(), "system:serviceaccount:ops:deployer",
+                    "InjectionEnabled", words));
+        }
+        return new NamespaceState(Injection.ENABLED, records, "holder-1", java.time.Duration.ofSeconds(14), settings, history);
+    }
+
+    private static int bytes(Map<String, String> data) {
+        return data.entrySet().stream().mapToInt(e -> (e.getKey() + e.getValue())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+    }
+
+    @Test
+    void aThousandClustersAnsweringAtLengthStayWithinTheStateBudget() {
+        NamespaceState state = stateOf(1000, "denied: \"quoted\" \\ " + "w".repeat(2000));
+        Map<String, String> data = StateCodec.encode(state);
+        assertTrue(bytes(data) <= StateCodec.BUDGET, bytes(data) + " bytes");
+        NamespaceState decoded = StateCodec.decodeNamespace(data);
+        assertEquals(1000, decoded.clusters().size());
+        assertEquals(1000, decoded.settings().size());
+        assertEquals("holder-1", decoded.lockHolder());
+        decoded.clusters().values().forEach(record -> assertTrue(record.message() != null
+                && record.message().startsWith("denied: \"quoted\"") && record.message().endsWith("…"), record.message()));
+        assertTrue(!decoded.history().isEmpty(), "the newest change is still in the history");
+    }
+
+    @Test
+    void fortyClustersWithThirtyKilobyteMessagesFit() {
+        NamespaceState state = stateOf(40, "x".repeat(30_000));
+        Map<String, String> data = StateCodec.encode(state);
+        assertTrue(bytes(data) <= StateCodec.BUDGET, bytes(data) + " bytes");
+        StateCodec.decodeNamespace(data).clusters().values().forEach(record -> assertTrue(
+                record.message().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 1024));
+    }
+
+    @Test
+    void aStateWellWithinTheBudgetIsWrittenWhole() {
+        NamespaceState state = stateOf(20, "refused: meshns' credentials lack permission there (403)");
+        NamespaceState decoded = StateCodec.decodeNamespace(StateCodec.encode(state));
+        assertEquals(state, decoded);
     }
 }
