@@ -413,27 +413,47 @@
   }
 
   /**
-   * A previewed change: preview() is the dry run, apply() the real call; any edit of the form after a
-   * preview takes the Apply button away again, so what is applied is what was previewed.
+   * A previewed change: preview() is the dry run, apply() the real call. Apply sends exactly the
+   * request whose preview is shown, or nothing: any edit of the form takes the Apply button away
+   * again, and the answer to a preview that an edit or a newer preview has superseded neither shows
+   * itself as the preview nor brings Apply back.
    */
   function previewedChange({ form, area, applyLabel, request, show, done }) {
     let previewed = null;
     let force = false;
+    // Counts edits and previews asked for: an answer is about the form as it is only if neither happened since.
+    let generation = 0;
+    let lastAsked = 0;
     const previewButton = el("button", { type: "submit", class: "primary" }, "Preview");
     const applyButton = el("button", { type: "button", class: "apply", disabled: true }, applyLabel);
     const closeButton = el("button", { type: "button", onclick: closeDialog }, "Close");
     const buttons = el("div", { class: "buttons" }, previewButton, applyButton, closeButton);
     form.append(buttons);
 
-    const invalidate = () => {
+    const supersede = () => {
+      generation += 1;
       previewed = null;
-      force = false;
       applyButton.disabled = true;
+      return generation;
+    };
+    const invalidate = () => {
+      supersede();
+      force = false;
     };
     form.addEventListener("input", invalidate);
     form.addEventListener("change", invalidate);
 
     const preview = async () => {
+      const mine = supersede();
+      lastAsked = mine;
+      // True when this preview's answer is no longer about the form; the newest preview asked for owns the result area.
+      const stale = () => {
+        if (mine === generation) return false;
+        if (mine === lastAsked) {
+          fill(area, el("p", { class: "warning" }, "The form changed while the preview was on its way: nothing to apply. Preview again."));
+        }
+        return true;
+      };
       let req;
       try {
         req = request();
@@ -445,11 +465,13 @@
       await withButtonsDisabled(buttons, async () => {
         try {
           const answer = await call(req.fn, { ...req.input, dryRun: true });
+          if (stale()) return;
           previewed = req;
           fill(area, el("h3", {}, "Preview: nothing has changed yet"),
             force ? el("p", { class: "warning" }, "The injector check is skipped: new pods may start without a proxy where no injector serves this revision.") : null,
             show(answer, true));
         } catch (error) {
+          if (stale()) return;
           previewed = null;
           if (error.status === 409 && error.code === "injector-missing") {
             showError(area, error, el("p", {},
@@ -465,6 +487,7 @@
         }
       });
       applyButton.disabled = !previewed;
+      if (mine !== generation) return;
       area.scrollIntoView({ block: "nearest" });
       if (previewed) applyButton.focus({ preventScroll: true });
     };
@@ -476,7 +499,6 @@
     applyButton.addEventListener("click", async () => {
       if (!previewed) return;
       const req = previewed;
-      if (force) req.input.force = true;
       await withButtonsDisabled(buttons, async () => {
         try {
           const answer = await call(req.fn, req.input);

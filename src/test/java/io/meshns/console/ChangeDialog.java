@@ -62,6 +62,12 @@ public class ChangeDialog {
         return this;
     }
 
+    /** Clicks Preview and returns at once, the preview still on its way. */
+    ChangeDialog startPreview() {
+        button("Preview").click();
+        return this;
+    }
+
     ChangeDialog previewAnyway() {
         dialog().findElement(By.cssSelector("button.force")).click();
         page.waitIdle();

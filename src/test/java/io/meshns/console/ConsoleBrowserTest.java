@@ -3,10 +3,14 @@ package io.meshns.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +20,9 @@ import org.openqa.selenium.By;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.testing.Api;
+import io.meshns.testing.GatedProxy;
+import io.meshns.testing.GatedProxy.Step;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.MeshServers;
 import io.meshns.testing.browser.Browser;
@@ -186,6 +193,50 @@ class ConsoleBrowserTest extends BrowserSession {
         change.mode("enabled");
         assertFalse(change.canApply(), "the preview was for another change");
         assertEquals(Map.of(), Mesh.labels(east(), "edited"));
+    }
+
+    /**
+     * The form is edited while its preview is on its way (west's answer held at a proxy): that
+     * preview's answer must neither show itself as the preview nor bring Apply back, or Apply would
+     * send the change the form no longer shows.
+     */
+    @Test
+    void anEditWhileThePreviewIsOnItsWayKeepsApplyAwayFromThatPreview() throws Exception {
+        namespace(cp(), "raced", Map.of());
+        namespace(east(), "raced", Map.of());
+        namespace(west(), "raced", Map.of());
+        try (GatedProxy proxy = new GatedProxy(MeshServers.west.port())) {
+            Api.call("deregisterCluster", "{\"name\": \"west\"}").statusCode(200);
+            Mesh.register("west", proxy.url());
+            ConsolePage page = open();
+            ChangeDialog change = page.change("raced").mode("disabled");
+
+            CountDownLatch gate = new CountDownLatch(1);
+            AtomicBoolean first = new AtomicBoolean(true);
+            proxy.rule((method, path) -> path.startsWith("/api/v1/namespaces/raced") && first.getAndSet(false)
+                    ? Step.hold(gate) : Step.forward());
+            change.startPreview();
+            assertTimeoutPreemptively(Duration.ofSeconds(15), () -> proxy.awaitHeld(1), "the preview never reached west");
+            change.mode("enabled");
+            assertFalse(page.idle(), "the edit must come while the preview is on its way");
+            gate.countDown();
+            page.waitIdle();
+
+            assertFalse(change.canApply(), "the answer is about disabling, the form says enable: " + change.text());
+            assertNull(change.resultHeading(), "the superseded answer is not shown as the preview: " + change.text());
+            assertTrue(change.text().contains("The form changed"), change.text());
+            assertEquals(Map.of(), Mesh.labels(west(), "raced"));
+
+            // Previewed again, Apply sends what the form says.
+            change.preview();
+            assertEquals("Preview: nothing has changed yet", change.resultHeading(), change.text());
+            assertEquals("changed", change.outcome("west"), change.text());
+            change.apply();
+            assertEquals("applied", change.outcome("west"), change.text());
+            assertEquals(Map.of("istio-injection", "enabled"), Mesh.labels(cp(), "raced"));
+            assertEquals(Map.of("istio-injection", "enabled"), Mesh.labels(east(), "raced"));
+            assertEquals(Map.of("istio-injection", "enabled"), Mesh.labels(west(), "raced"));
+        }
     }
 
     @Test
