@@ -540,7 +540,13 @@
     const syncBoxes = () => clusterBoxes.forEach((l) => { l.querySelector("input").disabled = !some.checked; });
     everywhere.addEventListener("change", syncBoxes);
     some.addEventListener("change", syncBoxes);
-    revision.addEventListener("focus", () => { form.querySelector("#change-mode-revision").checked = true; });
+    revision.addEventListener("focus", () => {
+      const radio = form.querySelector("#change-mode-revision");
+      if (radio.checked) return;
+      radio.checked = true;
+      // Setting checked fires no event: without one, a preview of another mode would keep Apply.
+      radio.dispatchEvent(new Event("change", { bubbles: true }));
+    });
 
     previewedChange({
       form, area, applyLabel: "Apply",

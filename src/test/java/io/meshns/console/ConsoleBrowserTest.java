@@ -195,6 +195,19 @@ class ConsoleBrowserTest extends BrowserSession {
         assertEquals(Map.of(), Mesh.labels(east(), "edited"));
     }
 
+    @Test
+    void focusingTheRevisionFieldChoosesThatModeAndTakesApplyAway() {
+        namespace(cp(), "refocused", Map.of());
+        namespace(east(), "refocused", Map.of());
+
+        ChangeDialog change = open().change("refocused").mode("enabled").preview();
+        assertTrue(change.canApply(), change.text());
+        browser.driver().findElement(By.id("change-revision")).click();
+        assertTrue(browser.driver().findElement(By.id("change-mode-revision")).isSelected());
+        assertFalse(change.canApply(), "the form now shows another mode than the preview's");
+        assertEquals(Map.of(), Mesh.labels(east(), "refocused"));
+    }
+
     /**
      * The form is edited while its preview is on its way (west's answer held at a proxy): that
      * preview's answer must neither show itself as the preview nor bring Apply back, or Apply would
