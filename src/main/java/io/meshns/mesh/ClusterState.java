@@ -6,10 +6,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * What one cluster has of one mesh namespace, against what it should have: the cell of
- * describeMesh's matrix. Pure.
+ * describeMesh's matrix. {@code drifted} means reconcile would change the cell; in a namespace
+ * meshns does not manage, reconcile changes nothing, so a cell there that has the namespace is
+ * {@code unmanaged} whatever its labels. Pure.
  */
 public enum ClusterState {
-    IN_SYNC("in-sync"), DRIFTED("drifted"), ABSENT("absent"), UNREACHABLE("unreachable");
+    IN_SYNC("in-sync"), DRIFTED("drifted"), ABSENT("absent"), UNREACHABLE("unreachable"), UNMANAGED("unmanaged");
 
     private final String word;
 
@@ -23,11 +25,15 @@ public enum ClusterState {
     }
 
     /**
+     * @param managed whether meshns manages the namespace ({@link Rollout#managed(boolean)})
      * @param labels the cluster's namespace labels; null when it has no such namespace
      */
-    public static ClusterState of(Injection wanted, Map<String, String> labels) {
+    public static ClusterState of(boolean managed, Injection wanted, Map<String, String> labels) {
         if (labels == null) {
             return ABSENT;
+        }
+        if (!managed) {
+            return UNMANAGED;
         }
         return wanted.changeFrom(labels).isEmpty() ? IN_SYNC : DRIFTED;
     }

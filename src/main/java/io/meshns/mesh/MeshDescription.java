@@ -10,9 +10,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record MeshDescription(List<String> clusters, List<Row> namespaces) {
 
-    /** One namespace: what the control plane wants, and what each cluster has. */
+    /**
+     * One namespace: what the control plane wants, whether meshns manages it (as reconcile judges:
+     * an injection label in the control plane, or a state record), and what each cluster has.
+     */
     @RegisterForReflection
-    public record Row(String name, String injection, String revision, List<Cell> clusters) {
+    public record Row(String name, String injection, String revision, boolean managed, List<Cell> clusters) {
     }
 
     /**

@@ -21,10 +21,12 @@ public record Rollout(Injection meshWide, Map<String, Injection> clusters) {
     }
 
     /**
-     * True when reconcile keeps the clusters at this rollout: the control plane carries a mode, or
-     * some cluster has a setting of its own. Otherwise the namespace is left alone everywhere.
+     * True when meshns manages the namespace, so reconcile keeps its clusters at this rollout: the
+     * control plane carries a mode, some cluster has a setting of its own, or meshns keeps a record of
+     * the namespace ({@code recorded}: it was changed through meshns, a removal included). Otherwise
+     * the namespace is left alone everywhere, and describeMesh calls none of its cells drifted.
      */
-    public boolean managed() {
-        return meshWide.mode() != Injection.Mode.UNSET || !clusters.isEmpty();
+    public boolean managed(boolean recorded) {
+        return meshWide.mode() != Injection.Mode.UNSET || !clusters.isEmpty() || recorded;
     }
 }

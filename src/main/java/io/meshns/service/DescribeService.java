@@ -30,8 +30,9 @@ import io.meshns.state.StateStore;
  * describeMesh: what every cluster really has of every mesh namespace, read live and written
  * nowhere. Costs one namespace LIST per cluster (and, with pods, one pod LIST and one webhook
  * LIST), all clusters at once, whatever the number of namespaces; in the control plane, one
- * namespace LIST and one LIST of the state ConfigMaps (for per-cluster settings), sent while the
- * clusters' answers are on their way.
+ * namespace LIST and one LIST of the state ConfigMaps (for per-cluster settings, and which
+ * namespaces meshns manages, judged as reconcile judges it), sent while the clusters' answers are on
+ * their way.
  */
 @ApplicationScoped
 public class DescribeService {
@@ -97,7 +98,7 @@ public class DescribeService {
                 cells.add(column.get(i));
             }
             rows.add(new MeshDescription.Row(namespace.name(), namespace.meshWide().mode().word(),
-                    namespace.meshWide().revision(), cells));
+                    namespace.meshWide().revision(), namespace.managed(), cells));
         }
         return new MeshDescription(clusters.stream().map(DataPlane::name).toList(), rows);
     }
@@ -106,12 +107,16 @@ public class DescribeService {
     private record MeshPlan(List<Planned> namespaces) {
     }
 
-    /** One mesh namespace as the control plane wants it: mesh-wide, and each cluster's own setting over that. */
-    private record Planned(String name, Injection meshWide, Rollout rollout) {
+    /**
+     * One mesh namespace as the control plane wants it: mesh-wide, each cluster's own setting over
+     * that, and whether meshns manages it at all.
+     */
+    private record Planned(String name, Injection meshWide, Rollout rollout, boolean managed) {
 
-        static Planned of(Namespace namespace, Map<String, Injection> settings) {
+        static Planned of(Namespace namespace, NamespaceState.Intent intent) {
             Injection meshWide = Injection.fromLabels(namespace.getMetadata().getLabels());
-            return new Planned(namespace.getMetadata().getName(), meshWide, new Rollout(meshWide, settings));
+            Rollout rollout = new Rollout(meshWide, intent.settings());
+            return new Planned(namespace.getMetadata().getName(), meshWide, rollout, rollout.managed(intent.manages()));
         }
     }
 
@@ -122,13 +127,14 @@ public class DescribeService {
     private MeshPlan plan(String only) {
         if (only != null) {
             Namespace namespace = controlPlane.get(only);
-            Map<String, Injection> settings = store.namespaceState(only).map(NamespaceState::settings).orElse(Map.of());
-            return new MeshPlan(List.of(Planned.of(namespace, settings)));
+            NamespaceState.Intent intent = store.namespaceState(only).map(NamespaceState::intent)
+                    .orElse(NamespaceState.Intent.NONE);
+            return new MeshPlan(List.of(Planned.of(namespace, intent)));
         }
-        Map<String, Map<String, Injection>> settings = store.allNamespaceSettings();
+        Map<String, NamespaceState.Intent> intents = store.allNamespaceIntents();
         return new MeshPlan(controlPlane.list(null).stream()
                 .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName()))
-                .map(ns -> Planned.of(ns, settings.getOrDefault(ns.getMetadata().getName(), Map.of())))
+                .map(ns -> Planned.of(ns, intents.getOrDefault(ns.getMetadata().getName(), NamespaceState.Intent.NONE)))
                 .toList());
     }
 
@@ -141,13 +147,14 @@ public class DescribeService {
         Map<String, List<Pod>> pods = byNamespace(read.pods());
         List<MeshDescription.Cell> cells = new ArrayList<>(plan.namespaces().size());
         for (Planned namespace : plan.namespaces()) {
-            cells.add(cell(cluster, namespace.name(), namespace.rollout().in(cluster), read, pods, podsAsked));
+            cells.add(cell(cluster, namespace.name(), namespace.managed(), namespace.rollout().in(cluster), read, pods,
+                    podsAsked));
         }
         return cells;
     }
 
-    private static MeshDescription.Cell cell(String cluster, String namespace, Injection wanted, LiveReader.Live read,
-            Map<String, List<Pod>> pods, boolean podsAsked) {
+    private static MeshDescription.Cell cell(String cluster, String namespace, boolean managed, Injection wanted,
+            LiveReader.Live read, Map<String, List<Pod>> pods, boolean podsAsked) {
         if (read.failure() != null) {
             return new MeshDescription.Cell(cluster, ClusterState.UNREACHABLE, wanted.encode(), null, null, null, read.failure());
         }
@@ -161,7 +168,7 @@ public class DescribeService {
                 ? InjectionCheck.impact(wanted, read, pods.getOrDefault(namespace, List.of())) : null;
         String message = podsAsked && pods == null ? "restart impact unknown: pods could not be listed: " + read.podsUnknown()
                 : null;
-        return new MeshDescription.Cell(cluster, ClusterState.of(wanted, labels), wanted.encode(), has.mode().word(),
+        return new MeshDescription.Cell(cluster, ClusterState.of(managed, wanted, labels), wanted.encode(), has.mode().word(),
                 has.revision(), restart, message);
     }
 

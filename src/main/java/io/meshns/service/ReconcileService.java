@@ -169,9 +169,9 @@ public class ReconcileService {
         Map<String, Rollout> wanted = new TreeMap<>();
         for (Namespace namespace : namespaces) {
             String name = namespace.getMetadata().getName();
-            Rollout rollout = rollout(namespace, states.containsKey(name) ? states.get(name).state() : NamespaceState.EMPTY);
-            if ((rollout.managed() || (states.containsKey(name) && states.get(name).state().manages()))
-                    && !protectedNamespaces.contains(name)) {
+            NamespaceState state = states.containsKey(name) ? states.get(name).state() : NamespaceState.EMPTY;
+            Rollout rollout = rollout(namespace, state);
+            if (rollout.managed(state.manages()) && !protectedNamespaces.contains(name)) {
                 wanted.put(name, rollout);
             }
         }

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
@@ -45,7 +46,28 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
      * an outcome or a lock. A history alone (a namespace created without injection) does not count.
      */
     public boolean manages() {
-        return desired != null || !clusters.isEmpty() || lockHolder != null || !settings.isEmpty();
+        return manages(desired, lockHolder, settings, () -> !clusters.isEmpty());
+    }
+
+    /** The rule of {@link #manages()}, for a reader that decodes outcomes only when it must. */
+    static boolean manages(Injection desired, String lockHolder, Map<String, Injection> settings,
+            BooleanSupplier recordsAnOutcome) {
+        return desired != null || lockHolder != null || !settings.isEmpty() || recordsAnOutcome.getAsBoolean();
+    }
+
+    /** What meshns intends for the namespace: whether it manages it, and each cluster's own setting. */
+    public Intent intent() {
+        return new Intent(manages(), settings);
+    }
+
+    /** Whether meshns manages a namespace by its state ({@link #manages()}), and its per-cluster settings. */
+    public record Intent(boolean manages, Map<String, Injection> settings) {
+
+        public static final Intent NONE = new Intent(false, Map.of());
+
+        public Intent {
+            settings = Map.copyOf(settings);
+        }
     }
 
     /** True when this records nothing at all, not even history. */

@@ -145,6 +145,7 @@ public final class StateCodec {
     }
 
     /** Only the per-cluster settings of a namespace's state: what describeMesh needs, at a fraction of the cost. */
+    /** Only the per-cluster settings of a namespace's state. */
     public static Map<String, Injection> decodeSettings(Map<String, String> data) {
         Map<String, Injection> settings = new TreeMap<>();
         if (data != null) {
@@ -158,6 +159,22 @@ public final class StateCodec {
         return settings;
     }
 
+    /**
+     * What describeMesh needs of a namespace's state, at a fraction of a full decode's cost: its
+     * per-cluster settings, and whether it manages the namespace. No history is read, and at most one
+     * cluster's outcome, only when nothing else says the namespace is managed.
+     */
+    public static NamespaceState.Intent decodeIntent(Map<String, String> data) {
+        if (data == null) {
+            return NamespaceState.Intent.NONE;
+        }
+        Map<String, Injection> settings = decodeSettings(data);
+        boolean manages = NamespaceState.manages(Injection.decode(data.get(DESIRED)), data.get(LOCK_HOLDER), settings,
+                () -> data.entrySet().stream()
+                        .anyMatch(e -> e.getKey().startsWith(CLUSTER_PREFIX) && readOutcome(e.getValue()) != null));
+        return new NamespaceState.Intent(manages, settings);
+    }
+
     public static NamespaceState decodeNamespace(Map<String, String> data) {
         if (data == null) {
             return NamespaceState.EMPTY;
@@ -168,8 +185,8 @@ public final class StateCodec {
         Map<String, Instant> times = new HashMap<>();
         data.forEach((key, value) -> {
             if (key.startsWith(CLUSTER_PREFIX)) {
-                Map<String, String> fields = readMap(value);
-                if (fields != null && fields.get("outcome") != null) {
+                Map<String, String> fields = readOutcome(value);
+                if (fields != null) {
                     Outcome.Result result = Outcome.Result.ofWord(fields.get("outcome"));
                     // A word this version does not know (a hand edit, another version) is shown, not fatal.
                     String message = result != null ? fields.get("message")
@@ -185,6 +202,12 @@ public final class StateCodec {
         // A lock of an older version (lock.expires, a time) has no lease: others use their own.
         return new NamespaceState(Injection.decode(data.get(DESIRED)), clusters, data.get(LOCK_HOLDER),
                 parseDuration(data.get(LOCK_LEASE)), settings, HistoryCodec.decode(data.get(HistoryCodec.HISTORY)));
+    }
+
+    /** A cluster's record, read: null when it is unreadable or records no outcome (such an entry is ignored). */
+    private static Map<String, String> readOutcome(String json) {
+        Map<String, String> fields = readMap(json);
+        return fields != null && fields.get("outcome") != null ? fields : null;
     }
 
     public static Map<String, String> encode(ClusterRecord cluster) {

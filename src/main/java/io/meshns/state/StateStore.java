@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.MeshException;
 import io.meshns.kube.KubeErrors;
-import io.meshns.mesh.Injection;
 
 /**
  * meshns' memory: ConfigMaps (and, for credentials, Secrets) in the control plane's state namespace.
@@ -96,14 +95,17 @@ public class StateStore {
         });
     }
 
-    /** Every mesh namespace's per-cluster settings (a rollout's "clusters"), by namespace; nothing else decoded. */
-    public Map<String, Map<String, Injection>> allNamespaceSettings() {
+    /**
+     * Every mesh namespace's intent by namespace: whether its state manages it, and its per-cluster
+     * settings (a rollout's "clusters"); nothing else decoded.
+     */
+    public Map<String, NamespaceState.Intent> allNamespaceIntents() {
         return call("listing namespace state", () -> {
-            Map<String, Map<String, Injection>> settings = new HashMap<>();
+            Map<String, NamespaceState.Intent> intents = new HashMap<>();
             for (ConfigMap cm : namespaceStateConfigMaps()) {
-                settings.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL), StateCodec.decodeSettings(cm.getData()));
+                intents.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL), StateCodec.decodeIntent(cm.getData()));
             }
-            return settings;
+            return intents;
         });
     }
 

@@ -249,6 +249,54 @@ class LookBeforeChangeTest {
     }
 
     @Test
+    void describeMeshCallsACellDriftedOnlyWhereReconcileWouldChangeItAndUnmanagedWhereMeshnsManagesNothing() {
+        // ns: made with kubectl and never changed through meshns; someone labels west's copy by hand.
+        MeshServers.west.client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("istio-injection", "enabled");
+            return n;
+        });
+        // Managed by its control-plane label alone, with no state record.
+        String labelled = ns + "-labelled";
+        Mesh.createNamespace(cp(), labelled, Map.of("istio-injection", "enabled"));
+        Mesh.createNamespace(MeshServers.west.client(), labelled, Map.of("istio-injection", "disabled"));
+        // Managed by its state record alone: its labels were removed through meshns.
+        String removed = ns + "-removed";
+        Mesh.createNamespace(cp(), removed, Map.of());
+        Mesh.createNamespace(MeshServers.west.client(), removed, Map.of());
+        call("enableInjection", "{\"namespace\": \"" + removed + "\"}").statusCode(200);
+        call("removeInjection", "{\"namespace\": \"" + removed + "\"}").statusCode(200);
+        MeshServers.west.client().namespaces().withName(removed).edit(n -> {
+            n.getMetadata().getLabels().put("istio-injection", "enabled");
+            return n;
+        });
+
+        JsonPath mesh = call("describeMesh", "{}").statusCode(200).extract().jsonPath();
+
+        String unmanagedRow = "namespaces.find { it.name == '" + ns + "' }";
+        assertEquals("unmanaged", mesh.getString(unmanagedRow + ".clusters.find { it.cluster == 'west' }.state"));
+        assertEquals(Boolean.FALSE, mesh.get(unmanagedRow + ".managed"));
+        assertEquals("enabled", mesh.getString(unmanagedRow + ".clusters.find { it.cluster == 'west' }.injection"));
+        assertEquals("unmanaged", mesh.getString(unmanagedRow + ".clusters.find { it.cluster == 'east' }.state"));
+        for (String managed : List.of(labelled, removed)) {
+            String row = "namespaces.find { it.name == '" + managed + "' }";
+            assertEquals("drifted", mesh.getString(row + ".clusters.find { it.cluster == 'west' }.state"), managed);
+            assertEquals(Boolean.TRUE, mesh.get(row + ".managed"), managed);
+            assertEquals("absent", mesh.getString(row + ".clusters.find { it.cluster == 'east' }.state"), managed);
+        }
+        call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
+                .body("namespaces[0].managed", equalTo(false))
+                .body("namespaces[0].clusters.find { it.cluster == 'west' }.state", equalTo("unmanaged"));
+
+        // The same judgement as reconcile's: it would repair the drifted cells and leave the unmanaged one alone.
+        JsonPath repair = call("reconcile", "{\"dryRun\": true}").statusCode(200).extract().jsonPath();
+        assertNull(repair.get("results.find { it.namespace == '" + ns + "' }"), repair.prettify());
+        for (String managed : List.of(labelled, removed)) {
+            assertEquals("applied", repair.getString("results.find { it.namespace == '" + managed
+                    + "' }.clusters.find { it.cluster == 'west' }.outcome"), managed);
+        }
+    }
+
+    @Test
     void describeMeshShowsTheClustersRegisteredNowNotThoseItListedLast() throws Exception {
         call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
         // Lists the registry: east and west are this instance's guess for the next describeMesh.

@@ -55,6 +55,26 @@ class StateCodecTest {
     }
 
     @Test
+    void theShortReadOfAStateJudgesManagedAsTheFullReadDoes() {
+        List<Map<String, String>> states = List.of(
+                Map.of(),
+                // A namespace created without injection: its history alone does not make it managed.
+                StateCodec.encode(NamespaceState.EMPTY.withHistory(new io.meshns.mesh.HistoryEntry(T.toString(), "alice",
+                        "NamespaceCreated", Map.of()))),
+                StateCodec.encode(NamespaceState.EMPTY.withDesired(Injection.UNSET)),
+                StateCodec.encode(NamespaceState.EMPTY.withSetting(List.of("east"), Injection.DISABLED)),
+                StateCodec.encode(NamespaceState.EMPTY.withLock("holder-1", java.time.Duration.ofSeconds(14))),
+                Map.of("cluster.east", "{\"outcome\":\"absent\",\"time\":\"" + T + "\"}"),
+                Map.of("cluster.east", "not json", "cluster.west", "{\"time\":\"" + T + "\"}"),
+                Map.of("desired", "bogus", "setting.west", "bogus"));
+        for (Map<String, String> data : states) {
+            assertEquals(StateCodec.decodeNamespace(data).intent(), StateCodec.decodeIntent(data), data.toString());
+        }
+        assertEquals(List.of(false, false, true, true, true, true, false, false),
+                states.stream().map(data -> StateCodec.decodeIntent(data).manages()).toList());
+    }
+
+    @Test
     void aRecordIsWrittenAsJacksonWritesTheSameFieldsAndReadBack() throws Exception {
         String awkward = "said \"no\" \\ then\n\ttab, \u0001 bell, caf\u00e9, \u2603 and </script>";
         Map<String, String> fields = new java.util.LinkedHashMap<>();
