@@ -118,19 +118,24 @@ public class NamespaceService {
     }
 
     /**
-     * The caller's view: the control-plane labels and the last outcome of each registered cluster,
-     * leaving out outcomes older than the cluster's registration (a cluster of the same name
-     * registered again is another cluster), each beside what that cluster should have.
+     * The caller's view: the control-plane labels, and every registered cluster with what it should
+     * have and its last recorded outcome. A cluster with none (one a per-cluster rollout left out, or
+     * one registered since) has no outcome; so has one whose outcome is older than its registration
+     * (a cluster of the same name registered again is another cluster).
      */
     static MeshNamespace view(Namespace namespace, NamespaceState state, Map<String, Instant> registeredClusters) {
         // The control plane's labels are the mesh-wide default, as reconcile reads them.
         Rollout rollout = new Rollout(Injection.fromLabels(namespace.getMetadata().getLabels()), state.settings());
-        List<Outcome> outcomes = state.clusters().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .filter(entry -> registeredClusters.containsKey(entry.getKey()) && entry.getValue().time() != null
-                        && !entry.getValue().time().isBefore(registeredClusters.get(entry.getKey())))
-                .map(entry -> entry.getValue().toOutcome(entry.getKey()).withWanted(rollout.in(entry.getKey())))
+        List<Outcome> clusters = registeredClusters.keySet().stream().sorted()
+                .map(cluster -> lastOutcome(cluster, state.clusters().get(cluster), registeredClusters.get(cluster))
+                        .withWanted(rollout.in(cluster)))
                 .toList();
-        return MeshNamespace.of(namespace.getMetadata().getName(), namespace.getMetadata().getLabels(), outcomes);
+        return MeshNamespace.of(namespace.getMetadata().getName(), namespace.getMetadata().getLabels(), clusters);
+    }
+
+    /** The cluster's recorded outcome, or one without an outcome when none was recorded since it was registered. */
+    private static Outcome lastOutcome(String cluster, NamespaceState.ClusterRecord record, Instant registered) {
+        boolean current = record != null && record.time() != null && !record.time().isBefore(registered);
+        return current ? record.toOutcome(cluster) : new Outcome(cluster, null, null);
     }
 }

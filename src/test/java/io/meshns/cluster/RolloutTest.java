@@ -7,6 +7,8 @@ import static io.meshns.testing.Mesh.labels;
 import static io.meshns.testing.Mesh.outcomes;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -91,7 +93,7 @@ class RolloutTest extends EastAndWest {
         assertEquals(westVersion, version(west, ns), "west was not even patched");
         assertEquals(Map.of("team", "a"), labels(cp(), ns), "the control plane stays the mesh-wide default");
         assertEquals("enabled", state().get("setting.east"));
-        assertEquals(Map.of("east", "enabled"), wanted());
+        assertEquals(Map.of("east", "enabled", "west", "unset"), wanted());
 
         JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
         assertEquals("unchanged", report.getString("results.find { it.namespace == '" + ns
@@ -106,6 +108,23 @@ class RolloutTest extends EastAndWest {
         assertEquals("enabled", labels(west.client(), ns).get("istio-injection"));
         assertFalse(state().keySet().stream().anyMatch(key -> key.startsWith("setting.")), state().toString());
         assertEquals(Map.of("east", "enabled", "west", "enabled"), wanted());
+    }
+
+    @Test
+    void getNamespaceListsEveryRegisteredClusterWithWhatItShouldHaveAfterARolloutToOne() {
+        call("enableInjection", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"east\"]}").statusCode(200);
+
+        // West was not part of the rollout: it shows what it should have, and no outcome, as none is recorded.
+        call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
+                .body("clusters.cluster", equalTo(List.of("east", "west")))
+                .body("clusters.find { it.cluster == 'east' }.wanted", equalTo("enabled"))
+                .body("clusters.find { it.cluster == 'east' }.outcome", equalTo("applied"))
+                .body("clusters.find { it.cluster == 'west' }.wanted", equalTo("unset"))
+                .body("clusters.find { it.cluster == 'west' }", not(hasKey("outcome")));
+        call("listNamespaces", "{}").statusCode(200)
+                .body("items.find { it.name == '" + ns + "' }.clusters.cluster", equalTo(List.of("east", "west")))
+                .body("items.find { it.name == '" + ns + "' }.clusters.find { it.cluster == 'west' }.wanted",
+                        equalTo("unset"));
     }
 
     @Test
