@@ -5,7 +5,9 @@
 
 (() => {
   const TOKEN_KEY = "meshns.token";
-  const STATE_LABELS = { "in-sync": "in sync", drifted: "drifted", absent: "absent", unreachable: "unreachable" };
+  const STATE_LABELS = { "in-sync": "in sync", drifted: "drifted", absent: "absent", unreachable: "unreachable", unmanaged: "unmanaged" };
+  /** Why a cell is unmanaged: reconcile leaves such a namespace alone, so there is nothing to repair. */
+  const UNMANAGED_HINT = "meshns does not manage this namespace: it has no injection label in the control plane and was never changed through meshns, so reconcile leaves it alone";
   const MODES = {
     enabled: { label: "Enable sidecar injection", fn: "enableInjection" },
     revision: { label: "Enable injection of a revision", fn: "enableInjection" },
@@ -244,6 +246,7 @@
     const state = $("filter-state").value;
     if (!state || !mesh.live) return true;
     const states = rowStates(ns);
+    // A namespace meshns does not manage is neither in sync nor a problem: only "any" and "unmanaged" show it.
     if (state === "in-sync") return states.every((s) => s === "in-sync" || s === "absent");
     return states.includes(state);
   }
@@ -304,7 +307,8 @@
       parts.push(el("span", { class: "cell-own" }, "own setting"));
     }
     if (c.message) parts.push(el("span", { class: "cell-message" }, c.message));
-    return el("td", { class: "cell", "data-cluster": cluster, "data-state": state, title: c.message || null }, parts);
+    const title = c.message || (state === "unmanaged" ? UNMANAGED_HINT : null);
+    return el("td", { class: "cell", "data-cluster": cluster, "data-state": state, title }, parts);
   }
 
   function renderClusters() {

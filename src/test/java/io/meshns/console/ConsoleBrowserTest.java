@@ -106,6 +106,8 @@ class ConsoleBrowserTest extends BrowserSession {
         namespace(east(), "grid-legacy", Map.of());
         // By hand, behind meshns' back: west's shop is no longer injected.
         label(west(), "grid-shop", "istio-injection", "disabled");
+        // Also by hand, in a namespace meshns does not manage: reconcile leaves it alone, so it is no drift.
+        label(east(), "grid-legacy", "istio-injection", "enabled");
 
         ConsolePage page = open();
         assertNull(page.notice());
@@ -117,11 +119,17 @@ class ConsoleBrowserTest extends BrowserSession {
         assertEquals("drifted", west.state(), west.text());
         assertTrue(west.text().contains("disabled") && west.text().contains("wants enabled"), west.text());
         assertEquals("absent", page.cell("grid-legacy", "west").state());
+        ConsolePage.Cell legacy = page.cell("grid-legacy", "east");
+        assertEquals(new ConsolePage.Cell("unmanaged", "unmanaged enabled"), legacy, "no drift and nothing wanted");
         browser.screenshot("grid-after-hand-edit");
 
         // Filters: by state, then by name.
         page.filterByState("drifted somewhere");
         assertEquals(List.of("grid-shop"), page.namespaces().stream().filter(n -> n.startsWith("grid-")).toList());
+        page.filterByState("in sync everywhere");
+        assertEquals(List.of(), page.namespaces().stream().filter(n -> n.startsWith("grid-")).toList());
+        page.filterByState("not managed by meshns");
+        assertEquals(List.of("grid-legacy"), page.namespaces().stream().filter(n -> n.startsWith("grid-")).toList());
         page.filterByState("any").filterByName("legacy");
         assertEquals(List.of("grid-legacy"), page.namespaces());
 

@@ -79,7 +79,7 @@ public class ConsolePage {
         return new Cell(td.getAttribute("data-state"), td.getText().replace('\n', ' '));
     }
 
-    /** One cell of the grid: its state (in-sync, drifted, absent, unreachable) and all of its text. */
+    /** One cell of the grid: its state (in-sync, drifted, absent, unreachable, unmanaged) and all of its text. */
     record Cell(String state, String text) {
     }
 
