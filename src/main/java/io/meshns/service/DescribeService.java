@@ -164,8 +164,9 @@ public class DescribeService {
         }
         Map<String, String> labels = there.getMetadata().getLabels() == null ? Map.of() : there.getMetadata().getLabels();
         Injection has = Injection.fromLabels(labels);
+        // meshns wants nothing of a namespace it does not manage: its pods are judged by its own labels there.
         var restart = podsAsked && pods != null
-                ? InjectionCheck.impact(wanted, read, pods.getOrDefault(namespace, List.of())) : null;
+                ? InjectionCheck.impact(managed ? wanted : has, read, pods.getOrDefault(namespace, List.of())) : null;
         String message = podsAsked && pods == null ? "restart impact unknown: pods could not be listed: " + read.podsUnknown()
                 : null;
         return new MeshDescription.Cell(cluster, ClusterState.of(managed, wanted, labels), wanted.encode(), has.mode().word(),

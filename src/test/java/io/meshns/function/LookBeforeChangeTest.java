@@ -286,6 +286,10 @@ class LookBeforeChangeTest {
         call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
                 .body("namespaces[0].managed", equalTo(false))
                 .body("namespaces[0].clusters.find { it.cluster == 'west' }.state", equalTo("unmanaged"));
+        // Its pods are judged by the labels it has there, not by a wanted state meshns does not hold.
+        pod(MeshServers.west, "debug", null, null, null, false);
+        call("describeMesh", "{\"namespace\": \"" + ns + "\", \"pods\": true}").statusCode(200)
+                .body("namespaces[0].clusters.find { it.cluster == 'west' }.restart.workloads", equalTo(List.of("Pod/debug")));
 
         // The same judgement as reconcile's: it would repair the drifted cells and leave the unmanaged one alone.
         JsonPath repair = call("reconcile", "{\"dryRun\": true}").statusCode(200).extract().jsonPath();
