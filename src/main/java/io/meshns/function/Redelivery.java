@@ -44,13 +44,15 @@ public class Redelivery {
     }
 
     /**
-     * Runs {@code call} once per CloudEvent; calls that are not CloudEvents always run. The event is
-     * claimed before acting, so a copy arriving meanwhile waits for this answer instead of acting
-     * too; and it is tied to {@code input}: the same source and id with other data is a 409.
+     * Runs {@code call} once per CloudEvent; calls that are not CloudEvents always run, and so do dry
+     * runs ({@code "dryRun": true} in {@code input}), which write nothing, the ledger included: one
+     * run again answers alike. The event is claimed before acting, so a copy arriving meanwhile
+     * waits for this answer instead of acting too; and it is tied to {@code input}: the same source
+     * and id with other data is a 409.
      */
     public <T> T once(String function, JsonNode input, Class<T> answerType, Supplier<T> call) {
         EventId event = eventId(request.getCurrent());
-        if (event == null) {
+        if (event == null || isDryRun(input)) {
             return call.get();
         }
         Deadline deadline = Deadline.in(budget.call());
@@ -74,6 +76,11 @@ public class Redelivery {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an answer could not be (de)serialized", e);
         }
+    }
+
+    /** The function checked {@code dryRun} already (a boolean, or absent). */
+    private static boolean isDryRun(JsonNode input) {
+        return input != null && input.path("dryRun").booleanValue();
     }
 
     /** The input with its fields in a fixed order, so that equal data digests alike however it was sent. */

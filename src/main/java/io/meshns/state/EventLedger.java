@@ -100,7 +100,7 @@ public class EventLedger {
      */
     public Claim claim(String source, String id, String function, String input, Deadline waitUntil,
             Duration takeOverAfter) {
-        String name = name(source, id);
+        String name = entryName(source, id);
         String digest = digest(input);
         String claimant = UUID.randomUUID().toString();
         store.ensureNamespace();
@@ -286,8 +286,8 @@ public class EventLedger {
         }
     }
 
-    /** The ConfigMap of one event: a digest of its source and id, which may hold any characters. */
-    static String name(String source, String id) {
+    /** The name of one event's ConfigMap: a digest of its source and id, which may hold any characters. */
+    public static String entryName(String source, String id) {
         return "event-" + digest(source + "\n" + id).substring(0, 40);
     }
 

@@ -2,6 +2,7 @@ package io.meshns.function;
 
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Api.fails;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -20,12 +21,14 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
+import io.meshns.state.EventLedger;
 import io.meshns.testing.Events;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.MeshServers;
 import io.meshns.testing.Requests;
 import io.meshns.testing.Snapshot;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -129,6 +132,42 @@ class LookBeforeChangeTest {
         fails("deregisterCluster", "{\"name\": \"nowhere\", \"dryRun\": true}", 404, "cluster-not-found");
         fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": \"yes\"}", 400, "wrong-type");
         assertEquals(before, everything());
+    }
+
+    /**
+     * A dry run delivered as a CloudEvent writes nothing either: it changes nothing, so it is not
+     * claimed in the redelivery ledger, in binary or in structured mode.
+     */
+    @Test
+    void aDryRunDeliveredAsACloudEventWritesNoLedgerEntryOrAnythingElse() {
+        Snapshot before = everything();
+
+        binaryEvent("createNamespace", "dry-1", "{\"name\": \"" + ns + "-new\", \"dryRun\": true}").statusCode(200)
+                .body("dryRun", equalTo(true));
+        structuredEvent("createNamespace", "dry-2", "{\"name\": \"" + ns + "-new\", \"dryRun\": true}").statusCode(200)
+                .body("data.dryRun", equalTo(true));
+        binaryEvent("enableInjection", "dry-3", "{\"namespace\": \"" + ns + "\", \"dryRun\": true}").statusCode(200)
+                .body("dryRun", equalTo(true));
+        structuredEvent("deleteNamespace", "dry-4", "{\"name\": \"" + ns + "\", \"dryRun\": true}").statusCode(200)
+                .body("data.dryRun", equalTo(true));
+        binaryEvent("deregisterCluster", "dry-5", "{\"name\": \"west\", \"dryRun\": true}").statusCode(200)
+                .body("dryRun", equalTo(true));
+
+        assertEquals(before, everything(), "a dry run writes no ledger entry, label, ConfigMap, Secret or event");
+        for (String id : List.of("dry-1", "dry-2", "dry-3", "dry-4", "dry-5")) {
+            assertNull(cp().configMaps().inNamespace("meshns-system").withName(EventLedger.entryName("/look", id)).get(), id);
+        }
+    }
+
+    private static ValidatableResponse binaryEvent(String function, String id, String data) {
+        return given().contentType("application/json").header("ce-specversion", "1.0").header("ce-type", "meshns." + function)
+                .header("ce-source", "/look").header("ce-id", id).body(data).when().post("/").then();
+    }
+
+    private static ValidatableResponse structuredEvent(String function, String id, String data) {
+        return given().contentType("application/cloudevents+json").body("{\"specversion\": \"1.0\", \"type\": \"meshns."
+                + function + "\", \"source\": \"/look\", \"id\": \"" + id + "\", \"datacontenttype\": \"application/json\", "
+                + "\"data\": " + data + "}").when().post("/").then();
     }
 
     @Test
