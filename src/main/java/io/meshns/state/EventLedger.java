@@ -54,6 +54,8 @@ public class EventLedger {
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
     private static final long FIRST_WAIT_MILLIS = 50;
     private static final long MAX_WAIT_MILLIS = 500;
+    /** Writes of one entry retried after a 409 (it changed since it was read) before giving up. */
+    private static final int MAX_CONFLICTS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
@@ -164,8 +166,8 @@ public class EventLedger {
         String stored = storable(answer);
         try {
             for (int attempt = 0;; attempt++) {
-                ConfigMap entry = client.configMaps().inNamespace(namespace).withName(claim.name()).get();
-                if (entry == null || entry.getData() == null || !claim.claimant().equals(entry.getData().get("claimant"))) {
+                ConfigMap entry = ownEntry(claim);
+                if (entry == null) {
                     LOG.warnf("ledger entry %s was taken over or removed before its answer was recorded", claim.name());
                     return;
                 }
@@ -184,13 +186,39 @@ public class EventLedger {
         }
     }
 
-    /** Gives a claim up (the call failed), so that a redelivery acts afresh. */
+    /**
+     * Gives a claim up (the call failed), so that a redelivery acts afresh. A claim taken over
+     * meanwhile is its new handler's: deleting it would let a third delivery run the event again.
+     * The delete is conditional on the entry's resourceVersion, so a takeover between reading the
+     * entry and deleting it is seen (409) and the entry read again.
+     */
     public void abandon(Claimed claim) {
         try {
-            client.configMaps().inNamespace(namespace).withName(claim.name()).delete();
+            for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+                ConfigMap entry = ownEntry(claim);
+                if (entry == null) {
+                    return;
+                }
+                try {
+                    client.configMaps().inNamespace(namespace).resource(entry).lockResourceVersion().delete();
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                }
+            }
+            LOG.warnf("could not give up ledger entry %s: it kept changing", claim.name());
         } catch (KubernetesClientException e) {
             LOG.warnf("could not give up ledger entry %s: %s", claim.name(), KubeErrors.describe(e));
         }
+    }
+
+    /** The claim's entry as it is now, while the claim still holds it; null once taken over or removed. */
+    private ConfigMap ownEntry(Claimed claim) {
+        ConfigMap entry = client.configMaps().inNamespace(namespace).withName(claim.name()).get();
+        boolean own = entry != null && entry.getData() != null && claim.claimant().equals(entry.getData().get("claimant"));
+        return own ? entry : null;
     }
 
     /** True once this instance has seen the same claimant running the event longer than {@code after}. */

@@ -2,10 +2,12 @@ package io.meshns.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,35 @@ class EventLedgerTest {
         assertEquals(null, configMaps.withName("event-old").get());
         assertEquals(null, configMaps.withName("events-0").get());
         assertEquals("{}", answerFor("young", "enableInjection"));
+    }
+
+    /**
+     * A handler not heard of for a whole call is taken over by another instance; when it comes back
+     * and fails (or finishes), the event is no longer its own: it neither gives up nor answers for
+     * the new handler's claim, which would let the event run a third time or answer it wrongly.
+     */
+    @Test
+    void aClaimTakenOverIsNeitherGivenUpNorAnsweredByItsFormerHandler() {
+        Duration call = Duration.ofSeconds(50);
+        AtomicLong clock = new AtomicLong();
+        EventLedger otherInstance = new EventLedger(controlPlane.client(),
+                new StateStore(controlPlane.client(), config), config, clock::get);
+        EventLedger.Claimed first = assertInstanceOf(EventLedger.Claimed.class, claim("silent-1", "enableInjection", "{}"));
+        MeshException waiting = assertThrows(MeshException.class, () -> otherInstance.claim("/broker", "silent-1",
+                "enableInjection", "{}", Deadline.in(Duration.ZERO), call));
+        assertEquals(503, waiting.status());
+        clock.addAndGet(call.toNanos() + 1);
+        EventLedger.Claimed second = assertInstanceOf(EventLedger.Claimed.class, otherInstance.claim("/broker", "silent-1",
+                "enableInjection", "{}", Deadline.in(Duration.ZERO), call));
+
+        ledger.abandon(first);
+        ledger.complete(first, "{\"by\":\"first\"}");
+        var entry = controlPlane.client().configMaps().inNamespace("meshns-system")
+                .withName(EventLedger.entryName("/broker", "silent-1")).get();
+        assertEquals(second.claimant(), entry == null ? null : entry.getData().get("claimant"));
+
+        otherInstance.complete(second, "{\"by\":\"second\"}");
+        assertEquals("{\"by\":\"second\"}", answerFor("silent-1", "enableInjection"));
     }
 
     @Test
