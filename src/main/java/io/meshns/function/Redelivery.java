@@ -71,7 +71,7 @@ public class Redelivery {
                 ledger.abandon(claimed);
                 throw e;
             }
-            ledger.complete(claimed, json.writeValueAsString(answer));
+            ledger.complete(claimed, json.writeValueAsString(answer), deadline);
             return answer;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an answer could not be (de)serialized", e);

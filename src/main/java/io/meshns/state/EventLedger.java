@@ -161,28 +161,35 @@ public class EventLedger {
         }
     }
 
-    /** Records the answer given for a claimed event; a claim taken over meanwhile is left to its new handler. */
-    public void complete(Claimed claim, String answer) {
+    /**
+     * Records the answer given for a claimed event, retrying what is transient while {@code deadline}
+     * leaves time (the first attempt is always made). The call it answers has done its work, so a
+     * failure here is only logged: a redelivery then waits until the claim looks abandoned and runs
+     * the event again. A claim taken over meanwhile is left to its new handler.
+     */
+    public void complete(Claimed claim, String answer, Deadline deadline) {
         String stored = storable(answer);
-        try {
-            for (int attempt = 0;; attempt++) {
+        long backoff = FIRST_WAIT_MILLIS;
+        while (true) {
+            try {
                 ConfigMap entry = ownEntry(claim);
                 if (entry == null) {
                     LOG.warnf("ledger entry %s was taken over or removed before its answer was recorded", claim.name());
                     return;
                 }
                 entry.setBinaryData(Map.of("answer.gz", stored));
-                try {
-                    client.configMaps().inNamespace(namespace).resource(entry).update();
+                // Conditional on the resourceVersion read: a 409 means the entry changed (a takeover?), read it again.
+                client.configMaps().inNamespace(namespace).resource(entry).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (!KubeErrors.isTransient(e) || deadline.remaining().toMillis() <= backoff) {
+                    LOG.warnf("the answer to the event of ledger entry %s could not be recorded: %s; a redelivery of it "
+                            + "runs it again once its claim looks abandoned", claim.name(), KubeErrors.describe(e));
                     return;
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 409 || attempt >= 3) {
-                        throw e;
-                    }
                 }
             }
-        } catch (KubernetesClientException e) {
-            throw KubeErrors.controlPlane(e, "recording an answer in the event ledger");
+            sleep(backoff);
+            backoff = Math.min(backoff * 2, MAX_WAIT_MILLIS);
         }
     }
 
@@ -332,7 +339,7 @@ public class EventLedger {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for an event's first answer", e);
+            throw new IllegalStateException("interrupted while waiting on the event ledger", e);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import io.meshns.mock.MockApiServer;
+import io.meshns.state.EventLedger;
 import io.meshns.testing.GatedProxy;
 import io.meshns.testing.GatedProxy.Step;
 import io.meshns.testing.Mesh;
@@ -173,6 +174,7 @@ class CloudEventsTest {
         var entries = controlPlane.getClient().configMaps().inNamespace("meshns-system")
                 .withLabel("meshns.io/ledger", "event").list().getItems();
         assertTrue(entries.stream().filter(cm -> "createNamespace".equals(cm.getData().get("function")))
+                .filter(cm -> cm.getBinaryData() != null && cm.getBinaryData().containsKey("answer.gz"))
                 .anyMatch(cm -> gunzip(cm.getBinaryData().get("answer.gz")).contains("ce-ledger")), entries.toString());
     }
 
@@ -184,6 +186,40 @@ class CloudEventsTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    /** The work is done: a control plane that refuses to record its answer must not turn it into an error. */
+    @Test
+    void aCallThatSucceededIsAnsweredEvenWhenItsAnswerCannotBeRecorded() {
+        String entry = EventLedger.entryName("/broker", "unrecorded-1");
+        controlPlane.expect().put().withPath(LEDGER + "/" + entry).andReturn(403, FORBIDDEN).once();
+
+        binary("meshns.createNamespace", "/broker", "unrecorded-1", "{\"name\": \"ce-unrecorded\"}").statusCode(200)
+                .body("name", equalTo("ce-unrecorded"));
+
+        assertTrue(controlPlane.getClient().namespaces().withName("ce-unrecorded").get() != null);
+        var claim = controlPlane.getClient().configMaps().inNamespace("meshns-system").withName(entry).get();
+        assertTrue(claim != null && (claim.getBinaryData() == null || !claim.getBinaryData().containsKey("answer.gz")),
+                "the answer was not recorded: " + claim);
+    }
+
+    @Test
+    void anAnswerIsRecordedThroughPassingControlPlaneErrorsAndARedeliveryGetsIt() {
+        String entry = EventLedger.entryName("/broker", "flaky-1");
+        // More failures in a row than fabric8 itself retries one request.
+        controlPlane.expect().put().withPath(LEDGER + "/" + entry).andReturn(503, UNAVAILABLE).times(5);
+
+        String first = binary("meshns.createNamespace", "/broker", "flaky-1", "{\"name\": \"ce-flaky\"}").statusCode(200)
+                .extract().asString();
+        String again = binary("meshns.createNamespace", "/broker", "flaky-1", "{\"name\": \"ce-flaky\"}").statusCode(200)
+                .extract().asString();
+        assertEquals(first, again);
+    }
+
+    private static final String LEDGER = "/api/v1/namespaces/meshns-system/configmaps";
+    private static final String FORBIDDEN = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+            + "\"reason\":\"Forbidden\",\"code\":403,\"message\":\"configmaps is forbidden\"}";
+    private static final String UNAVAILABLE = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+            + "\"reason\":\"ServiceUnavailable\",\"code\":503,\"message\":\"etcd is busy\"}";
 
     @Test
     void aPlainHttpRepeatIsNotARedelivery() {

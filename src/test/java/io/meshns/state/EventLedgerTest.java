@@ -35,7 +35,7 @@ class EventLedgerTest {
     }
 
     private void record(String id, String function, String answer) {
-        ledger.complete((EventLedger.Claimed) claim(id, function, "{}"), answer);
+        ledger.complete((EventLedger.Claimed) claim(id, function, "{}"), answer, Deadline.in(Duration.ofSeconds(1)));
     }
 
     private String answerFor(String id, String function) {
@@ -112,12 +112,12 @@ class EventLedgerTest {
                 "enableInjection", "{}", Deadline.in(Duration.ZERO), call));
 
         ledger.abandon(first);
-        ledger.complete(first, "{\"by\":\"first\"}");
+        ledger.complete(first, "{\"by\":\"first\"}", Deadline.in(Duration.ofSeconds(1)));
         var entry = controlPlane.client().configMaps().inNamespace("meshns-system")
                 .withName(EventLedger.entryName("/broker", "silent-1")).get();
         assertEquals(second.claimant(), entry == null ? null : entry.getData().get("claimant"));
 
-        otherInstance.complete(second, "{\"by\":\"second\"}");
+        otherInstance.complete(second, "{\"by\":\"second\"}", Deadline.in(Duration.ofSeconds(1)));
         assertEquals("{\"by\":\"second\"}", answerFor("silent-1", "enableInjection"));
     }
 
