@@ -1,5 +1,7 @@
 package io.meshns.function;
 
+import java.util.Optional;
+
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +10,7 @@ import io.meshns.auth.Access;
 import io.meshns.cluster.Cluster;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.Credentials;
+import io.meshns.function.Redelivery.AlreadyDone;
 import io.meshns.service.ChangeOptions;
 import io.meshns.service.ClusterService;
 import io.quarkus.funqy.Funq;
@@ -37,7 +40,8 @@ public class ClusterFunctions {
         JsonNode withoutCredentials = ((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy())
                 .without(java.util.List.of("token", "caCert", "kubeconfig"));
         return redelivery.once("registerCluster", withoutCredentials, Cluster.class,
-                () -> clusters.register(registration, new ChangeOptions(dryRun, false, by)));
+                () -> clusters.register(registration, new ChangeOptions(dryRun, false, by)),
+                AlreadyDone.when("cluster-exists", firstClaimed -> clusters.registeredSince(registration, firstClaimed)));
     }
 
     @Funq
@@ -49,7 +53,7 @@ public class ClusterFunctions {
         return redelivery.once("deregisterCluster", body, Answers.Deregistered.class, () -> {
             clusters.deregister(name, new ChangeOptions(dryRun, false, by));
             return new Answers.Deregistered(name, true, dryRun ? Boolean.TRUE : null);
-        });
+        }, AlreadyDone.when("cluster-not-found", firstClaimed -> Optional.of(new Answers.Deregistered(name, true, null))));
     }
 
     @Funq

@@ -1,11 +1,14 @@
 package io.meshns.function;
 
+import java.util.Optional;
+
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.meshns.auth.Access;
 import io.meshns.auth.Permission;
+import io.meshns.function.Redelivery.AlreadyDone;
 import io.meshns.mesh.MeshNamespace;
 import io.meshns.service.ChangeOptions;
 import io.meshns.service.NamespaceService;
@@ -31,7 +34,8 @@ public class NamespaceFunctions {
         boolean dryRun = input.flag("dryRun");
         String by = access.require(Permission.namespaces("create", name));
         return redelivery.once("createNamespace", body, MeshNamespace.class,
-                () -> namespaces.create(name, labels, new ChangeOptions(dryRun, false, by)));
+                () -> namespaces.create(name, labels, new ChangeOptions(dryRun, false, by)),
+                AlreadyDone.when("namespace-exists", firstClaimed -> namespaces.createdSince(name, firstClaimed)));
     }
 
     @Funq
@@ -57,6 +61,6 @@ public class NamespaceFunctions {
         return redelivery.once("deleteNamespace", body, Answers.Deleted.class, () -> {
             namespaces.delete(name, new ChangeOptions(dryRun, false, by));
             return new Answers.Deleted(name, true, dryRun ? Boolean.TRUE : null);
-        });
+        }, AlreadyDone.when("namespace-not-found", firstClaimed -> Optional.of(new Answers.Deleted(name, true, null))));
     }
 }

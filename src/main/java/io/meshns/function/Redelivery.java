@@ -1,5 +1,8 @@
 package io.meshns.function;
 
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.meshns.config.CallBudget;
+import io.meshns.error.MeshException;
 import io.meshns.kube.Deadline;
 
 import io.meshns.state.EventLedger;
@@ -44,13 +48,37 @@ public class Redelivery {
     }
 
     /**
+     * How a call whose work an earlier delivery of the same event may have done tells it is done:
+     * given the refusal it met (the namespace exists, the cluster is not registered, ...) and when
+     * the event was first claimed, the answer that earlier delivery gave, or empty if the refusal
+     * stands. Asked only of a call that took its event over from an earlier delivery that never
+     * answered, so that the broker's copy of a change made gets a 200, never a 409 or 404.
+     */
+    @FunctionalInterface
+    public interface AlreadyDone<T> {
+
+        Optional<T> answer(MeshException refusal, Instant firstClaimed);
+
+        /** Done when the refusal's code is {@code code} and {@code check} finds the work done since the first claim. */
+        static <T> AlreadyDone<T> when(String code, Function<Instant, Optional<T>> check) {
+            return (refusal, firstClaimed) -> code.equals(refusal.code()) ? check.apply(firstClaimed) : Optional.empty();
+        }
+    }
+
+    /** {@link #once(String, JsonNode, Class, Supplier, AlreadyDone)} for a call that can simply run again. */
+    public <T> T once(String function, JsonNode input, Class<T> answerType, Supplier<T> call) {
+        return once(function, input, answerType, call, (refusal, firstClaimed) -> Optional.empty());
+    }
+
+    /**
      * Runs {@code call} once per CloudEvent; calls that are not CloudEvents always run, and so do dry
      * runs ({@code "dryRun": true} in {@code input}), which write nothing, the ledger included: one
      * run again answers alike. The event is claimed before acting, so a copy arriving meanwhile
      * waits for this answer instead of acting too; and it is tied to {@code input}: the same source
-     * and id with other data is a 409.
+     * and id with other data is a 409. When the event is taken over from an earlier delivery that
+     * never answered, a refusal of {@code call} is first put to {@code alreadyDone}.
      */
-    public <T> T once(String function, JsonNode input, Class<T> answerType, Supplier<T> call) {
+    public <T> T once(String function, JsonNode input, Class<T> answerType, Supplier<T> call, AlreadyDone<T> alreadyDone) {
         EventId event = eventId(request.getCurrent());
         if (event == null || isDryRun(input)) {
             return call.get();
@@ -64,18 +92,47 @@ public class Redelivery {
                 return json.readValue(answered.answer(), answerType);
             }
             EventLedger.Claimed claimed = (EventLedger.Claimed) claim;
-            T answer;
-            try {
-                answer = call.get();
-            } catch (RuntimeException e) {
-                ledger.abandon(claimed);
-                throw e;
-            }
+            T answer = act(claimed, call, alreadyDone);
             ledger.complete(claimed, json.writeValueAsString(answer), deadline);
             return answer;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an answer could not be (de)serialized", e);
         }
+    }
+
+    /** Runs the call; if it fails, gives the claim up, unless the failure shows an earlier delivery's work done. */
+    private <T> T act(EventLedger.Claimed claimed, Supplier<T> call, AlreadyDone<T> alreadyDone) {
+        RuntimeException failure;
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            T done = doneEarlier(claimed, failure, alreadyDone);
+            if (done != null) {
+                return done;
+            }
+        } catch (RuntimeException e) {
+            // Whether the work is done could not be told: that failure is the answer, and the claim is given up as one
+            // that may have acted, so the next delivery asks again instead of meeting the refusal afresh.
+            failure = e;
+        }
+        ledger.abandon(claimed, !isCallersMistake(failure));
+        throw failure;
+    }
+
+    /** The answer an earlier delivery gave, if {@code claimed} took the event over from it and it did the work; else null. */
+    private static <T> T doneEarlier(EventLedger.Claimed claimed, RuntimeException failure, AlreadyDone<T> alreadyDone) {
+        if (!claimed.takenOver() || claimed.firstClaimed() == null || !(failure instanceof MeshException refusal)) {
+            return null;
+        }
+        return alreadyDone.answer(refusal, claimed.firstClaimed()).orElse(null);
+    }
+
+    /** A caller's mistake (4xx) changes nothing; any other failure may come after some of the work was done. */
+    private static boolean isCallersMistake(RuntimeException failure) {
+        return failure instanceof MeshException refusal && refusal.status() >= 400 && refusal.status() < 500;
     }
 
     /** The function checked {@code dryRun} already (a boolean, or absent). */

@@ -1,5 +1,6 @@
 package io.meshns.kube;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,11 @@ public class ControlPlane {
 
     public Optional<Namespace> find(String name) {
         return call("reading namespace " + name, () -> Optional.ofNullable(remember(name, client.namespaces().withName(name).get())));
+    }
+
+    /** The namespace, if it exists and was created at or after {@code time} (a creationTimestamp of this API server). */
+    public Optional<Namespace> createdSince(String name, Instant time) {
+        return find(name).filter(namespace -> CreationTimes.atOrAfter(namespace, time));
     }
 
     /** The namespace as this instance last read or wrote it, if it has; possibly stale. */

@@ -1,8 +1,10 @@
 package io.meshns.service;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -69,6 +71,18 @@ public class ClusterService {
             LOG.warnf("cluster %s registered, but bringing it up to date failed: %s", record.name(), why);
             return withResync(cluster, List.of(), "failed: " + why + "; the next reconcile retries", false);
         }
+    }
+
+    /**
+     * What {@link #register} answered, if the cluster was registered at or after {@code time}: by an
+     * earlier delivery of the same event, first claimed then. The cluster as registered; whether that
+     * delivery brought it up to date is not known, and the next reconcile does it in any case.
+     */
+    public Optional<Cluster> registeredSince(ClusterRegistry.Registration registration, Instant time) {
+        return store.clusterRegisteredSince(registration.name(), time)
+                .map(record -> withResync(view(record, registration.credentials().kind()), null,
+                        "not known: an earlier delivery of this event registered the cluster; the next reconcile brings it "
+                                + "up to date", false));
     }
 
     private static List<Cluster.NamespaceOutcome> outcomes(ReconcileService.Report report) {

@@ -2,6 +2,7 @@ package io.meshns.service;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,6 +71,15 @@ public class NamespaceService {
         LOG.infof("created namespace %s in the control plane", name);
         history.namespaceChanged(created, ChangeHistory.NAMESPACE_CREATED, options.by(), null, List.of());
         return MeshNamespace.of(name, createdLabels, List.of());
+    }
+
+    /**
+     * What {@link #create} answered, if the namespace was created at or after {@code time}: by an
+     * earlier delivery of the same event, first claimed then. The namespace as it is now.
+     */
+    public Optional<MeshNamespace> createdSince(String name, Instant time) {
+        return controlPlane.createdSince(name, time)
+                .map(namespace -> MeshNamespace.of(name, namespace.getMetadata().getLabels(), List.of()));
     }
 
     /** The namespace with its last recorded outcomes and its last changes, newest first. */

@@ -33,6 +33,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.MeshException;
+import io.meshns.kube.CreationTimes;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
 
@@ -85,8 +86,13 @@ public class EventLedger {
     public sealed interface Claim permits Claimed, Answered {
     }
 
-    /** This call acts: it must {@link #complete} or {@link #abandon} the claim. */
-    public record Claimed(String name, String claimant) implements Claim {
+    /**
+     * This call acts: it must {@link #complete} or {@link #abandon} the claim. {@code takenOver}: an
+     * earlier delivery claimed the event at {@code firstClaimed} (the entry's creationTimestamp, on the
+     * API server's clock) and never answered, because it went silent or failed in a way that may
+     * have left some of its work done; this call may find that work done already.
+     */
+    public record Claimed(String name, String claimant, Instant firstClaimed, boolean takenOver) implements Claim {
     }
 
     /** The event was handled before: its answer. */
@@ -97,8 +103,9 @@ public class EventLedger {
      * Claims an event for {@code function} with {@code input} (a digest of it is kept). A copy
      * still being handled elsewhere is waited for until {@code waitUntil} (then 503
      * event-in-progress, which a broker retries); one whose handler has been seen running for over
-     * {@code takeOverAfter} (it died) is taken over. The same source and id with another function
-     * or input is a 409 event-id-reused.
+     * {@code takeOverAfter} (it died), or that its handler gave up after a failure that may have done
+     * some of the work, is taken over. The same source and id with another function or input is a
+     * 409 event-id-reused.
      */
     public Claim claim(String source, String id, String function, String input, Deadline waitUntil,
             Duration takeOverAfter) {
@@ -111,12 +118,12 @@ public class EventLedger {
         try {
             while (true) {
                 try {
-                    client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                    ConfigMap created = client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
                             .withNewMetadata().withName(name).withNamespace(namespace).addToLabels(LEDGER_LABEL, "event")
                             .addToLabels(StateStore.MANAGED_BY, "meshns").endMetadata()
                             .addToData("function", function).addToData("input", digest).addToData("claimant", claimant)
                             .addToData("time", Instant.now().toString()).build()).create();
-                    return new Claimed(name, claimant);
+                    return new Claimed(name, claimant, CreationTimes.of(created), false);
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != 409) {
                         throw e;
@@ -136,12 +143,14 @@ public class EventLedger {
                     seen.remove(name);
                     return new Answered(answer);
                 }
-                if (handlerGone(name, data.get("claimant"), takeOverAfter)) {
+                String holder = data.get("claimant");
+                if (holder == null || holder.isEmpty() || handlerGone(name, holder, takeOverAfter)) {
                     entry.getData().put("claimant", claimant);
                     try {
+                        // Conditional on the resourceVersion read: of two instances taking over, one wins.
                         client.configMaps().inNamespace(namespace).resource(entry).update();
-                        LOG.warnf("event %s of %s: its first handler never answered; handling it again", id, source);
-                        return new Claimed(name, claimant);
+                        LOG.warnf("event %s of %s: an earlier delivery never answered; handling it again", id, source);
+                        return new Claimed(name, claimant, CreationTimes.of(entry), true);
                     } catch (KubernetesClientException e) {
                         if (e.getCode() != 409 && e.getCode() != 404) {
                             throw e;
@@ -194,12 +203,15 @@ public class EventLedger {
     }
 
     /**
-     * Gives a claim up (the call failed), so that a redelivery acts afresh. A claim taken over
-     * meanwhile is its new handler's: deleting it would let a third delivery run the event again.
-     * The delete is conditional on the entry's resourceVersion, so a takeover between reading the
-     * entry and deleting it is seen (409) and the entry read again.
+     * Gives a claim up: the call failed. When it failed as a caller's mistake, which changes nothing
+     * ({@code mayHaveActed} false), the entry goes and a redelivery acts afresh. Otherwise some of the
+     * work may be done: the entry stays without a claimant, so that a redelivery takes the event over
+     * at once and knows it may find that work done. A claim taken over meanwhile is its new handler's
+     * and is left alone: giving it up would let yet another delivery run the event. Each write is
+     * conditional on the resourceVersion read, so a takeover in between is seen (409) and the entry
+     * read again.
      */
-    public void abandon(Claimed claim) {
+    public void abandon(Claimed claim, boolean mayHaveActed) {
         try {
             for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
                 ConfigMap entry = ownEntry(claim);
@@ -207,7 +219,12 @@ public class EventLedger {
                     return;
                 }
                 try {
-                    client.configMaps().inNamespace(namespace).resource(entry).lockResourceVersion().delete();
+                    if (mayHaveActed) {
+                        entry.getData().remove("claimant");
+                        client.configMaps().inNamespace(namespace).resource(entry).update();
+                    } else {
+                        client.configMaps().inNamespace(namespace).resource(entry).lockResourceVersion().delete();
+                    }
                     return;
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != 409) {

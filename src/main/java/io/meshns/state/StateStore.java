@@ -1,5 +1,6 @@
 package io.meshns.state;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.MeshException;
+import io.meshns.kube.CreationTimes;
 import io.meshns.kube.KubeErrors;
 
 /**
@@ -400,6 +402,15 @@ public class StateStore {
             boolean hadConfigMap = !client.configMaps().inNamespace(namespace).withName(objectName).delete().isEmpty();
             return hadSecret || hadConfigMap;
         });
+    }
+
+    /**
+     * The cluster's record, if it is registered and its ConfigMap was created at or after {@code time}
+     * (a creationTimestamp of this API server): registered since then.
+     */
+    public Optional<ClusterRecord> clusterRegisteredSince(String name, Instant time) {
+        return clusterConfigMap(name).filter(cm -> CreationTimes.atOrAfter(cm, time))
+                .map(cm -> StateCodec.decodeCluster(name, cm.getData()));
     }
 
     /** A cluster's ConfigMap, if it is registered (the object its history Events are about). */

@@ -215,6 +215,23 @@ class CloudEventsTest {
         assertEquals(first, again);
     }
 
+    /**
+     * The namespace was deleted, then its state could not be (the API server refused): the caller got
+     * a 5xx and its broker delivers the event again. The copy finds the namespace gone: that is the
+     * delete done by the first delivery, answered as such, not a 404.
+     */
+    @Test
+    void aCopyOfADeleteThatFailedHalfwayAnswersItDoneNotA404() {
+        io.meshns.testing.Api.call("createNamespace", "{\"name\": \"ce-halfway\"}").statusCode(200);
+        controlPlane.expect().delete().withPath(LEDGER + "/namespace-ce-halfway").andReturn(403, FORBIDDEN).once();
+
+        binary("meshns.deleteNamespace", "/broker", "halfway-1", "{\"name\": \"ce-halfway\"}").statusCode(502);
+        assertNull(controlPlane.getClient().namespaces().withName("ce-halfway").get());
+
+        binary("meshns.deleteNamespace", "/broker", "halfway-1", "{\"name\": \"ce-halfway\"}").statusCode(200)
+                .body("name", equalTo("ce-halfway")).body("deleted", equalTo(true));
+    }
+
     private static final String LEDGER = "/api/v1/namespaces/meshns-system/configmaps";
     private static final String FORBIDDEN = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
             + "\"reason\":\"Forbidden\",\"code\":403,\"message\":\"configmaps is forbidden\"}";

@@ -1,10 +1,13 @@
 package io.meshns.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -110,8 +113,11 @@ class EventLedgerTest {
         clock.addAndGet(call.toNanos() + 1);
         EventLedger.Claimed second = assertInstanceOf(EventLedger.Claimed.class, otherInstance.claim("/broker", "silent-1",
                 "enableInjection", "{}", Deadline.in(Duration.ZERO), call));
+        assertTrue(second.takenOver());
+        assertEquals(first.firstClaimed(), second.firstClaimed());
 
-        ledger.abandon(first);
+        ledger.abandon(first, true);
+        ledger.abandon(first, false);
         ledger.complete(first, "{\"by\":\"first\"}", Deadline.in(Duration.ofSeconds(1)));
         var entry = controlPlane.client().configMaps().inNamespace("meshns-system")
                 .withName(EventLedger.entryName("/broker", "silent-1")).get();
@@ -122,8 +128,29 @@ class EventLedgerTest {
     }
 
     @Test
-    void anAbandonedClaimCanBeTakenAgain() {
-        ledger.abandon((EventLedger.Claimed) claim("failed-1", "enableInjection", "{}"));
-        assertInstanceOf(EventLedger.Claimed.class, claim("failed-1", "enableInjection", "{}"));
+    void aClaimGivenUpAfterACallersMistakeIsClaimedAfresh() {
+        ledger.abandon((EventLedger.Claimed) claim("failed-1", "enableInjection", "{}"), false);
+        assertFalse(assertInstanceOf(EventLedger.Claimed.class, claim("failed-1", "enableInjection", "{}")).takenOver());
+    }
+
+    /**
+     * A call that failed after it may have done some of its work (a 5xx) leaves its event to the next
+     * delivery at once, which knows that it takes over and since when the event was claimed, so that
+     * it can tell the work done already from a real conflict.
+     */
+    @Test
+    void aClaimGivenUpAfterItMayHaveActedIsTakenOverAtOnceKnowingWhenItWasFirstClaimed() {
+        EventLedger.Claimed first = assertInstanceOf(EventLedger.Claimed.class, claim("half-1", "createNamespace", "{}"));
+        assertFalse(first.takenOver());
+        assertEquals(Instant.parse(controlPlane.client().configMaps().inNamespace("meshns-system")
+                .withName(EventLedger.entryName("/broker", "half-1")).get().getMetadata().getCreationTimestamp()),
+                first.firstClaimed());
+
+        ledger.abandon(first, true);
+
+        EventLedger.Claimed again = assertInstanceOf(EventLedger.Claimed.class, ledger.claim("/broker", "half-1",
+                "createNamespace", "{}", Deadline.in(Duration.ZERO), Duration.ofSeconds(50)));
+        assertTrue(again.takenOver());
+        assertEquals(first.firstClaimed(), again.firstClaimed());
     }
 }
