@@ -9,8 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceList;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,14 +22,17 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 
 /**
- * The requests meshns sends to a data-plane cluster, without a thread waiting for each answer: sent
- * through the cluster client's own fabric8 HttpClient (its credentials, TLS and connections, on the
- * shared Vert.x event loops), each with a timeout at the caller's deadline, and decoded by
+ * The requests meshns sends to a data-plane cluster, and the control-plane lists it reads as
+ * metadata only, without a thread waiting for each answer: sent through the client's own fabric8
+ * HttpClient (its credentials, TLS and connections, on the shared Vert.x event loops), each with a
+ * timeout at the caller's deadline, and decoded by
  * {@link MetadataReader} on a small pool sized to the CPUs. A failure is the
  * {@link KubernetesClientException} fabric8's blocking calls would have thrown.
  */
 public final class ClusterRequests {
 
+    /** Asks for a list's metadata only (kube-apiserver 1.15+); a server that cannot sends the JSON list. */
+    private static final String METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
     private static final String JSON_PATCH = "application/json-patch+json";
     private static final String MERGE_PATCH = "application/merge-patch+json";
 
@@ -56,6 +61,32 @@ public final class ClusterRequests {
             }
         }
         return send(client, get(client, path.toString()), deadline, MetadataReader::namespaces, false);
+    }
+
+    /** A page of objects' metadata: name, resourceVersion, labels and creation time; the next page's token, null after the last. */
+    public record MetadataPage(List<ObjectMeta> items, String continueToken) {
+    }
+
+    /**
+     * One page of the objects under {@code path} (e.g. {@code api/v1/namespaces/NS/configmaps})
+     * carrying the label {@code label}: at most {@code limit}, from {@code continueToken} on. Asked
+     * as a PartialObjectMetadataList, so that the API server sends their metadata and not their data;
+     * of whole objects, sent by a server that cannot, only the metadata is read.
+     */
+    public static CompletableFuture<MetadataPage> metadataPage(KubernetesClient client, String path, String label, long limit,
+            String continueToken, Deadline deadline) {
+        StringBuilder query = new StringBuilder(path).append("?labelSelector=")
+                .append(URLEncoder.encode(label, StandardCharsets.UTF_8)).append("&limit=").append(limit);
+        if (continueToken != null) {
+            query.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
+        }
+        HttpRequest request = builder(client, query.toString(), METADATA_ONLY).build();
+        return send(client, request, deadline, body -> {
+            ListMeta meta = new ListMeta();
+            List<ObjectMeta> items = MetadataReader.metadata(body, meta);
+            String next = meta.getContinue();
+            return new MetadataPage(items, next == null || next.isEmpty() ? null : next);
+        }, false);
     }
 
     /** A JSON Patch (RFC 6902) of a namespace; with {@code dryRun}, checked by the API server and not stored. */
@@ -97,10 +128,14 @@ public final class ClusterRequests {
     }
 
     private static HttpRequest.Builder builder(KubernetesClient client, String path) {
+        return builder(client, path, "application/json");
+    }
+
+    private static HttpRequest.Builder builder(KubernetesClient client, String path, String accept) {
         String base = client.getMasterUrl().toString();
         return client.getHttpClient().newHttpRequestBuilder()
                 .uri(base + (base.endsWith("/") ? "" : "/") + path)
-                .header("Accept", "application/json");
+                .header("Accept", accept);
     }
 
     /** How an answer's body becomes what was asked for. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 /** When the API server created an object: its creationTimestamp, in whole seconds of the API server's clock. */
 public final class CreationTimes {
@@ -13,7 +14,12 @@ public final class CreationTimes {
 
     /** The object's creation time; null when it has none that parses. */
     public static Instant of(HasMetadata object) {
-        String stamp = object == null || object.getMetadata() == null ? null : object.getMetadata().getCreationTimestamp();
+        return object == null ? null : of(object.getMetadata());
+    }
+
+    /** The creation time in an object's metadata; null when it has none that parses. */
+    public static Instant of(ObjectMeta meta) {
+        String stamp = meta == null ? null : meta.getCreationTimestamp();
         if (stamp == null) {
             return null;
         }

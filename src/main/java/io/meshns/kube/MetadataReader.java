@@ -70,12 +70,21 @@ final class MetadataReader {
         return items(body, MetadataReader::readPod, new ListMeta());
     }
 
+    /**
+     * A list of any kind, as a PartialObjectMetadataList (what an API server sends when asked for
+     * only the metadata) or as whole objects (what one sends that cannot): of each item its name,
+     * resourceVersion, labels and creation time; the list's continue token goes to {@code meta}.
+     */
+    static List<ObjectMeta> metadata(byte[] body, ListMeta meta) throws IOException {
+        return items(body, MetadataReader::readItemMetadata, meta);
+    }
+
     /** Reads one item, the parser at its opening brace. */
     private interface ItemReader<T> {
         T read(JsonParser parser) throws IOException;
     }
 
-    private static <T extends HasMetadata> List<T> items(byte[] body, ItemReader<T> readItem, ListMeta meta) throws IOException {
+    private static <T> List<T> items(byte[] body, ItemReader<T> readItem, ListMeta meta) throws IOException {
         try (JsonParser parser = JSON.createParser(body)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT);
             List<T> items = new ArrayList<>();
@@ -233,6 +242,28 @@ final class MetadataReader {
             }
         }
         return object;
+    }
+
+    /** Of an item, its metadata only: what every object keeps ({@link #readMetaField}) and its creation time. */
+    private static ObjectMeta readItemMetadata(JsonParser parser) throws IOException {
+        ObjectMeta meta = new ObjectMeta();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            if (parser.nextToken() != JsonToken.START_OBJECT || !"metadata".equals(field)) {
+                parser.skipChildren();
+                continue;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String metaField = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("creationTimestamp".equals(metaField)) {
+                    meta.setCreationTimestamp(text(parser));
+                } else {
+                    readMetaField(parser, metaField, value, meta);
+                }
+            }
+        }
+        return meta;
     }
 
     private static void readMeta(JsonParser parser, ObjectMeta meta) throws IOException {

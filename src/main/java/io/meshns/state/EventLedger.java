@@ -9,10 +9,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.zip.GZIPInputStream;
@@ -29,10 +31,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.MeshException;
+import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.CreationTimes;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
@@ -53,6 +57,9 @@ public class EventLedger {
     /** A ConfigMap holds at most 1 MiB; an answer beyond this is kept without its lists. */
     static final int MAX_ANSWER_BYTES = 900 * 1024;
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
+    /** The most of a call that pruning may take; what is left waits for the next time. */
+    private static final Duration PRUNE_FOR = Duration.ofSeconds(2);
+    private static final long PRUNE_PAGE_SIZE = 500;
     private static final long FIRST_WAIT_MILLIS = 50;
     private static final long MAX_WAIT_MILLIS = 500;
     /** Writes of one entry retried after a 409 (it changed since it was read) before giving up. */
@@ -63,6 +70,8 @@ public class EventLedger {
     private final StateStore store;
     private final String namespace;
     private final LongSupplier ticker;
+    private final InstantSource clock;
+    private final long prunePageSize;
     /** Per event: which claimant this instance saw running it, and since when (its own clock). */
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private volatile long lastPrune = Long.MIN_VALUE;
@@ -76,10 +85,18 @@ public class EventLedger {
     }
 
     EventLedger(KubernetesClient client, StateStore store, MeshConfig config, LongSupplier ticker) {
+        this(client, store, config, ticker, InstantSource.system(), PRUNE_PAGE_SIZE);
+    }
+
+    /** {@code clock} tells when entries expire; {@code prunePageSize} entries are listed at a time. */
+    EventLedger(KubernetesClient client, StateStore store, MeshConfig config, LongSupplier ticker, InstantSource clock,
+            long prunePageSize) {
         this.client = client;
         this.store = store;
         this.namespace = config.stateNamespace();
         this.ticker = ticker;
+        this.clock = clock;
+        this.prunePageSize = prunePageSize;
     }
 
     /** What claiming an event gave: the first answer, or the right (and duty) to act. */
@@ -113,7 +130,7 @@ public class EventLedger {
         String digest = digest(input);
         String claimant = UUID.randomUUID().toString();
         store.ensureNamespace();
-        pruneNowAndThen();
+        pruneNowAndThen(waitUntil);
         long wait = FIRST_WAIT_MILLIS;
         try {
             while (true) {
@@ -122,6 +139,8 @@ public class EventLedger {
                             .withNewMetadata().withName(name).withNamespace(namespace).addToLabels(LEDGER_LABEL, "event")
                             .addToLabels(StateStore.MANAGED_BY, "meshns").endMetadata()
                             .addToData("function", function).addToData("input", digest).addToData("claimant", claimant)
+                            // Entries expire by their creationTimestamp; "time" is for builds that expire them by it and may
+                            // run beside this one during a rollout.
                             .addToData("time", Instant.now().toString()).build()).create();
                     return new Claimed(name, claimant, CreationTimes.of(created), false);
                 } catch (KubernetesClientException e) {
@@ -299,42 +318,49 @@ public class EventLedger {
         return Base64.getEncoder().encodeToString(bytes.toByteArray());
     }
 
-    /** Deletes entries past retention, at most every ten minutes per instance; a failure only waits for the next time. */
-    private void pruneNowAndThen() {
+    /**
+     * Deletes entries created longer than {@link #RETENTION} ago, at most every ten minutes per
+     * instance and for at most {@link #PRUNE_FOR} of a call, page by page and reading only each
+     * entry's metadata (an entry may hold an answer of up to 900 KiB); what is left waits for the
+     * next time, as does a failure. An entry is claimed when created, so its creationTimestamp is
+     * its age; a delete is conditional on the resourceVersion listed, so an entry written since stays.
+     */
+    private void pruneNowAndThen(Deadline callWaits) {
         long now = ticker.getAsLong();
         if (lastPrune != Long.MIN_VALUE && now - lastPrune < PRUNE_EVERY.toNanos()) {
             return;
         }
         lastPrune = now;
-        Instant cutoff = Instant.now().minus(RETENTION);
+        Instant cutoff = clock.instant().minus(RETENTION);
+        Deadline deadline = Deadline.in(PRUNE_FOR).min(callWaits);
+        String path = "api/v1/namespaces/" + namespace + "/configmaps";
         try {
-            for (ConfigMap entry : client.configMaps().inNamespace(namespace).withLabel(LEDGER_LABEL).list().getItems()) {
-                Map<String, String> data = entry.getData() == null ? Map.of() : entry.getData();
-                // The shards of earlier versions (label "events") hold many entries and no top-level time.
-                boolean expired = data.containsKey("time") ? isBefore(data.get("time"), cutoff)
-                        : data.values().stream().noneMatch(e -> e.contains("\"time\"") && !isBefore(timeIn(e), cutoff));
-                if (expired) {
-                    client.configMaps().inNamespace(namespace).resource(entry).lockResourceVersion().delete();
+            String next = null;
+            do {
+                ClusterRequests.MetadataPage page = ClusterRequests.metadataPage(client, path, LEDGER_LABEL, prunePageSize, next,
+                        deadline).join();
+                KubernetesClient bounded = deadline.bound(client);
+                for (ObjectMeta entry : page.items()) {
+                    Instant created = CreationTimes.of(entry);
+                    if (created != null && created.isBefore(cutoff) && !deadline.passed()) {
+                        deleteUnchanged(bounded, entry);
+                    }
                 }
-            }
+                next = page.continueToken();
+            } while (next != null && !deadline.passed());
+        } catch (CompletionException | KubernetesClientException | Deadline.Exceeded e) {
+            LOG.warnf("pruning the event ledger failed: %s", KubeErrors.describe(Deadline.unwrap(e)));
+        }
+    }
+
+    private void deleteUnchanged(KubernetesClient bounded, ObjectMeta entry) {
+        try {
+            bounded.configMaps().inNamespace(namespace).withName(entry.getName()).lockResourceVersion(entry.getResourceVersion())
+                    .delete();
         } catch (KubernetesClientException e) {
-            LOG.warnf("pruning the event ledger failed: %s", KubeErrors.describe(e));
-        }
-    }
-
-    private static boolean isBefore(String time, Instant cutoff) {
-        try {
-            return time == null || Instant.parse(time).isBefore(cutoff);
-        } catch (RuntimeException e) {
-            return true;
-        }
-    }
-
-    private static String timeIn(String oldEntry) {
-        try {
-            return JSON.readTree(oldEntry).path("time").asText(null);
-        } catch (IOException e) {
-            return null;
+            if (e.getCode() != 409) {
+                throw e;
+            }
         }
     }
 

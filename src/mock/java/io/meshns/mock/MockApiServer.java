@@ -1,13 +1,23 @@
 package io.meshns.mock;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -70,8 +80,11 @@ public final class MockApiServer implements AutoCloseable {
      */
     private static final class Delayed extends Dispatcher implements Resetable {
 
+        private static final ObjectMapper JSON = new ObjectMapper();
+
         private final Dispatcher answers;
         private volatile Duration latency;
+        private volatile boolean pagedLists;
 
         Delayed(Dispatcher answers, Duration latency) {
             this.answers = answers;
@@ -83,6 +96,9 @@ public final class MockApiServer implements AutoCloseable {
             MockResponse response;
             try {
                 response = isDryRun(request) ? dryRun(request) : answers.dispatch(request);
+                if (pagedLists && isLimitedList(request) && response != null && response.code() == 200) {
+                    response = page(request, response);
+                }
             } catch (RuntimeException e) {
                 // The CRUD mock throws on a JSON Patch whose test op fails, and never answers: a real
                 // API server answers 422 Unprocessable Entity.
@@ -111,6 +127,55 @@ public final class MockApiServer implements AutoCloseable {
             String path = request.getPath().substring(0, request.getPath().indexOf('?'));
             return answers.dispatch(new RecordedRequest(request.getHttpVersion(), io.fabric8.mockwebserver.dsl.HttpMethod.GET,
                     path, request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer()));
+        }
+
+        private static boolean isLimitedList(RecordedRequest request) {
+            String path = request.getPath();
+            return "GET".equals(request.getMethod()) && path != null && path.contains("limit=") && !path.contains("watch=");
+        }
+
+        /**
+         * The CRUD mock answers a LIST whole: cut it to a page of {@code limit} items, in name order,
+         * after the item the continue token names, and give the next page's token, as an API server
+         * does. The token names the last item given, so items deleted between pages shift nothing.
+         */
+        private static MockResponse page(RecordedRequest request, MockResponse whole) {
+            Map<String, String> query = new HashMap<>();
+            String path = request.getPath();
+            for (String pair : path.substring(path.indexOf('?') + 1).split("&")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0) {
+                    query.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+                }
+            }
+            int limit = Integer.parseInt(query.get("limit"));
+            String after = query.get("continue");
+            try {
+                ObjectNode list = (ObjectNode) JSON.readTree(whole.getBody().readUtf8());
+                List<JsonNode> items = new ArrayList<>();
+                list.path("items").forEach(items::add);
+                items.sort(Comparator.comparing(Delayed::placeInList));
+                ArrayNode page = list.putArray("items");
+                for (JsonNode item : items) {
+                    if (after != null && placeInList(item).compareTo(after) <= 0) {
+                        continue;
+                    }
+                    if (page.size() == limit) {
+                        ObjectNode meta = list.get("metadata") instanceof ObjectNode m ? m : list.putObject("metadata");
+                        meta.put("continue", placeInList(page.get(limit - 1)));
+                        break;
+                    }
+                    page.add(item);
+                }
+                return whole.setBody(JSON.writeValueAsString(list));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** An item's place in a paged list: its namespace and name. */
+        private static String placeInList(JsonNode item) {
+            return item.path("metadata").path("namespace").asText("") + "/" + item.path("metadata").path("name").asText("");
         }
 
         private static String quoted(String text) {
@@ -214,6 +279,15 @@ public final class MockApiServer implements AutoCloseable {
     /** A client of this server, for seeding and checking what meshns did. */
     public KubernetesClient client() {
         return client;
+    }
+
+    /**
+     * From now on a LIST with a {@code limit} answers in pages with continue tokens, as a real API
+     * server does (the CRUD mock alone answers every item at once).
+     */
+    public MockApiServer withPagedLists() {
+        dispatcher.pagedLists = true;
+        return this;
     }
 
     /** Changes the delay of every answer from now on (e.g. none while seeding a benchmark). */

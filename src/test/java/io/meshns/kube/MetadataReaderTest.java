@@ -195,6 +195,40 @@ class MetadataReaderTest {
         assertThrows(IOException.class, () -> MetadataReader.pods("[]".getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * The ledger's entries, as a PartialObjectMetadataList (what kube-apiserver sends when asked for
+     * metadata only) and as a ConfigMapList (what a server that cannot sends): the same metadata of
+     * each, and nothing of their data.
+     */
+    @Test
+    void aListReadAsMetadataKeepsEachItemsNameVersionLabelsAndCreationTimeWhicheverFormItCameIn() throws IOException {
+        String partial = """
+                {"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"90","continue":"next-1"},
+                 "items":[{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1",
+                   "metadata":{"name":"event-1","namespace":"meshns-system","resourceVersion":"77","creationTimestamp":"2026-11-26T10:00:00Z",
+                     "labels":{"meshns.io/ledger":"event"},"managedFields":[{"manager":"meshns"}]}}]}
+                """;
+        String whole = """
+                {"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"90","continue":"next-1"},
+                 "items":[{"data":{"function":"createNamespace","claimant":"x"},"binaryData":{"answer.gz":"H4sIAAAAAAAA"},
+                   "metadata":{"name":"event-1","namespace":"meshns-system","resourceVersion":"77","creationTimestamp":"2026-11-26T10:00:00Z",
+                     "labels":{"meshns.io/ledger":"event"}}}]}
+                """;
+        for (String body : List.of(partial, whole)) {
+            io.fabric8.kubernetes.api.model.ListMeta list = new io.fabric8.kubernetes.api.model.ListMeta();
+            List<io.fabric8.kubernetes.api.model.ObjectMeta> items = MetadataReader.metadata(body.getBytes(StandardCharsets.UTF_8),
+                    list);
+
+            assertEquals("next-1", list.getContinue());
+            assertEquals(1, items.size());
+            assertEquals("event-1", items.get(0).getName());
+            assertEquals("77", items.get(0).getResourceVersion());
+            assertEquals("2026-11-26T10:00:00Z", items.get(0).getCreationTimestamp());
+            assertEquals(Map.of("meshns.io/ledger", "event"), items.get(0).getLabels());
+            assertEquals(List.of(), items.get(0).getManagedFields());
+        }
+    }
+
     private static Map<String, String> orEmpty(Map<String, String> map) {
         return map == null ? Map.of() : map;
     }

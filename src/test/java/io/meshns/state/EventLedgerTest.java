@@ -10,14 +10,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.meshns.error.MeshException;
 import io.meshns.kube.Deadline;
 import io.meshns.mock.MockApiServer;
+import io.meshns.testing.Requests;
 import io.meshns.testing.TestConfig;
 
 /** The event ledger against a CRUD API server: what it keeps, and for whom. */
@@ -73,26 +76,66 @@ class EventLedgerTest {
         assertEquals("event-in-progress", inProgress.code());
     }
 
+    /**
+     * Pruning lists the ledger in pages (limit, continue) of metadata only, however many entries
+     * there are, and deletes the entries created longer than the retention ago, and no other.
+     */
     @Test
-    void entriesPastRetentionGoAndYoungerOnesStay() {
+    void pruningPagesThroughTheLedgerAndDeletesOnlyEntriesPastRetention() throws InterruptedException {
+        controlPlane.withPagedLists();
+        for (int i = 0; i < 15; i++) {
+            record("old-" + i, "enableInjection", "{}");
+        }
         var configMaps = controlPlane.client().configMaps().inNamespace("meshns-system");
-        record("young", "enableInjection", "{}");
-        configMaps.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("event-old")
-                .addToLabels(EventLedger.LEDGER_LABEL, "event").endMetadata()
-                .addToData("time", java.time.Instant.now().minus(Duration.ofHours(25)).toString()).build()).create();
-        // A shard of the earlier ledger format, all of its entries expired.
-        configMaps.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("events-0")
-                .addToLabels(EventLedger.LEDGER_LABEL, "events").endMetadata()
-                .addToData("event.00", "{\"function\":\"x\",\"time\":\"2020-01-01T00:00:00Z\",\"answer\":\"{}\"}")
-                .build()).create();
+        configMaps.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("namespace-shop")
+                .addToLabels(StateStore.NAMESPACE_LABEL, "shop").endMetadata().build()).create();
+        Instant lastOld = creationOf("old-14");
+        // Creation times are whole seconds: the fresh entries come in a later second than the old ones.
+        while (!Instant.now().isAfter(lastOld.plusSeconds(1))) {
+            Thread.sleep(50);
+        }
+        for (int i = 0; i < 10; i++) {
+            record("fresh-" + i, "enableInjection", "{}");
+        }
+        Instant firstFresh = creationOf("fresh-0");
+        Requests.drain(controlPlane.mock());
 
-        // Another instance: it prunes on its first claim.
-        new EventLedger(controlPlane.client(), new StateStore(controlPlane.client(), config), config)
-                .claim("/broker", "new", "enableInjection", "{}", Deadline.in(Duration.ofSeconds(1)), Duration.ofSeconds(50));
+        // Another instance, at a time when the fresh entries have just reached the retention: it prunes on its first claim.
+        new EventLedger(controlPlane.client(), new StateStore(controlPlane.client(), config), config, System::nanoTime,
+                () -> firstFresh.plus(EventLedger.RETENTION), 10)
+                .claim("/broker", "new", "enableInjection", "{}", Deadline.in(Duration.ofSeconds(5)), Duration.ofSeconds(50));
 
-        assertEquals(null, configMaps.withName("event-old").get());
-        assertEquals(null, configMaps.withName("events-0").get());
-        assertEquals("{}", answerFor("young", "enableInjection"));
+        List<String> lists = new ArrayList<>();
+        RecordedRequest request;
+        while ((request = controlPlane.mock().takeRequest(20, TimeUnit.MILLISECONDS)) != null) {
+            if (request.getMethod().equals("GET") && request.getPath().startsWith("/api/v1/namespaces/meshns-system/configmaps?")) {
+                lists.add(request.getPath() + " Accept: " + request.getHeader("Accept"));
+            }
+        }
+        assertEquals(3, lists.size(), lists.toString());
+        assertTrue(lists.stream().allMatch(r -> r.contains("Accept: application/json;as=PartialObjectMetadataList;")),
+                lists.toString());
+        assertTrue(lists.stream().allMatch(r -> r.contains("labelSelector=meshns.io%2Fledger") && r.contains("limit=10")),
+                lists.toString());
+        assertTrue(lists.stream().skip(1).allMatch(r -> r.contains("continue=")), lists.toString());
+        List<String> left = ledgerEntries().stream().map(e -> e.getMetadata().getName()).sorted().toList();
+        List<String> fresh = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            fresh.add(EventLedger.entryName("/broker", "fresh-" + i));
+        }
+        fresh.add(EventLedger.entryName("/broker", "new"));
+        assertEquals(fresh.stream().sorted().toList(), left);
+        assertTrue(configMaps.withName("namespace-shop").get() != null, "a ConfigMap of the state namespace that is no ledger entry stays");
+    }
+
+    private List<io.fabric8.kubernetes.api.model.ConfigMap> ledgerEntries() {
+        return controlPlane.client().configMaps().inNamespace("meshns-system").withLabel(EventLedger.LEDGER_LABEL).list()
+                .getItems();
+    }
+
+    private Instant creationOf(String id) {
+        return Instant.parse(controlPlane.client().configMaps().inNamespace("meshns-system")
+                .withName(EventLedger.entryName("/broker", id)).get().getMetadata().getCreationTimestamp());
     }
 
     /**
