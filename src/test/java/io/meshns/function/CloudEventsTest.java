@@ -191,7 +191,7 @@ class CloudEventsTest {
     @Test
     void aCallThatSucceededIsAnsweredEvenWhenItsAnswerCannotBeRecorded() {
         String entry = EventLedger.entryName("/broker", "unrecorded-1");
-        controlPlane.expect().put().withPath(LEDGER + "/" + entry).andReturn(403, FORBIDDEN).once();
+        controlPlane.expect().put().withPath(STATE_CONFIG_MAPS + "/" + entry).andReturn(403, FORBIDDEN).once();
 
         binary("meshns.createNamespace", "/broker", "unrecorded-1", "{\"name\": \"ce-unrecorded\"}").statusCode(200)
                 .body("name", equalTo("ce-unrecorded"));
@@ -206,7 +206,7 @@ class CloudEventsTest {
     void anAnswerIsRecordedThroughPassingControlPlaneErrorsAndARedeliveryGetsIt() {
         String entry = EventLedger.entryName("/broker", "flaky-1");
         // More failures in a row than fabric8 itself retries one request.
-        controlPlane.expect().put().withPath(LEDGER + "/" + entry).andReturn(503, UNAVAILABLE).times(5);
+        controlPlane.expect().put().withPath(STATE_CONFIG_MAPS + "/" + entry).andReturn(503, UNAVAILABLE).times(5);
 
         String first = binary("meshns.createNamespace", "/broker", "flaky-1", "{\"name\": \"ce-flaky\"}").statusCode(200)
                 .extract().asString();
@@ -223,7 +223,7 @@ class CloudEventsTest {
     @Test
     void aCopyOfADeleteThatFailedHalfwayAnswersItDoneNotA404() {
         io.meshns.testing.Api.call("createNamespace", "{\"name\": \"ce-halfway\"}").statusCode(200);
-        controlPlane.expect().delete().withPath(LEDGER + "/namespace-ce-halfway").andReturn(403, FORBIDDEN).once();
+        controlPlane.expect().delete().withPath(STATE_CONFIG_MAPS + "/namespace-ce-halfway").andReturn(403, FORBIDDEN).once();
 
         binary("meshns.deleteNamespace", "/broker", "halfway-1", "{\"name\": \"ce-halfway\"}").statusCode(502);
         assertNull(controlPlane.getClient().namespaces().withName("ce-halfway").get());
@@ -232,7 +232,7 @@ class CloudEventsTest {
                 .body("name", equalTo("ce-halfway")).body("deleted", equalTo(true));
     }
 
-    private static final String LEDGER = "/api/v1/namespaces/meshns-system/configmaps";
+    private static final String STATE_CONFIG_MAPS = "/api/v1/namespaces/meshns-system/configmaps";
     private static final String FORBIDDEN = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
             + "\"reason\":\"Forbidden\",\"code\":403,\"message\":\"configmaps is forbidden\"}";
     private static final String UNAVAILABLE = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
