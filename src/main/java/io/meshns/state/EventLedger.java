@@ -40,6 +40,7 @@ import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.CreationTimes;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
+import io.meshns.mesh.UntrustedText;
 
 /**
  * The CloudEvents handled, by source and id, so that a redelivered event gets the first answer on
@@ -168,7 +169,8 @@ public class EventLedger {
                     try {
                         // Conditional on the resourceVersion read: of two instances taking over, one wins.
                         client.configMaps().inNamespace(namespace).resource(entry).update();
-                        LOG.warnf("event %s of %s: an earlier delivery never answered; handling it again", id, source);
+                        LOG.warnf("event %s of %s: an earlier delivery never answered; handling it again",
+                                UntrustedText.clean(id, 256), UntrustedText.clean(source, 256));
                         return new Claimed(name, claimant, CreationTimes.of(entry), true);
                     } catch (KubernetesClientException e) {
                         if (e.getCode() != 409 && e.getCode() != 404) {
