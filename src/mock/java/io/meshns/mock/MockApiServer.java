@@ -85,6 +85,7 @@ public final class MockApiServer implements AutoCloseable {
         private final Dispatcher answers;
         private volatile Duration latency;
         private volatile boolean pagedLists;
+        private volatile java.util.Set<String> acceptedTokens;
 
         Delayed(Dispatcher answers, Duration latency) {
             this.answers = answers;
@@ -95,7 +96,8 @@ public final class MockApiServer implements AutoCloseable {
         public MockResponse dispatch(RecordedRequest request) {
             MockResponse response;
             try {
-                response = isDryRun(request) ? dryRun(request) : answers.dispatch(request);
+                response = refusesToken(request) ? unauthorized()
+                        : isDryRun(request) ? dryRun(request) : answers.dispatch(request);
                 if (pagedLists && isLimitedList(request) && response != null && response.code() == 200) {
                     response = page(request, response);
                 }
@@ -176,6 +178,21 @@ public final class MockApiServer implements AutoCloseable {
         /** An item's place in a paged list: its namespace and name. */
         private static String placeInList(JsonNode item) {
             return item.path("metadata").path("namespace").asText("") + "/" + item.path("metadata").path("name").asText("");
+        }
+
+        /** A request without an accepted bearer token, when only some are accepted. */
+        private boolean refusesToken(RecordedRequest request) {
+            java.util.Set<String> accepted = acceptedTokens;
+            String authorization = request.getHeader("Authorization");
+            return accepted != null && (authorization == null || !authorization.startsWith("Bearer ")
+                    || !accepted.contains(authorization.substring("Bearer ".length())));
+        }
+
+        /** What a real API server answers a token it does not know. */
+        private static MockResponse unauthorized() {
+            return new MockResponse().setResponseCode(401).setHeader("Content-Type", "application/json")
+                    .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                            + "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}");
         }
 
         private static String quoted(String text) {
@@ -288,6 +305,20 @@ public final class MockApiServer implements AutoCloseable {
     public MockApiServer withPagedLists() {
         dispatcher.pagedLists = true;
         return this;
+    }
+
+    /**
+     * From now on answers 401, as a real API server does, to every request without the bearer token
+     * {@code token} or that of {@link #client()} (null: accepts any request again).
+     */
+    public MockApiServer acceptingOnlyToken(String token) {
+        dispatcher.acceptedTokens = token == null ? null : java.util.Set.of(token, ownToken());
+        return this;
+    }
+
+    /** The bearer token {@link #client()} sends. */
+    public String ownToken() {
+        return client.getConfiguration().getOauthToken();
     }
 
     /** Changes the delay of every answer from now on (e.g. none while seeding a benchmark). */
