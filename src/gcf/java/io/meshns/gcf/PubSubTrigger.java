@@ -72,6 +72,7 @@ public class PubSubTrigger {
                 Map.entry("removeInjection", injection::removeInjection),
                 Map.entry("enableAmbient", injection::enableAmbient),
                 Map.entry("registerCluster", clusters::registerCluster),
+                Map.entry("updateCluster", clusters::updateCluster),
                 Map.entry("deregisterCluster", clusters::deregisterCluster),
                 Map.entry("listClusters", clusters::listClusters),
                 Map.entry("reconcile", reconcile::reconcile),

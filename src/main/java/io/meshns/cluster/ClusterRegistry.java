@@ -16,8 +16,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.MeshException;
+import io.meshns.kube.ClusterRequests;
+import io.meshns.kube.Deadline;
+import io.meshns.kube.KubeErrors;
 import io.meshns.mesh.Labels;
 import io.meshns.mesh.Names;
 import io.meshns.state.ClusterRecord;
@@ -34,10 +38,11 @@ public class ClusterRegistry {
     private final MeshConfig config;
     /**
      * Each cluster's credentials Secret as last listed, beside the resourceVersion of the cluster's
-     * ConfigMap it was listed with. Credentials change only by deregistering and registering again,
-     * which makes a new ConfigMap: so a Secret is reused while its cluster's ConfigMap is the same,
-     * and the registry costs one LIST (of the ConfigMaps) per call. The ConfigMaps themselves are
-     * never cached: a cluster (de)registered through any instance is seen by the next call.
+     * ConfigMap it was listed with. Credentials change only with a new or changed ConfigMap
+     * (registering again makes a new one; an update writes the Secret, then the ConfigMap): so a
+     * Secret is reused while its cluster's ConfigMap is the same, and the registry costs one LIST (of
+     * the ConfigMaps) per call. The ConfigMaps themselves are never cached: a cluster (de)registered
+     * or updated through any instance is seen by the next call.
      */
     private final Map<String, KnownSecret> secrets = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -55,6 +60,106 @@ public class ClusterRegistry {
 
     /** A new cluster to register, validated. */
     public record Registration(String name, String server, Credentials credentials, Map<String, String> labels) {
+    }
+
+    /**
+     * What updateCluster changes, each part null when not given: the server, the labels, and the
+     * credentials (given as a whole when any of token, caCert and kubeconfig is).
+     */
+    public record Update(String name, String server, Credentials credentials, Map<String, String> labels) {
+
+        /** True when the update changes how the cluster is reached: what is new must be tried first. */
+        boolean changesAccess() {
+            return server != null || credentials != null;
+        }
+
+        ClusterRecord applyTo(ClusterRecord stored) {
+            return new ClusterRecord(stored.name(), server != null ? server : stored.server(),
+                    labels != null ? labels : stored.labels(), stored.registered());
+        }
+    }
+
+    /** A cluster as an update left it (or, on a dry run, would leave it), with what kind of credentials it has. */
+    public record Updated(ClusterRecord record, String credentialKind) {
+    }
+
+    /**
+     * Changes a registered cluster in place: what is given replaces what is stored, the rest stays.
+     * A new server or new credentials are tried first (one namespace read with a client of their
+     * own): refused, unreachable or unusable, nothing is stored. A dry run runs the same checks and
+     * has the API server check the writes (dryRun=All) without storing them.
+     */
+    public Updated update(Update update, boolean dryRun) {
+        Names.requireValid("name", update.name());
+        if (update.server() != null) {
+            requireValidServer(update.server());
+        }
+        if (update.labels() != null) {
+            Labels.requireValid(update.labels());
+        }
+        if (update.credentials() != null) {
+            requireUsable(update.credentials());
+        }
+        StateStore.StoredCluster stored = store.storedCluster(update.name()).orElseThrow(() -> notRegistered(update.name()));
+        ClusterRecord updated = update.applyTo(stored.record());
+        Credentials credentials = update.credentials() != null ? update.credentials()
+                : stored.secret() != null ? Credentials.fromSecret(stored.secret()) : new Credentials(null, null, null);
+        if (update.changesAccess()) {
+            requireAccepted(updated, credentials);
+        }
+        Map<String, String> secretData = update.credentials() == null ? null : update.credentials().toSecretData();
+        if (dryRun) {
+            store.updateClusterDryRun(updated, secretData);
+            return new Updated(updated, credentials.kind());
+        }
+        // Read again on this instance's next call, even if the ConfigMap write below does not happen.
+        secrets.remove(update.name());
+        ClusterRecord written = store.updateCluster(update.name(), update::applyTo, secretData);
+        LOG.infof("updated cluster %s at %s with %s credentials%s", written.name(), written.server(), credentials.kind(),
+                update.credentials() == null ? " (kept)" : " (new)");
+        return new Updated(written, credentials.kind());
+    }
+
+    /**
+     * Tries a cluster's server and credentials: one namespace read (a LIST of one) within the fan-out
+     * timeout. 400 {@code credentials-refused} when the cluster answers 401 or 403, 502 when it cannot
+     * be reached or answers otherwise; the message says what it answered, never a credential.
+     */
+    private void requireAccepted(ClusterRecord cluster, Credentials credentials) {
+        KubernetesClient client;
+        try {
+            client = clients.temporary(cluster.server(), credentials);
+        } catch (DataPlaneClients.UnusableCredentials e) {
+            throw MeshException.badRequest("invalid-credentials", "cluster \"" + cluster.name() + "\": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // The exception may quote the credentials; only its type is reported.
+            throw MeshException.badRequest("invalid-credentials", "no client could be built from the credentials of cluster \""
+                    + cluster.name() + "\" (" + e.getClass().getSimpleName() + ")");
+        }
+        try {
+            Deadline deadline = Deadline.in(config.fanoutTimeout());
+            deadline.retryAsync(() -> ClusterRequests.namespaces(client, 1L, null, deadline), ClusterRequests.work()).join();
+        } catch (RuntimeException e) {
+            Throwable failure = Deadline.unwrap(e);
+            int status = KubeErrors.status(failure);
+            String answer = KubeErrors.describe(failure);
+            if (status == 401 || status == 403) {
+                throw MeshException.badRequest("credentials-refused", "the credentials were tried against cluster \""
+                        + cluster.name() + "\" at " + cluster.server() + " and " + answer + "; nothing was changed");
+            }
+            if (status != 0) {
+                throw new MeshException(502, "cluster-error", "cluster \"" + cluster.name() + "\" at " + cluster.server()
+                        + " answered a namespace read with an error: " + answer + "; nothing was changed");
+            }
+            throw new MeshException(502, "cluster-unreachable", "cluster \"" + cluster.name() + "\" at " + cluster.server()
+                    + " could not be reached: " + answer + "; nothing was changed");
+        } finally {
+            client.close();
+        }
+    }
+
+    private static MeshException notRegistered(String name) {
+        return MeshException.notFound("cluster-not-found", "cluster \"" + name + "\" is not registered");
     }
 
     public ClusterRecord register(Registration registration) {
@@ -92,7 +197,7 @@ public class ClusterRegistry {
     public void requireRegistered(String name) {
         Names.requireValid("name", name);
         if (store.clusterConfigMap(name).isEmpty()) {
-            throw MeshException.notFound("cluster-not-found", "cluster \"" + name + "\" is not registered");
+            throw notRegistered(name);
         }
     }
 
@@ -100,18 +205,23 @@ public class ClusterRegistry {
         Names.requireValid("name", registration.name());
         requireValidServer(registration.server());
         Labels.requireValid(registration.labels());
-        registration.credentials().requireWellFormed();
-        if (registration.credentials().kubeconfig() != null) {
-            Credentials.requireSafeKubeconfig(registration.credentials().kubeconfig());
-        }
+        requireUsable(registration.credentials());
         return new ClusterRecord(registration.name(), registration.server(), registration.labels(), Instant.now());
+    }
+
+    /** Credentials that can be stored: well formed, and a kubeconfig that runs nothing and reads no file. */
+    private static void requireUsable(Credentials credentials) {
+        credentials.requireWellFormed();
+        if (credentials.kubeconfig() != null) {
+            Credentials.requireSafeKubeconfig(credentials.kubeconfig());
+        }
     }
 
     public void deregister(String name) {
         Names.requireValid("name", name);
         secrets.remove(name);
         if (!store.deleteCluster(name)) {
-            throw MeshException.notFound("cluster-not-found", "cluster \"" + name + "\" is not registered");
+            throw notRegistered(name);
         }
         clients.forget(name);
         LOG.infof("deregistered cluster %s", name);

@@ -15,7 +15,7 @@ import io.meshns.service.ChangeOptions;
 import io.meshns.service.ClusterService;
 import io.quarkus.funqy.Funq;
 
-/** registerCluster, deregisterCluster, listClusters: the data-plane clusters of the mesh. */
+/** registerCluster, updateCluster, deregisterCluster, listClusters: the data-plane clusters of the mesh. */
 public class ClusterFunctions {
 
     @Inject
@@ -36,12 +36,26 @@ public class ClusterFunctions {
                 credentials, input.optionalStringMap("labels"));
         boolean dryRun = input.flag("dryRun");
         String by = access.requireInStateNamespace("create", "secrets");
-        // The ledger keeps a digest of the input: of everything but the credentials, which stay in the Secret.
-        JsonNode withoutCredentials = ((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy())
-                .without(java.util.List.of("token", "caCert", "kubeconfig"));
-        return redelivery.once("registerCluster", withoutCredentials, Cluster.class,
+        return redelivery.once("registerCluster", withoutCredentials(body), Cluster.class,
                 () -> clusters.register(registration, new ChangeOptions(dryRun, false, by)),
                 AlreadyDone.when("cluster-exists", firstClaimed -> clusters.registeredSince(registration, firstClaimed)));
+    }
+
+    @Funq
+    public Cluster updateCluster(JsonNode body) {
+        Input input = Input.of(body, "updateCluster", "name", "server", "token", "caCert", "kubeconfig", "labels", "dryRun");
+        String token = input.optionalString("token");
+        String caCert = input.optionalString("caCert");
+        String kubeconfig = input.optionalString("kubeconfig");
+        // Credentials are replaced as a whole: any one of them given drops the others stored.
+        Credentials credentials = token == null && caCert == null && kubeconfig == null ? null
+                : new Credentials(token, caCert, kubeconfig);
+        var update = new ClusterRegistry.Update(input.requiredString("name"), input.optionalString("server"), credentials,
+                input.givenStringMap("labels"));
+        boolean dryRun = input.flag("dryRun");
+        String by = access.requireInStateNamespace("create", "secrets");
+        return redelivery.once("updateCluster", withoutCredentials(body), Cluster.class,
+                () -> clusters.update(update, new ChangeOptions(dryRun, false, by)));
     }
 
     @Funq
@@ -54,6 +68,12 @@ public class ClusterFunctions {
             clusters.deregister(name, new ChangeOptions(dryRun, false, by));
             return new Answers.Deregistered(name, true, dryRun ? Boolean.TRUE : null);
         }, AlreadyDone.when("cluster-not-found", firstClaimed -> Optional.of(new Answers.Deregistered(name, true, null))));
+    }
+
+    /** The ledger keeps a digest of the input: of everything but the credentials, which stay in the Secret. */
+    private static JsonNode withoutCredentials(JsonNode body) {
+        return ((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy())
+                .without(java.util.List.of("token", "caCert", "kubeconfig"));
     }
 
     @Funq

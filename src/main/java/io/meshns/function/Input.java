@@ -82,6 +82,12 @@ final class Input {
         return value.booleanValue();
     }
 
+    /** The same, or null when the field is absent (which callers tell apart from an empty object). */
+    Map<String, String> givenStringMap(String field) {
+        JsonNode value = body.get(field);
+        return value == null || value.isNull() ? null : optionalStringMap(field);
+    }
+
     Map<String, String> optionalStringMap(String field) {
         JsonNode value = body.get(field);
         Map<String, String> map = new LinkedHashMap<>();

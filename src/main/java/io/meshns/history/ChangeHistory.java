@@ -65,6 +65,7 @@ public class ChangeHistory {
     public static final String REPAIRED = "Repaired";
     public static final String CLUSTER_REGISTERED = "ClusterRegistered";
     public static final String CLUSTER_DEREGISTERED = "ClusterDeregistered";
+    public static final String CLUSTER_UPDATED = "ClusterUpdated";
 
     private final KubernetesClient client;
     private final StateStore store;
@@ -112,7 +113,7 @@ public class ChangeHistory {
                 "namespace deleted by " + by + " (data-plane clusters untouched)");
     }
 
-    /** A cluster registered or deregistered: an Event on its ConfigMap in the state namespace. */
+    /** A cluster registered, updated or deregistered: an Event on its ConfigMap in the state namespace. */
     public void clusterChanged(HasMetadata configMap, String cluster, String reason, String by, String what) {
         ObjectReference target = configMap != null ? reference(configMap)
                 : new ObjectReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")

@@ -99,6 +99,37 @@ public class ClusterService {
                 outcomes, resync, dryRun ? Boolean.TRUE : null);
     }
 
+    /**
+     * Changes a registered cluster in place (its server, labels or credentials), after trying what is
+     * new against the cluster. Per-cluster settings and recorded outcomes, kept in the namespaces'
+     * state under the cluster's name, are not touched. A dry run checks the same and stores nothing.
+     */
+    public Cluster update(ClusterRegistry.Update update, ChangeOptions options) {
+        ClusterRegistry.Updated updated = registry.update(update, options.dryRun());
+        Cluster cluster = view(updated.record(), updated.credentialKind());
+        if (options.dryRun()) {
+            return withResync(cluster, null, null, true);
+        }
+        history.clusterChanged(store.clusterConfigMap(update.name()).orElse(null), update.name(),
+                ChangeHistory.CLUSTER_UPDATED, options.by(), "updated (" + changed(update) + ")");
+        return cluster;
+    }
+
+    /** What an update changed, safe for an Event: the parts given, never a credential. */
+    private static String changed(ClusterRegistry.Update update) {
+        List<String> parts = new ArrayList<>();
+        if (update.server() != null) {
+            parts.add("server " + update.server());
+        }
+        if (update.labels() != null) {
+            parts.add("labels " + update.labels());
+        }
+        if (update.credentials() != null) {
+            parts.add("new " + update.credentials().kind() + " credentials");
+        }
+        return parts.isEmpty() ? "nothing given" : String.join(", ", parts);
+    }
+
     public void deregister(String name) {
         deregister(name, ChangeOptions.NONE);
     }

@@ -33,6 +33,8 @@ public class StateStore {
     public static final String NAMESPACE_LABEL = "meshns.io/namespace";
     public static final String CLUSTER_LABEL = "meshns.io/cluster";
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    /** In a cluster's ConfigMap: the resourceVersion of the credentials Secret last stored with it. */
+    static final String SECRET_VERSION = "secretVersion";
     private static final int MAX_CONFLICT_RETRIES = 20;
 
     /** Namespace state ConfigMaps remembered at once (LRU): enough for every namespace of a large mesh. */
@@ -377,11 +379,9 @@ public class StateStore {
                 }
                 throw e;
             }
-            Secret secret = new SecretBuilder().withNewMetadata().withName(objectName).withNamespace(namespace)
-                    .addToLabels(CLUSTER_LABEL, cluster.name()).addToLabels(MANAGED_BY, "meshns").endMetadata()
-                    .withType("Opaque").withData(secretData).build();
             try {
-                client.secrets().inNamespace(namespace).resource(secret).createOr(existing -> existing.update());
+                client.secrets().inNamespace(namespace).resource(newClusterSecret(cluster.name(), secretData))
+                        .createOr(existing -> existing.update());
             } catch (KubernetesClientException e) {
                 // Do not leave a cluster without credentials behind.
                 client.configMaps().inNamespace(namespace).withName(objectName).delete();
@@ -438,11 +438,91 @@ public class StateStore {
                     .withNewMetadata().withName(objectName).withNamespace(namespace)
                     .addToLabels(CLUSTER_LABEL, cluster.name()).addToLabels(MANAGED_BY, "meshns").endMetadata()
                     .withData(StateCodec.encode(cluster)).build()).dryRun().create();
-            client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(objectName)
-                    .withNamespace(namespace).addToLabels(CLUSTER_LABEL, cluster.name()).addToLabels(MANAGED_BY, "meshns")
-                    .endMetadata().withType("Opaque").withData(secretData).build()).dryRun().create();
+            client.secrets().inNamespace(namespace).resource(newClusterSecret(cluster.name(), secretData)).dryRun().create();
             return null;
         });
+    }
+
+    /** A registered cluster as stored: its record, and its credentials Secret (null when it is missing). */
+    public record StoredCluster(ClusterRecord record, Secret secret) {
+    }
+
+    /** A registered cluster with its Secret, if it is registered: two GETs. */
+    public Optional<StoredCluster> storedCluster(String name) {
+        return clusterConfigMap(name).map(cm -> new StoredCluster(StateCodec.decodeCluster(name, cm.getData()),
+                clusterSecret(name).orElse(null)));
+    }
+
+    /**
+     * Stores a registered cluster's new record and, unless {@code secretData} is null, its new
+     * credentials (base64 values, replacing the old as a whole). The Secret is written first, then the
+     * ConfigMap, which names the Secret's resourceVersion: so the ConfigMap changes whenever the
+     * credentials do, and every instance, which reuses a Secret while its cluster's ConfigMap stays the
+     * same, reads the new one on its next call. {@code change} is applied to the record as stored at
+     * the write (read again on a conflict), so what it does not change stays as another call left it.
+     * Returns the record written; 404 when the cluster is not registered.
+     */
+    public ClusterRecord updateCluster(String name, UnaryOperator<ClusterRecord> change, Map<String, String> secretData) {
+        String secretVersion = secretData == null ? null : call("storing the credentials of cluster " + name,
+                () -> client.secrets().inNamespace(namespace).resource(newClusterSecret(name, secretData))
+                        .createOr(existing -> existing.update()).getMetadata().getResourceVersion());
+        ClusterRecord[] written = { null };
+        updateConfigMap(clusterObjectName(name), Map.of(CLUSTER_LABEL, name), "updating cluster " + name, false, data -> {
+            if (data == null) {
+                written[0] = null;
+                return null;
+            }
+            written[0] = change.apply(StateCodec.decodeCluster(name, data));
+            return clusterData(written[0], secretVersion != null ? secretVersion : data.get(SECRET_VERSION));
+        });
+        if (written[0] == null) {
+            if (secretData != null) {
+                // Deregistered meanwhile: the credentials just stored go with it.
+                call("removing the credentials of cluster " + name,
+                        () -> client.secrets().inNamespace(namespace).withName(clusterObjectName(name)).delete());
+            }
+            throw MeshException.notFound("cluster-not-found", "cluster \"" + name + "\" is not registered");
+        }
+        return written[0];
+    }
+
+    /**
+     * What {@link #updateCluster} would write, checked by the API server (dryRun=All: validation, our
+     * rights) and not stored; 404 when the cluster is not registered.
+     */
+    public void updateClusterDryRun(ClusterRecord updated, Map<String, String> secretData) {
+        String name = updated.name();
+        ConfigMap current = clusterConfigMap(name).orElseThrow(() -> MeshException.notFound("cluster-not-found",
+                "cluster \"" + name + "\" is not registered"));
+        call("checking the update of cluster " + name, () -> {
+            client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder(current)
+                    .withData(clusterData(updated, current.getData() == null ? null : current.getData().get(SECRET_VERSION)))
+                    .build()).dryRun().update();
+            if (secretData != null) {
+                Secret secret = newClusterSecret(name, secretData);
+                if (client.secrets().inNamespace(namespace).withName(secret.getMetadata().getName()).get() == null) {
+                    client.secrets().inNamespace(namespace).resource(secret).dryRun().create();
+                } else {
+                    client.secrets().inNamespace(namespace).resource(secret).dryRun().update();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** A cluster's ConfigMap data: its record, and the resourceVersion of the Secret it goes with, if known. */
+    private static Map<String, String> clusterData(ClusterRecord cluster, String secretVersion) {
+        Map<String, String> data = new java.util.TreeMap<>(StateCodec.encode(cluster));
+        if (secretVersion != null) {
+            data.put(SECRET_VERSION, secretVersion);
+        }
+        return data;
+    }
+
+    private Secret newClusterSecret(String cluster, Map<String, String> secretData) {
+        return new SecretBuilder().withNewMetadata().withName(clusterObjectName(cluster)).withNamespace(namespace)
+                .addToLabels(CLUSTER_LABEL, cluster).addToLabels(MANAGED_BY, "meshns").endMetadata()
+                .withType("Opaque").withData(secretData).build();
     }
 
     static String clusterObjectName(String name) {
