@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.meshns.service.ClusterService;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The small answers of the API that are not domain objects. */
@@ -24,6 +25,6 @@ final class Answers {
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Deregistered(String name, boolean deregistered, Boolean dryRun) {
+    public record Deregistered(String name, boolean deregistered, Boolean dryRun, List<ClusterService.Forgotten> forgets) {
     }
 }

@@ -64,10 +64,11 @@ public class ClusterFunctions {
         String name = input.requiredString("name");
         boolean dryRun = input.flag("dryRun");
         String by = access.requireInStateNamespace("delete", "secrets");
-        return redelivery.once("deregisterCluster", body, Answers.Deregistered.class, () -> {
-            clusters.deregister(name, new ChangeOptions(dryRun, false, by));
-            return new Answers.Deregistered(name, true, dryRun ? Boolean.TRUE : null);
-        }, AlreadyDone.when("cluster-not-found", firstClaimed -> Optional.of(new Answers.Deregistered(name, true, null))));
+        return redelivery.once("deregisterCluster", body, Answers.Deregistered.class, () -> new Answers.Deregistered(name, true,
+                dryRun ? Boolean.TRUE : null, clusters.deregister(name, new ChangeOptions(dryRun, false, by))),
+                // Its settings went with the first delivery: none is left to name.
+                AlreadyDone.when("cluster-not-found",
+                        firstClaimed -> Optional.of(new Answers.Deregistered(name, true, null, java.util.List.of()))));
     }
 
     /** The ledger keeps a digest of the input: of everything but the credentials, which stay in the Secret. */

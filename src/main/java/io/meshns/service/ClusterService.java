@@ -17,6 +17,7 @@ import io.meshns.history.ChangeHistory;
 import io.meshns.kube.KubeErrors;
 import io.meshns.state.ClusterRecord;
 import io.meshns.state.StateStore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Registers and lists data-plane clusters, as callers see them (never with credentials). */
 @ApplicationScoped
@@ -130,26 +131,50 @@ public class ClusterService {
         return parts.isEmpty() ? "nothing given" : String.join(", ", parts);
     }
 
-    public void deregister(String name) {
-        deregister(name, ChangeOptions.NONE);
+    /** A per-cluster setting that deregistering a cluster drops: the namespace, and what that cluster was to have there. */
+    @RegisterForReflection
+    public record Forgotten(String namespace, String wanted) {
     }
 
-    /** Deregisters a cluster; a dry run only checks that it is registered. */
-    public void deregister(String name, ChangeOptions options) {
+    public List<Forgotten> deregister(String name) {
+        return deregister(name, ChangeOptions.NONE);
+    }
+
+    /**
+     * Deregisters a cluster and drops its per-cluster settings; answers those settings. A dry run
+     * only checks that it is registered and answers the settings it would drop.
+     */
+    public List<Forgotten> deregister(String name, ChangeOptions options) {
         if (options.dryRun()) {
             registry.requireRegistered(name);
-            return;
+            return settingsOf(name);
         }
+        // Read before anything changes, so the answer says what goes, and a failure changes nothing.
+        List<Forgotten> forgets = settingsOf(name);
         var configMap = store.clusterConfigMap(name).orElse(null);
         registry.deregister(name);
         history.clusterChanged(configMap, name, ChangeHistory.CLUSTER_DEREGISTERED, options.by(), "deregistered");
         try {
-            forgetSettings(name);
+            forgets.forEach(setting -> store.updateExistingNamespaceState(setting.namespace(),
+                    current -> current.withoutSetting(name)));
         } catch (RuntimeException e) {
             // The cluster is gone; registering one under this name clears what is left.
             LOG.warnf("cluster %s deregistered, but forgetting its per-namespace settings failed: %s", name,
                     KubeErrors.describe(e));
         }
+        return forgets;
+    }
+
+    /** The cluster's own settings, by namespace name: one LIST. */
+    private List<Forgotten> settingsOf(String cluster) {
+        List<Forgotten> settings = new ArrayList<>();
+        store.allNamespaceSettings().forEach((namespace, byCluster) -> {
+            if (byCluster.containsKey(cluster)) {
+                settings.add(new Forgotten(namespace, byCluster.get(cluster).encode()));
+            }
+        });
+        settings.sort(java.util.Comparator.comparing(Forgotten::namespace));
+        return settings;
     }
 
     /** Drops the cluster's own setting from every namespace that has one: one LIST, one write each. */

@@ -37,8 +37,9 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * updateCluster: a cluster's labels, server or credentials changed in place, what is new tried
- * against the cluster first, every per-cluster setting and outcome kept. Over HTTP against CRUD API
- * servers whose control plane knows dryRun=All.
+ * against the cluster first, every per-cluster setting and outcome kept; and the settings that
+ * deregisterCluster drops, in its answer. Over HTTP against CRUD API servers whose control plane
+ * knows dryRun=All.
  */
 @QuarkusTest
 @QuarkusTestResource(value = MeshServers.class, restrictToAnnotatedClass = true)
@@ -258,6 +259,36 @@ class UpdateClusterTest {
         assertEquals(versions, after);
         assertEquals(secretVersion, secret("west").getMetadata().getResourceVersion());
         assertEquals(Map.of("token", "test-token"), secretData("west"));
+    }
+
+    @Test
+    void deregisteringAnswersTheSettingsItForgetsInItsDryRunToo() {
+        String other = ns + "-b";
+        for (KubernetesClient client : List.of(cp(), MeshServers.east.client(), MeshServers.west.client())) {
+            Mesh.createNamespace(client, other, Map.of());
+        }
+        call("enableInjection", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"west\"]}").statusCode(200);
+        call("enableInjection", "{\"namespace\": \"" + other + "\", \"revision\": \"canary\", \"clusters\": [\"west\"]}")
+                .statusCode(200);
+        call("enableInjection", "{\"namespace\": \"" + other + "\", \"clusters\": [\"east\"]}").statusCode(200);
+        List<Map<String, String>> westSettings = List.of(Map.of("namespace", ns, "wanted", "enabled"),
+                Map.of("namespace", other, "wanted", "rev:canary"));
+        Snapshot before = Snapshot.of(cp());
+
+        JsonPath preview = call("deregisterCluster", "{\"name\": \"west\", \"dryRun\": true}").statusCode(200)
+                .body("dryRun", equalTo(true)).extract().jsonPath();
+        assertEquals(westSettings, preview.getList("forgets"));
+        assertEquals(before, Snapshot.of(cp()));
+
+        JsonPath done = call("deregisterCluster", "{\"name\": \"west\"}").statusCode(200)
+                .body("deregistered", equalTo(true)).body("dryRun", nullValue()).extract().jsonPath();
+        assertEquals(westSettings, done.getList("forgets"));
+        assertFalse(state().containsKey("setting.west"), state().toString());
+        assertEquals("enabled", cp().configMaps().inNamespace("meshns-system").withName("namespace-" + other).get()
+                .getData().get("setting.east"), "another cluster's setting stays");
+
+        call("deregisterCluster", "{\"name\": \"east\"}").statusCode(200)
+                .body("forgets", equalTo(List.of(Map.of("namespace", other, "wanted", "enabled"))));
     }
 
     /** The Authorization headers of meshns' requests to a data plane since the last drain (not the test's own). */
