@@ -168,7 +168,8 @@ public class ClusterService {
     /** The cluster's own settings, by namespace name: one LIST. */
     private List<Forgotten> settingsOf(String cluster) {
         List<Forgotten> settings = new ArrayList<>();
-        store.allNamespaceSettings().forEach((namespace, byCluster) -> {
+        store.allNamespaceIntents().forEach((namespace, intent) -> {
+            var byCluster = intent.settings();
             if (byCluster.containsKey(cluster)) {
                 settings.add(new Forgotten(namespace, byCluster.get(cluster).encode()));
             }
