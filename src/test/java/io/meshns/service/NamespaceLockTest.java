@@ -137,12 +137,7 @@ class NamespaceLockTest {
     void aLockTakenFromAFreeStateProvesNothingHappenedSinceThatVersion() {
         store.updateNamespaceState("shop", state -> state.withDesired(Injection.ENABLED));
         String seen = version("shop");
-        Instance a = new Instance(store, 0);
-        a.lock.run("shop", a.in(Duration.ofSeconds(1)), l -> {
-            leases.add(l);
-            return null;
-        });
-        NamespaceLock.Lease lease = leases.get(0);
+        NamespaceLock.Lease lease = leaseTaken("shop", Duration.ofSeconds(1));
         assertEquals(seen, lease.before());
         assertTrue(lease.takenOver(seen));
     }
@@ -152,18 +147,22 @@ class NamespaceLockTest {
         // Another instance holds the lock: it may be labelling clusters while this one reads them.
         store.updateNamespaceState("shop", state -> state.withDesired(Injection.ENABLED).withLock("silent-holder", TTL));
         String seenWhileHeld = version("shop");
-        Instance a = new Instance(store, 0);
-        a.lock.run("shop", a.in(Duration.ofSeconds(30)), l -> {
-            leases.add(l);
-            return null;
-        });
-        NamespaceLock.Lease lease = leases.get(0);
+        NamespaceLock.Lease lease = leaseTaken("shop", Duration.ofSeconds(30));
         assertEquals(seenWhileHeld, lease.before(), "the lock was written over the very version seen");
         assertTrue(!lease.takenOver(seenWhileHeld), "a read made while another held the lock must be made again");
         assertNull(state("shop").lockHolder());
     }
 
-    private final List<NamespaceLock.Lease> leases = new java.util.ArrayList<>();
+    /** The lease a new instance gets for {@code ns}, waiting for it at most {@code patience} of its own time. */
+    private NamespaceLock.Lease leaseTaken(String ns, Duration patience) {
+        Instance instance = new Instance(store, 0);
+        NamespaceLock.Lease[] taken = {null};
+        instance.lock.run(ns, instance.in(patience), lease -> {
+            taken[0] = lease;
+            return null;
+        });
+        return taken[0];
+    }
 
     private String version(String ns) {
         return controlPlane.client().configMaps().inNamespace("meshns-system").withLabel(StateStore.NAMESPACE_LABEL, ns)
