@@ -21,10 +21,21 @@ public final class FunctionYaml {
     private FunctionYaml() {
     }
 
+    /** The data-plane agent's RBAC, as a cluster admin applies it to each data-plane cluster. */
+    public static final Path DATA_PLANE_AGENT = Path.of("deploy", "data-plane-agent.yaml");
+
+    /** The optional rights of the agent to restart workloads (restartWorkloads only). */
+    public static final Path DATA_PLANE_AGENT_RESTART = Path.of("deploy", "data-plane-agent-restart.yaml");
+
     /** Every object in it, in order. */
     public static List<HasMetadata> objects() {
+        return objects(PATH);
+    }
+
+    /** Every object in a manifest file, in order. */
+    public static List<HasMetadata> objects(Path file) {
         try {
-            Object parsed = new KubernetesSerialization().unmarshal(Files.readString(PATH));
+            Object parsed = new KubernetesSerialization().unmarshal(Files.readString(file));
             List<HasMetadata> objects = new ArrayList<>();
             if (parsed instanceof List<?> list) {
                 list.forEach(o -> objects.add((HasMetadata) o));

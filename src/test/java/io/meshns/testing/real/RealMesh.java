@@ -1,7 +1,5 @@
 package io.meshns.testing.real;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,15 +14,15 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.meshns.testing.FunctionProcess;
+import io.meshns.testing.FunctionYaml;
 
 /**
  * meshns deployed as a user would on the real servers of {@link RealKube}: function.yaml's
  * ServiceAccount and RBAC in the control plane, the function run as that ServiceAccount (a
- * TokenRequest token), and in each data plane an agent ServiceAccount with the README's data-plane
- * rights (get, list and patch namespaces; list pods and MutatingWebhookConfigurations), a second
- * one with the namespace rights only, and Istio's sidecar injectors for the revisions tests use.
+ * TokenRequest token), and in each data plane the agent of deploy/data-plane-agent.yaml (get, list
+ * and patch namespaces; list pods and MutatingWebhookConfigurations), a second one with the namespace
+ * rights only, and Istio's sidecar injectors for the revisions tests use.
  */
 public final class RealMesh {
 
@@ -68,10 +66,13 @@ public final class RealMesh {
         return deployed;
     }
 
-    private static void applyFunctionYaml(KubernetesClient admin) throws IOException {
-        Object parsed = new KubernetesSerialization().unmarshal(Files.readString(Path.of("function.yaml")));
-        for (Object object : (List<?>) parsed) {
-            HasMetadata resource = (HasMetadata) object;
+    private static void applyFunctionYaml(KubernetesClient admin) {
+        create(admin, FunctionYaml.objects());
+    }
+
+    /** Creates the objects of a manifest that a bare kube-apiserver serves, in order. */
+    private static void create(KubernetesClient admin, List<HasMetadata> objects) {
+        for (HasMetadata resource : objects) {
             if (BARE_KINDS.contains(resource.getKind())) {
                 admin.resource(resource).create();
             }
@@ -79,18 +80,13 @@ public final class RealMesh {
     }
 
     /**
-     * The data-plane rights of the README: get, list and patch namespaces; list pods (restart
-     * impact) and MutatingWebhookConfigurations (the injector precheck). Nothing else.
+     * The agent of deploy/data-plane-agent.yaml, as a cluster admin applies it: get, list and patch
+     * namespaces; list pods (restart impact) and MutatingWebhookConfigurations (the injector
+     * precheck). Nothing else: not the optional rights to restart workloads.
      */
     private static String grantAgent(KubeApiServer dataPlane) {
-        KubernetesClient admin = dataPlane.admin();
-        admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("meshns-agent").endMetadata()
-                .addNewRule().withApiGroups("").withResources("namespaces").withVerbs("get", "list", "patch").endRule()
-                .addNewRule().withApiGroups("").withResources("pods").withVerbs("list").endRule()
-                .addNewRule().withApiGroups("admissionregistration.k8s.io").withResources("mutatingwebhookconfigurations")
-                .withVerbs("list").endRule()
-                .build()).create();
-        return bind(dataPlane, "meshns-agent", "meshns-agent");
+        create(dataPlane.admin(), FunctionYaml.objects(FunctionYaml.DATA_PLANE_AGENT));
+        return dataPlane.serviceAccountToken("kube-system", "meshns-agent");
     }
 
     /** The v1 data-plane rights alone (get, list and patch namespaces): no pods, no webhooks. */
