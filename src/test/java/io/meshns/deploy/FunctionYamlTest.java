@@ -25,8 +25,11 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.meshns.function.ClusterFunctions;
 import io.meshns.function.DescribeFunction;
 import io.meshns.function.InjectionFunctions;
@@ -118,14 +121,19 @@ class FunctionYamlTest {
     @Test
     void rbacIsLeastPrivilege() throws IOException {
         List<HasMetadata> objects = objects();
-        ClusterRole clusterRole = (ClusterRole) ofKind(objects, "ClusterRole").get(0);
-        Map<String, Set<String>> cluster = rules(clusterRole.getRules());
+        // The function's own rights: the roles bound to its ServiceAccount.
+        List<HasMetadata> own = boundTo(objects, "meshns-system", "meshns");
+        List<ClusterRole> clusterRoles = own.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast).toList();
+        assertEquals(1, clusterRoles.size());
+        Map<String, Set<String>> cluster = rules(clusterRoles.get(0).getRules());
         assertEquals(Map.of(
                 "/namespaces", Set.of("get", "list", "create", "delete", "patch", "update"),
                 "authentication.k8s.io/tokenreviews", Set.of("create"),
                 "authorization.k8s.io/subjectaccessreviews", Set.of("create")), cluster);
 
-        Role role = (Role) ofKind(objects, "Role").get(0);
+        List<Role> roles = own.stream().filter(Role.class::isInstance).map(Role.class::cast).toList();
+        assertEquals(2, roles.size());
+        Role role = roles.get(0);
         assertEquals("meshns-system", role.getMetadata().getNamespace());
         Map<String, Set<String>> state = rules(role.getRules());
         assertEquals(Set.of("/configmaps", "/secrets", "/events"), state.keySet());
@@ -133,11 +141,153 @@ class FunctionYamlTest {
         assertFalse(state.values().stream().anyMatch(verbs -> verbs.contains("*")));
 
         // History's Events about Namespaces live in "default": meshns may create Events there, nothing more.
-        Role history = (Role) ofKind(objects, "Role").get(1);
+        Role history = roles.get(1);
         assertEquals("default", history.getMetadata().getNamespace());
         assertEquals(Map.of("/events", Set.of("create")), rules(history.getRules()));
-        assertEquals(2, ofKind(objects, "Role").size());
-        assertEquals(2, ofKind(objects, "RoleBinding").size());
+    }
+
+    /** What each function needs in the control plane, as the README's table "Who may call" says. */
+    private static final Map<String, Set<String>> FUNCTION_RIGHTS = Map.ofEntries(
+            Map.entry("createNamespace", Set.of("create namespaces")),
+            Map.entry("getNamespace", Set.of("get namespaces")),
+            Map.entry("listNamespaces", Set.of("list namespaces")),
+            Map.entry("deleteNamespace", Set.of("delete namespaces")),
+            Map.entry("describeMesh", Set.of("list namespaces", "get namespaces")),
+            Map.entry("enableInjection", Set.of("patch namespaces")),
+            Map.entry("disableInjection", Set.of("patch namespaces")),
+            Map.entry("removeInjection", Set.of("patch namespaces")),
+            Map.entry("enableAmbient", Set.of("patch namespaces")),
+            Map.entry("reconcile", Set.of("patch namespaces")),
+            Map.entry("registerCluster", Set.of("create secrets -n meshns-system")),
+            Map.entry("deregisterCluster", Set.of("delete secrets -n meshns-system")),
+            Map.entry("listClusters", Set.of("list configmaps -n meshns-system")));
+
+    /**
+     * With Knative's OIDC sender authentication each Trigger's events come with a token of the
+     * Trigger's own ServiceAccount, and the PingSource's with its own: function.yaml grants each
+     * exactly what the function its events invoke needs, and nobody else anything through those roles.
+     */
+    @Test
+    void eachEventActsWithExactlyItsFunctionsRights() {
+        List<HasMetadata> objects = objects();
+        Set<String> identities = new TreeSet<>();
+        for (HasMetadata trigger : ofKind(objects, "Trigger")) {
+            String type = (String) at((GenericKubernetesResource) trigger, "spec", "filter", "attributes", "type");
+            String function = type.substring("meshns.".length());
+            String account = FunctionYaml.oidcServiceAccount(trigger);
+            assertEquals(trigger.getMetadata().getName() + "-oidc-eventing.knative.dev-trigger", account);
+            assertEquals(FUNCTION_RIGHTS.get(function), grants(objects, "meshns-system", account), account);
+            identities.add(account);
+        }
+        assertEquals(FUNCTION_RIGHTS.keySet().size(), identities.size(), "one Trigger per function of the table");
+
+        HasMetadata ping = ofKind(objects, "PingSource").get(0);
+        String account = FunctionYaml.oidcServiceAccount(ping);
+        assertEquals("meshns-reconcile-oidc-sources.knative.dev-pingsource", account);
+        assertEquals(Set.of("patch namespaces"), grants(objects, "meshns-system", account));
+        identities.add(account);
+
+        // Every other subject of a binding is the function itself.
+        for (HasMetadata binding : objects) {
+            List<Subject> subjects = binding instanceof ClusterRoleBinding crb ? crb.getSubjects()
+                    : binding instanceof RoleBinding rb ? rb.getSubjects() : List.of();
+            for (Subject subject : subjects) {
+                assertEquals("ServiceAccount", subject.getKind());
+                assertEquals("meshns-system", subject.getNamespace());
+                assertTrue(subject.getName().equals("meshns") || identities.contains(subject.getName()),
+                        binding.getMetadata().getName() + " binds " + subject.getName());
+            }
+        }
+    }
+
+    /** Knative sends its OIDC tokens for the audience a destination names: the one meshns accepts. */
+    @Test
+    void everyDeliveryNamesTheAudienceMeshnsAccepts() {
+        assertEquals("meshns", FunctionYaml.containerEnv("MESHNS_AUTH_AUDIENCES"));
+        List<HasMetadata> objects = objects();
+        for (HasMetadata trigger : ofKind(objects, "Trigger")) {
+            assertEquals("meshns", at((GenericKubernetesResource) trigger, "spec", "subscriber", "audience"),
+                    trigger.getMetadata().getName());
+        }
+        assertEquals("meshns", at((GenericKubernetesResource) ofKind(objects, "PingSource").get(0), "spec", "sink", "audience"));
+    }
+
+    /**
+     * The Knative kinds, which a bare kube-apiserver does not serve (DeployManifestsIT checks the
+     * others there), have what their published schemas and webhooks require.
+     */
+    @Test
+    void theKnativeObjectsHaveTheirRequiredFields() {
+        List<HasMetadata> objects = objects();
+        for (HasMetadata object : objects) {
+            if (object.getApiVersion().contains("knative.dev")) {
+                assertEquals("meshns-system", object.getMetadata().getNamespace(), object.getMetadata().getName());
+            }
+        }
+        GenericKubernetesResource service = FunctionYaml.service();
+        assertFalse(String.valueOf(at(service, "spec", "template", "spec", "containers", "0", "image")).isBlank());
+        for (HasMetadata trigger : ofKind(objects, "Trigger")) {
+            GenericKubernetesResource t = (GenericKubernetesResource) trigger;
+            assertEquals("eventing.knative.dev/v1", t.getApiVersion());
+            assertEquals(ofKind(objects, "Broker").get(0).getMetadata().getName(), at(t, "spec", "broker"));
+            assertRefersToTheService(t, "spec", "subscriber", "ref");
+        }
+        GenericKubernetesResource ping = (GenericKubernetesResource) ofKind(objects, "PingSource").get(0);
+        assertEquals("sources.knative.dev/v1", ping.getApiVersion());
+        assertRefersToTheService(ping, "spec", "sink", "ref");
+    }
+
+    private static void assertRefersToTheService(GenericKubernetesResource resource, String... path) {
+        Map<?, ?> ref = (Map<?, ?>) at(resource, path);
+        assertEquals(Map.of("apiVersion", "serving.knative.dev/v1", "kind", "Service", "name", "meshns"), ref,
+                resource.getMetadata().getName());
+    }
+
+    /** The roles bound to ServiceAccount {@code namespace/name}. */
+    private static List<HasMetadata> boundTo(List<HasMetadata> objects, String namespace, String name) {
+        List<HasMetadata> roles = new ArrayList<>();
+        for (HasMetadata object : objects) {
+            String kind;
+            String role;
+            List<Subject> subjects;
+            String bindingNamespace = object.getMetadata().getNamespace();
+            if (object instanceof ClusterRoleBinding binding) {
+                kind = binding.getRoleRef().getKind();
+                role = binding.getRoleRef().getName();
+                subjects = binding.getSubjects();
+            } else if (object instanceof RoleBinding binding) {
+                kind = binding.getRoleRef().getKind();
+                role = binding.getRoleRef().getName();
+                subjects = binding.getSubjects();
+            } else {
+                continue;
+            }
+            if (subjects.stream().noneMatch(s -> "ServiceAccount".equals(s.getKind()) && name.equals(s.getName())
+                    && namespace.equals(s.getNamespace()))) {
+                continue;
+            }
+            HasMetadata found = objects.stream().filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(role)
+                    && (kind.equals("ClusterRole") || bindingNamespace.equals(o.getMetadata().getNamespace())))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(object.getMetadata().getName() + " binds a missing " + kind));
+            roles.add(found);
+        }
+        return roles;
+    }
+
+    /**
+     * What ServiceAccount {@code namespace/name} may do through function.yaml, as kubectl auth can-i
+     * would say it: "patch namespaces", or "create secrets -n meshns-system" for a Role's rule.
+     */
+    private static Set<String> grants(List<HasMetadata> objects, String namespace, String name) {
+        Set<String> grants = new TreeSet<>();
+        for (HasMetadata role : boundTo(objects, namespace, name)) {
+            List<PolicyRule> rules = role instanceof ClusterRole cr ? cr.getRules() : ((Role) role).getRules();
+            String scope = role instanceof Role ? " -n " + role.getMetadata().getNamespace() : "";
+            rules(rules).forEach((resource, verbs) -> verbs.forEach(verb -> grants.add(verb + " "
+                    + (resource.startsWith("/") ? resource.substring(1) : resource) + scope)));
+        }
+        return grants;
     }
 
     private static Map<String, Set<String>> rules(List<PolicyRule> rules) {

@@ -48,6 +48,23 @@ public final class FunctionYaml {
         }
     }
 
+    /**
+     * The ServiceAccount Knative Eventing makes for a Trigger's or a source's OIDC identity when the
+     * authentication-oidc feature is on: {@code <name>-oidc-<group>-<kind>}, lower case (its
+     * status.auth.serviceAccountName). Longer than 63 characters, Knative would shorten it with a hash:
+     * refused here, so function.yaml can name the account as it is.
+     */
+    public static String oidcServiceAccount(HasMetadata sender) {
+        String group = sender.getApiVersion().substring(0, sender.getApiVersion().indexOf('/'));
+        String name = (sender.getMetadata().getName() + "-oidc-" + group + "-" + sender.getKind())
+                .toLowerCase(java.util.Locale.ROOT);
+        if (name.length() > 63) {
+            throw new AssertionError(sender.getKind() + " " + sender.getMetadata().getName()
+                    + ": its OIDC ServiceAccount name is over 63 characters, which Knative shortens with a hash: " + name);
+        }
+        return name;
+    }
+
     /** The value at {@code path} (keys, and indexes of lists) in a resource fabric8 has no model for. */
     public static Object at(GenericKubernetesResource resource, String... path) {
         Object node = resource.getAdditionalProperties();
@@ -70,10 +87,14 @@ public final class FunctionYaml {
 
     /** The container's JAVA_TOOL_OPTIONS, split at spaces. */
     public static List<String> javaToolOptions() {
+        return Arrays.asList(containerEnv("JAVA_TOOL_OPTIONS").trim().split("\\s+"));
+    }
+
+    /** The value of one environment variable of the container. */
+    public static String containerEnv(String name) {
         List<?> env = (List<?>) at(service(), "spec", "template", "spec", "containers", "0", "env");
-        return env.stream().map(Map.class::cast).filter(e -> "JAVA_TOOL_OPTIONS".equals(e.get("name")))
-                .map(e -> Arrays.asList(((String) e.get("value")).trim().split("\\s+"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no JAVA_TOOL_OPTIONS in the container's env"));
+        return env.stream().map(Map.class::cast).filter(e -> name.equals(e.get("name"))).map(e -> (String) e.get("value"))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in the container's env"));
     }
 
     /**
