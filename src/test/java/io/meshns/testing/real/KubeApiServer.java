@@ -170,6 +170,14 @@ public final class KubeApiServer implements AutoCloseable {
      * (there is no controller-manager to do it).
      */
     public String serviceAccountToken(String namespace, String account) {
+        return serviceAccountToken(namespace, account, null);
+    }
+
+    /**
+     * The same, issued for {@code audience} (as Knative Eventing asks for the OIDC tokens it sends);
+     * none: the server's own.
+     */
+    public String serviceAccountToken(String namespace, String account, String audience) {
         if (admin.namespaces().withName(namespace).get() == null) {
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
                     .create();
@@ -179,7 +187,8 @@ public final class KubeApiServer implements AutoCloseable {
                     .withName(account).endMetadata().build()).create();
         }
         return admin.serviceAccounts().inNamespace(namespace).withName(account).tokenRequest(new TokenRequestBuilder()
-                .withNewSpec().withExpirationSeconds(3600L).endSpec().build()).getStatus().getToken();
+                .withNewSpec().withExpirationSeconds(3600L).withAudiences(audience == null ? null : List.of(audience)).endSpec()
+                .build()).getStatus().getToken();
     }
 
     @Override
