@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,6 +46,7 @@ class DockerfilesIT {
 
     @Test
     void theJvmImageHoldsEveryFileOfTheFastJarAndRunsQuarkusRun() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(APP), "a native build (-Dnative) makes no " + APP);
         List<Instruction> instructions = instructions(JVM);
         String from = only(instructions, "FROM");
         assertTrue(from.matches("registry\\.access\\.redhat\\.com/ubi9/openjdk-(17|21)-runtime:[0-9.]+"), from);
