@@ -1,0 +1,33 @@
+package io.meshns.console;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshns.testing.MeshServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** What the console keeps in memory: its own files, never what a caller asks for that does not exist. */
+@QuarkusTest
+@QuarkusTestResource(value = MeshServers.class, restrictToAnnotatedClass = true)
+class ConsoleFilesTest {
+
+    @Inject
+    Console console;
+
+    @Test
+    void unknownPathsAreAnsweredWithoutBeingKept() {
+        given().when().get("/console/app.js").then().statusCode(200);
+        for (int i = 0; i < 300; i++) {
+            given().when().get("/console/missing-" + i + ".js").then().statusCode(404);
+        }
+        given().when().get("/console/app.js").then().statusCode(200);
+        assertTrue(console.kept().stream().allMatch(path -> path.equals("/index.html") || path.startsWith("/console/app.")
+                || path.equals("/console/favicon.svg")), "kept: " + console.kept());
+        assertTrue(console.kept().contains("/console/app.js"), "the console's own files are kept: " + console.kept());
+    }
+}
