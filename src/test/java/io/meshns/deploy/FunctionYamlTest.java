@@ -159,6 +159,7 @@ class FunctionYamlTest {
             Map.entry("enableAmbient", Set.of("patch namespaces")),
             Map.entry("reconcile", Set.of("patch namespaces")),
             Map.entry("registerCluster", Set.of("create secrets -n meshns-system")),
+            Map.entry("updateCluster", Set.of("create secrets -n meshns-system")),
             Map.entry("deregisterCluster", Set.of("delete secrets -n meshns-system")),
             Map.entry("listClusters", Set.of("list configmaps -n meshns-system")));
 
