@@ -35,6 +35,14 @@ public class Access {
      * user name as the TokenReview gave it (for history), or "anonymous" with auth off.
      */
     public String require(Permission permission) {
+        return requireAny(permission);
+    }
+
+    /**
+     * The same, where any one of {@code permissions} is enough (asked in order, so the usual one
+     * first); a 403 names them all.
+     */
+    public String requireAny(Permission... permissions) {
         if (!enabled) {
             return ANONYMOUS;
         }
@@ -45,11 +53,15 @@ public class Access {
         }
         Caller caller = reviews.authenticate(token).orElseThrow(() -> MeshException.unauthorized(
                 "the control plane does not accept this bearer token (expired, revoked or for another audience)"));
-        if (!reviews.allows(caller, permission)) {
-            throw MeshException.forbidden("forbidden", "user \"" + caller.username() + "\" may not "
-                    + permission.describe() + " in the control plane (kubectl auth can-i " + permission.describe() + ")");
+        for (Permission permission : permissions) {
+            if (reviews.allows(caller, permission)) {
+                return caller.username();
+            }
         }
-        return caller.username();
+        String needed = java.util.Arrays.stream(permissions).map(Permission::describe)
+                .collect(java.util.stream.Collectors.joining(" or "));
+        throw MeshException.forbidden("forbidden", "user \"" + caller.username() + "\" may not " + needed
+                + " in the control plane (kubectl auth can-i " + permissions[0].describe() + ")");
     }
 
     /** A verb on a resource of the state namespace: how the cluster registry is guarded. */

@@ -16,8 +16,17 @@ public record Permission(String verb, String group, String resource, String name
         return new Permission(verb, "", resource, stateNamespace, null);
     }
 
+    /**
+     * The right to ask for repairs and nothing else: reconcile only re-applies what meshns already
+     * records as wanted, so a scheduler may be granted it without the right to change what is wanted.
+     * RBAC takes rules for a resource no API serves: {@code create reconciles.meshns.io}.
+     */
+    public static Permission reconciles() {
+        return new Permission("create", "meshns.io", "reconciles", null, null);
+    }
+
     /** How kubectl auth can-i would say it: "patch namespaces/shop", "create secrets -n meshns-system". */
     public String describe() {
-        return verb + " " + resource + (name == null ? "" : "/" + name) + (namespace == null ? "" : " -n " + namespace);
+        return verb + " " + resource + (group.isEmpty() ? "" : "." + group) + (name == null ? "" : "/" + name) + (namespace == null ? "" : " -n " + namespace);
     }
 }

@@ -157,7 +157,7 @@ class FunctionYamlTest {
             Map.entry("disableInjection", Set.of("patch namespaces")),
             Map.entry("removeInjection", Set.of("patch namespaces")),
             Map.entry("enableAmbient", Set.of("patch namespaces")),
-            Map.entry("reconcile", Set.of("patch namespaces")),
+            Map.entry("reconcile", Set.of("create meshns.io/reconciles")),
             Map.entry("registerCluster", Set.of("create secrets -n meshns-system")),
             Map.entry("updateCluster", Set.of("create secrets -n meshns-system")),
             Map.entry("deregisterCluster", Set.of("delete secrets -n meshns-system")),
@@ -185,7 +185,7 @@ class FunctionYamlTest {
         HasMetadata ping = ofKind(objects, "PingSource").get(0);
         String account = FunctionYaml.oidcServiceAccount(ping);
         assertEquals("meshns-reconcile-oidc-sources.knative.dev-pingsource", account);
-        assertEquals(Set.of("patch namespaces"), grants(objects, "meshns-system", account));
+        assertEquals(Set.of("create meshns.io/reconciles"), grants(objects, "meshns-system", account));
         identities.add(account);
 
         // Every other subject of a binding is the function itself.
