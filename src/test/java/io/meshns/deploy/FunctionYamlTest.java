@@ -317,7 +317,7 @@ class FunctionYamlTest {
             }
         }
         Properties config = new Properties();
-        try (InputStream in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+        try (InputStream in = Files.newInputStream(Path.of("src/knative/resources/META-INF/microprofile-config.properties"))) {
             config.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
         }
         Set<String> triggerTypes = ofKind(objects(), "Trigger").stream()
@@ -325,7 +325,7 @@ class FunctionYamlTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         for (String function : functions) {
             String type = config.getProperty("quarkus.funqy.knative-events.mapping." + function + ".trigger");
-            assertTrue(type != null, function + " has no CloudEvent type in application.properties");
+            assertTrue(type != null, function + " has no CloudEvent type in microprofile-config.properties");
             if (function.equals("reconcileOnSchedule")) {
                 assertEquals("dev.knative.sources.ping", type);
                 continue;
