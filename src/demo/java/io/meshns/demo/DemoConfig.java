@@ -6,17 +6,13 @@ import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * Points meshns at the embedded demo mesh: the control plane on loopback port 18001, plain http
- * allowed, caller auth off, and so listening on loopback only. Ordinal 275: above application.properties, below env and -D flags.
+ * Sets meshns up for the embedded demo mesh: plain http allowed, caller auth off, and so listening
+ * on loopback only. (DemoControlPlane points the client at the control plane, whose port is known
+ * only at start.) Ordinal 275: above application.properties, below env and -D flags.
  */
 public class DemoConfig implements ConfigSource {
 
-    static final int CONTROL_PLANE_PORT = 18001;
-    static final int EAST_PORT = 18002;
-    static final int WEST_PORT = 18003;
-
     private static final Map<String, String> PROPERTIES = Map.of(
-            "quarkus.kubernetes-client.api-server-url", "http://127.0.0.1:" + CONTROL_PLANE_PORT,
             "quarkus.kubernetes-client.trust-certs", "true",
             "meshns.allow-plaintext-clusters", "true",
             "meshns.auth.enabled", "false",

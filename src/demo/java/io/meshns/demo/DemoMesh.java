@@ -1,12 +1,14 @@
 package io.meshns.demo;
 
-import java.util.List;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Map;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -28,14 +30,15 @@ public class DemoMesh {
     @Inject
     ClusterRegistry registry;
 
-    private List<MockApiServer> servers = List.of();
-
     void start(@Observes @Priority(1) StartupEvent event) {
-        MockApiServer controlPlane = MockApiServer.start(DemoConfig.CONTROL_PLANE_PORT);
+        if (!httpPortFree()) {
+            return;
+        }
+        DemoServers demo = DemoServers.get();
+        MockApiServer controlPlane = demo.controlPlane;
         // Istio's default injector in both clusters, revision 1-24-0 in east only: enough to see the precheck refuse.
-        MockApiServer east = MockApiServer.start(DemoConfig.EAST_PORT).withInjectors("default", "1-24-0");
-        MockApiServer west = MockApiServer.start(DemoConfig.WEST_PORT).withInjectors("default");
-        servers = List.of(controlPlane, east, west);
+        MockApiServer east = demo.east.withInjectors("default", "1-24-0");
+        MockApiServer west = demo.west.withInjectors("default");
         // For trying caller auth (MESHNS_AUTH_ENABLED=true): two users of the demo control plane.
         AccessReviewResponder.serve(controlPlane, Map.of("demo-admin-token", "admin", "demo-viewer-token", "viewer"),
                 request -> request.startsWith("admin ") || request.matches("viewer (get|list) .*"));
@@ -55,12 +58,53 @@ public class DemoMesh {
         Credentials demoToken = new Credentials("demo-token", null, null);
         registry.register(new ClusterRegistry.Registration("east", east.url(), demoToken, Map.of("region", "east")));
         registry.register(new ClusterRegistry.Registration("west", west.url(), demoToken, Map.of("region", "west")));
-        LOG.infof("demo mesh ready: control plane %s, data planes east %s and west %s", controlPlane.url(), east.url(),
-                west.url());
+        LOG.info(ready(demo));
+    }
+
+    /**
+     * Quarkus binds its own port only after this, and then says just that the port is in use: say
+     * first how to start the demo on another, and seed nothing.
+     */
+    private static boolean httpPortFree() {
+        int port = httpPort();
+        InetAddress host;
+        try {
+            host = InetAddress.getByName(ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class)
+                    .orElse("0.0.0.0"));
+        } catch (UnknownHostException e) {
+            return true; // Quarkus says so itself
+        }
+        if (port <= 0 || DemoServers.free(host, port)) {
+            return true;
+        }
+        int other = DemoServers.firstFree(host, port + 1);
+        String free = other > 0 ? String.valueOf(other) : "N";
+        LOG.errorf("port %d is taken, so meshns cannot listen there: start the demo with -Dquarkus.http.port=%s"
+                + " before -jar (or QUARKUS_HTTP_PORT=%s)", port, free, free);
+        return false;
+    }
+
+    private static int httpPort() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+    }
+
+    /** Where everything is, in one block: the README's examples use these URLs. */
+    private static String ready(DemoServers demo) {
+        int httpPort = httpPort();
+        String block = "demo mesh ready (its state is in memory: restart the demo to start afresh)"
+                + "\n  meshns         http://localhost:" + httpPort + "   (console and functions)"
+                + "\n  control plane  " + demo.controlPlane.url()
+                + "\n  east           " + demo.east.url()
+                + "\n  west           " + demo.west.url();
+        if (!demo.onBasePorts()) {
+            block += "\n  (ports " + demo.basePort + "-" + (demo.basePort + 2) + " were not all free, so the next free ones"
+                    + " were taken; -Dmeshns-demo.base-port=N (or MESHNS_DEMO_BASE_PORT=N) takes N, N+1, N+2)";
+        }
+        return block;
     }
 
     void stop(@Observes ShutdownEvent event) {
-        servers.forEach(MockApiServer::close);
+        DemoServers.stop();
     }
 
     private static void pod(MockApiServer server, String namespace, String name, String ownerKind, String owner, String hash) {
