@@ -105,7 +105,7 @@ class DockerfilesIT {
         assertEquals("quay.io/quarkus/ubi9-quarkus-micro-image:2.0", only(instructions, "FROM"));
         List<Copy> copies = copies(instructions);
         assertEquals(1, copies.size());
-        assertEquals("/work/application", copies.get(0).destination());
+        assertEquals("/deployments/application", copies.get(0).destination());
         // The executable `./mvnw package -Dnative` writes (failsafe is told its path).
         String runner = System.getProperty("native.image.path");
         assertNotNull(runner, "failsafe sets native.image.path");
@@ -113,7 +113,7 @@ class DockerfilesIT {
         String source = copies.get(0).sources().get(0);
         assertTrue(covers(source, executable), source + " does not match " + executable);
         assertTrue(admittedByDockerignore(source));
-        assertEquals("/work/", only(instructions, "WORKDIR"));
+        assertEquals("/deployments/", only(instructions, "WORKDIR"));
         assertEquals(List.of("./application", "-Dquarkus.http.host=0.0.0.0"), entrypoint(instructions));
         assertEquals("1001", only(instructions, "USER"));
     }
