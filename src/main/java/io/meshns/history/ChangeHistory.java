@@ -62,7 +62,7 @@ public class ChangeHistory {
 
     public static final String NAMESPACE_CREATED = "NamespaceCreated";
     public static final String NAMESPACE_DELETED = "NamespaceDeleted";
-    public static final String REPAIRED = "Repaired";
+    public static final String REPAIRED = HistoryEntry.REPAIRED;
     public static final String CLUSTER_REGISTERED = "ClusterRegistered";
     public static final String CLUSTER_DEREGISTERED = "ClusterDeregistered";
     public static final String CLUSTER_UPDATED = "ClusterUpdated";

@@ -55,6 +55,24 @@ public final class InjectorPresence {
     }
 
     /**
+     * The revisions a cluster's injectors serve, sorted: each webhook's istio.io/rev, and "default"
+     * for the classic unlabelled istio-sidecar-injector. A tag's webhook adds the revision it points
+     * at, not the tag: a tag is another name for an installed revision.
+     */
+    public static List<String> revisions(List<Webhook> webhooks) {
+        Set<String> revisions = new TreeSet<>();
+        for (Webhook webhook : webhooks) {
+            String rev = webhook.labels().get(Injection.REVISION_LABEL);
+            if (rev != null && !rev.isBlank()) {
+                revisions.add(rev);
+            } else if (CLASSIC_NAME.equals(webhook.name())) {
+                revisions.add(DEFAULT);
+            }
+        }
+        return List.copyOf(revisions);
+    }
+
+    /**
      * The revisions whose proxies count as "the one wanted": the revision itself and, when it is a
      * tag, the revision the tag's webhook points at (a tag's webhook carries both labels).
      */

@@ -2,6 +2,7 @@ package io.meshns.service;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,21 +19,22 @@ import io.meshns.cluster.LiveReader;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
 import io.meshns.mesh.ClusterState;
+import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
+import io.meshns.mesh.InjectorPresence;
 import io.meshns.mesh.MeshDescription;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.ProtectedNamespaces;
 import io.meshns.mesh.Rollout;
-import io.meshns.state.NamespaceState;
 import io.meshns.state.StateStore;
 
 /**
  * describeMesh: what every cluster really has of every mesh namespace, read live and written
  * nowhere. Costs one namespace LIST per cluster (and, with pods, one pod LIST and one webhook
  * LIST), all clusters at once, whatever the number of namespaces; in the control plane, one
- * namespace LIST and one LIST of the state ConfigMaps (for per-cluster settings, and which
- * namespaces meshns manages, judged as reconcile judges it), sent while the clusters' answers are on
- * their way.
+ * namespace LIST and one LIST of the state ConfigMaps (for per-cluster settings, which namespaces
+ * meshns manages, judged as reconcile judges it, and when reconcile last repaired one), sent while
+ * the clusters' answers are on their way.
  */
 @ApplicationScoped
 public class DescribeService {
@@ -86,9 +88,14 @@ public class DescribeService {
         }
         MeshPlan wanted = SideBySide.join(plan);
         List<List<MeshDescription.Cell>> byCluster = new ArrayList<>(clusters.size());
+        // The webhooks were read with the pods (restart impact judges proxies by them): their revisions come free.
+        Map<String, List<String>> injectors = pods ? new LinkedHashMap<>() : null;
         for (DataPlane cluster : clusters) {
             Column column = columns.get(cluster.name());
             byCluster.add(column.cells() != null ? column.cells() : column(cluster.name(), column.read(), wanted, pods));
+            if (injectors != null && column.read().webhooks() != null) {
+                injectors.put(cluster.name(), InjectorPresence.revisions(column.read().webhooks()));
+            }
         }
         List<MeshDescription.Row> rows = new ArrayList<>(wanted.namespaces().size());
         for (int i = 0; i < wanted.namespaces().size(); i++) {
@@ -100,7 +107,8 @@ public class DescribeService {
             rows.add(new MeshDescription.Row(namespace.name(), namespace.meshWide().mode().word(),
                     namespace.meshWide().revision(), namespace.managed(), cells));
         }
-        return new MeshDescription(clusters.stream().map(DataPlane::name).toList(), rows);
+        String lastRepair = HistoryEntry.latest(wanted.namespaces().stream().map(Planned::lastRepair).toList());
+        return new MeshDescription(clusters.stream().map(DataPlane::name).toList(), rows, injectors, lastRepair);
     }
 
     /** What the control plane wants: its mesh namespaces, in order, each with its per-cluster settings. */
@@ -109,14 +117,15 @@ public class DescribeService {
 
     /**
      * One mesh namespace as the control plane wants it: mesh-wide, each cluster's own setting over
-     * that, and whether meshns manages it at all.
+     * that, whether meshns manages it at all, and when reconcile last repaired it (null: not as far as kept).
      */
-    private record Planned(String name, Injection meshWide, Rollout rollout, boolean managed) {
+    private record Planned(String name, Injection meshWide, Rollout rollout, boolean managed, String lastRepair) {
 
-        static Planned of(Namespace namespace, NamespaceState.Intent intent) {
+        static Planned of(Namespace namespace, StateStore.Overview state) {
             Injection meshWide = Injection.fromLabels(namespace.getMetadata().getLabels());
-            Rollout rollout = new Rollout(meshWide, intent.settings());
-            return new Planned(namespace.getMetadata().getName(), meshWide, rollout, rollout.managed(intent.manages()));
+            Rollout rollout = new Rollout(meshWide, state.intent().settings());
+            return new Planned(namespace.getMetadata().getName(), meshWide, rollout, rollout.managed(state.intent().manages()),
+                    state.lastRepair());
         }
     }
 
@@ -127,14 +136,15 @@ public class DescribeService {
     private MeshPlan plan(String only) {
         if (only != null) {
             Namespace namespace = controlPlane.get(only);
-            NamespaceState.Intent intent = store.namespaceState(only).map(NamespaceState::intent)
-                    .orElse(NamespaceState.Intent.NONE);
-            return new MeshPlan(List.of(Planned.of(namespace, intent)));
+            StateStore.Overview state = store.namespaceState(only)
+                    .map(s -> new StateStore.Overview(s.intent(), HistoryEntry.newestOf(s.history(), HistoryEntry.REPAIRED)))
+                    .orElse(StateStore.Overview.NONE);
+            return new MeshPlan(List.of(Planned.of(namespace, state)));
         }
-        Map<String, NamespaceState.Intent> intents = store.allNamespaceIntents();
+        Map<String, StateStore.Overview> states = store.allNamespaceOverviews();
         return new MeshPlan(controlPlane.list(null).stream()
                 .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName()))
-                .map(ns -> Planned.of(ns, intents.getOrDefault(ns.getMetadata().getName(), NamespaceState.Intent.NONE)))
+                .map(ns -> Planned.of(ns, states.getOrDefault(ns.getMetadata().getName(), StateStore.Overview.NONE)))
                 .toList());
     }
 

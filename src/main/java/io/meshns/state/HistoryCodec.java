@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -42,6 +44,44 @@ public final class HistoryCodec {
         } catch (JsonProcessingException e) {
             // A hand-edited entry loses the history, not the namespace.
             return List.of();
+        }
+    }
+
+    /**
+     * The time of the newest entry of {@code change} in a history as stored (newest first), without
+     * decoding the rest: a history that does not name the change is not parsed at all, and parsing
+     * stops at the first entry of it. Null when there is none (or the history does not parse).
+     */
+    public static String newestTimeOf(String json, String change) {
+        if (json == null || !json.contains('"' + change + '"')) {
+            return null;
+        }
+        try (JsonParser parser = JSON.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                String time = null;
+                String what = null;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (value == JsonToken.VALUE_STRING && "time".equals(field)) {
+                        time = parser.getText();
+                    } else if (value == JsonToken.VALUE_STRING && "change".equals(field)) {
+                        what = parser.getText();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                if (change.equals(what)) {
+                    return time;
+                }
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            // A hand-edited history says nothing about when a change was made.
+            return null;
         }
     }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.UntrustedText;
@@ -173,6 +174,11 @@ public final class StateCodec {
                 () -> data.entrySet().stream()
                         .anyMatch(e -> e.getKey().startsWith(CLUSTER_PREFIX) && readOutcome(e.getValue()) != null));
         return new NamespaceState.Intent(manages, settings);
+    }
+
+    /** When reconcile last repaired the namespace, from its kept history: null when that holds no repair. */
+    public static String lastRepair(Map<String, String> data) {
+        return data == null ? null : HistoryCodec.newestTimeOf(data.get(HistoryCodec.HISTORY), HistoryEntry.REPAIRED);
     }
 
     public static NamespaceState decodeNamespace(Map<String, String> data) {

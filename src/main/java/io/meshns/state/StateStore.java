@@ -113,6 +113,24 @@ public class StateStore {
         });
     }
 
+    /** What describeMesh needs of a namespace's state: its intent, and when reconcile last repaired it (null: never, as far as kept). */
+    public record Overview(NamespaceState.Intent intent, String lastRepair) {
+
+        public static final Overview NONE = new Overview(NamespaceState.Intent.NONE, null);
+    }
+
+    /** {@link #allNamespaceIntents()} with each namespace's last repair besides: the same one LIST. */
+    public Map<String, Overview> allNamespaceOverviews() {
+        return call("listing namespace state", () -> {
+            Map<String, Overview> overviews = new HashMap<>();
+            for (ConfigMap cm : namespaceStateConfigMaps()) {
+                overviews.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL),
+                        new Overview(StateCodec.decodeIntent(cm.getData()), StateCodec.lastRepair(cm.getData())));
+            }
+            return overviews;
+        });
+    }
+
     /** Every namespace's state ConfigMap: one LIST. */
     private List<ConfigMap> namespaceStateConfigMaps() {
         return client.configMaps().inNamespace(namespace).withLabel(NAMESPACE_LABEL).list().getItems();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
 import io.meshns.state.EventLedger;
@@ -285,6 +286,41 @@ class LookBeforeChangeTest {
         call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
                 .body("namespaces[0].clusters.find { it.cluster == 'stopped' }.state", equalTo("unreachable"))
                 .body("namespaces[0].clusters.find { it.cluster == 'stopped' }.message", containsString("unreachable"));
+    }
+
+    @Test
+    void describeMeshWithPodsNamesEachClustersInjectorRevisionsAndAlwaysWhenReconcileLastRepaired() {
+        var westWebhooks = MeshServers.west.client().admissionRegistration().v1().mutatingWebhookConfigurations();
+        westWebhooks.resource(new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("istio-sidecar-injector-1-25-0")
+                .addToLabels("istio.io/rev", "1-25-0").endMetadata().build()).create();
+        // A tag is another name for an installed revision, not a revision of its own.
+        westWebhooks.resource(new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("istio-revision-tag-stable")
+                .addToLabels("istio.io/rev", "1-25-0").addToLabels("istio.io/tag", "stable").endMetadata().build()).create();
+        Mesh.register("stopped", "http://127.0.0.1:1");
+        try {
+            JsonPath mesh = call("describeMesh", "{\"pods\": true}").statusCode(200).extract().jsonPath();
+            assertEquals(Map.of("east", List.of("1-24-0", "canary", "default"), "west", List.of("1-24-0", "1-25-0", "canary",
+                    "default")), mesh.getMap("injectors"), "a cluster that cannot be read is left out: " + mesh.prettify());
+            call("describeMesh", "{}").statusCode(200).body("injectors", nullValue());
+        } finally {
+            westWebhooks.withName("istio-sidecar-injector-1-25-0").delete();
+            westWebhooks.withName("istio-revision-tag-stable").delete();
+        }
+
+        call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200).body("lastRepair", nullValue());
+        call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200).body("lastRepair", nullValue());
+        MeshServers.west.client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("istio-injection", "disabled");
+            return n;
+        });
+        call("reconcile", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
+        String repaired = call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath()
+                .getString("history.find { it.change == 'Repaired' }.time");
+        assertTrue(repaired != null && repaired.endsWith("Z"), repaired);
+        call("describeMesh", "{\"namespace\": \"" + ns + "\"}").statusCode(200).body("lastRepair", equalTo(repaired));
+        // The newest repair of the whole mesh: this one, the last made.
+        call("describeMesh", "{}").statusCode(200).body("lastRepair", equalTo(repaired));
     }
 
     @Test

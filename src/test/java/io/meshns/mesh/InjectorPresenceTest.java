@@ -66,4 +66,14 @@ class InjectorPresenceTest {
         assertEquals(Set.of("default", "1-24"), InjectorPresence.acceptedRevisions(Injection.ENABLED, List.of(TAG_DEFAULT)));
         assertEquals(Set.of("1-24"), InjectorPresence.acceptedRevisions(Injection.revision("1-24"), List.of(TAG_STABLE)));
     }
+
+    @Test
+    void aClustersRevisionsAreItsWebhooksRevisionsWithTheClassicInjectorAsDefault() {
+        assertEquals(List.of(), InjectorPresence.revisions(List.of()));
+        assertEquals(List.of(), InjectorPresence.revisions(List.of(OTHER)));
+        assertEquals(List.of("1-24", "default"), InjectorPresence.revisions(List.of(REV_1_24, CLASSIC, OTHER)));
+        assertEquals(List.of("default"), InjectorPresence.revisions(List.of(CLASSIC, DEFAULT_REV)));
+        // A tag names a revision already counted, never one of its own.
+        assertEquals(List.of("1-24"), InjectorPresence.revisions(List.of(TAG_STABLE, TAG_DEFAULT)));
+    }
 }

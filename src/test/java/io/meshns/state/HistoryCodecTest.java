@@ -78,4 +78,26 @@ class HistoryCodecTest {
         assertEquals(false, created.isEmpty());
         assertEquals(created, StateCodec.decodeNamespace(StateCodec.encode(created)));
     }
+
+    @Test
+    void theLastRepairIsTheNewestRepairedEntryFoundWithoutDecodingTheRest() {
+        NamespaceState state = NamespaceState.EMPTY
+                .withHistory(new HistoryEntry("2026-01-01T10:00:00Z", "reconcile", HistoryEntry.REPAIRED, Map.of("east", "applied")))
+                .withHistory(new HistoryEntry("2026-01-02T10:00:00Z", "admin", "InjectionEnabled", Map.of("east", "applied")))
+                .withHistory(new HistoryEntry("2026-01-03T10:00:00Z", "reconcile", HistoryEntry.REPAIRED, Map.of("Repaired", "x")))
+                .withHistory(entry(4, 3));
+        Map<String, String> data = StateCodec.encode(state);
+        assertEquals("2026-01-03T10:00:00Z", StateCodec.lastRepair(data));
+        assertEquals("2026-01-03T10:00:00Z", HistoryEntry.newestOf(StateCodec.decodeNamespace(data).history(), HistoryEntry.REPAIRED));
+        assertEquals(null, StateCodec.lastRepair(StateCodec.encode(withChanges(3, 2))), "no repair recorded");
+        assertEquals(null, StateCodec.lastRepair(Map.of("history", "[{\"change\": \"Repaired\", \"time\": ")), "a hand edit");
+        assertEquals(null, StateCodec.lastRepair(null));
+    }
+
+    @Test
+    void theLatestOfSomeTimesPassesOverWhatDoesNotParse() {
+        assertEquals("2026-01-03T10:00:00Z", HistoryEntry.latest(java.util.Arrays.asList("2026-01-01T10:00:00Z", null,
+                "2026-01-03T10:00:00Z", "yesterday", "2026-01-02T23:59:59Z")));
+        assertEquals(null, HistoryEntry.latest(List.of()));
+    }
 }
