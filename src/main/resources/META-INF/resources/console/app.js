@@ -8,6 +8,21 @@
   const STATE_LABELS = { "in-sync": "in sync", drifted: "drifted", absent: "absent", unreachable: "unreachable", unmanaged: "unmanaged" };
   /** Why a cell is unmanaged: reconcile leaves such a namespace alone, so there is nothing to repair. */
   const UNMANAGED_HINT = "meshns does not manage this namespace: it has no injection label in the control plane and was never changed through meshns, so reconcile leaves it alone";
+  /** The summary's counts, problems first: each is also a filter of the grid by that state. */
+  const SUMMARY_COUNTS = [
+    { state: "drifted", problem: true, words: (n) => n + " drifted" },
+    { state: "unreachable", problem: true, words: (n) => n + " unreachable" },
+    { state: "restart", problem: true, words: (n) => n + " pod" + (n === 1 ? "" : "s") + " to restart" },
+    { state: "absent", problem: false, words: (n) => n + " absent" },
+    { state: "unmanaged", problem: false, words: (n) => n + " unmanaged" },
+  ];
+  const COUNT_HINTS = {
+    drifted: "cells (a namespace in a cluster) whose labels reconcile would change",
+    unreachable: "cells of clusters meshns could not read",
+    restart: "pods whose proxy does not match their namespace's mode",
+    absent: "cells of clusters without a namespace of that name (meshns never creates one)",
+    unmanaged: "cells of namespaces meshns does not manage (reconcile leaves them alone)",
+  };
   const MODES = {
     enabled: { label: "Enable sidecar injection", fn: "enableInjection" },
     revision: { label: "Enable injection of a revision", fn: "enableInjection" },
@@ -38,6 +53,24 @@
   /** Replaces node's children with the given ones, leaving out null, undefined and false (replaceChildren would print them). */
   function fill(node, ...children) {
     node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  }
+
+  // ---- times ----------------------------------------------------------------------------------
+
+  const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+  const READABLE_TIME = { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+
+  /** A time as a person reads it in this browser's locale ("4 Dec 17:05"), with the year only when it is not this one. */
+  function readableTime(date) {
+    const sameYear = date.getFullYear() === new Date().getFullYear();
+    return date.toLocaleString(undefined, sameYear ? READABLE_TIME : { ...READABLE_TIME, year: "numeric" });
+  }
+
+  /** An API time shown readably, the exact one on hover (to the second: a fraction of it tells a person nothing). */
+  function timeElement(iso) {
+    const date = new Date(iso);
+    if (!iso || isNaN(date)) return el("span", {}, iso ? String(iso) : "–");
+    return el("time", { datetime: iso, title: String(iso).replace(/\.\d+(?=Z$|[+-]\d\d:\d\d$)/, "") }, readableTime(date));
   }
 
   // ---- calling the API -------------------------------------------------------------------------
@@ -164,7 +197,10 @@
 
   // ---- the grid --------------------------------------------------------------------------------
 
-  /** What the grid shows: {live, note, clusters: [name], namespaces: [{name, injection, revision, cells: {cluster: cell}}]} */
+  /**
+   * What the grid shows: {live, note, loadedAt, clusters: [name], injectors: {cluster: [revision]} or null,
+   * lastRepair, namespaces: [{name, injection, revision, cells: {cluster: cell}}]}
+   */
   let mesh = null;
   let clusters = [];
 
@@ -180,11 +216,14 @@
 
   async function loadMesh() {
     try {
-      const answer = await call("describeMesh", {});
+      // With pods: each cell's pods to restart, and each cluster's injectors (one pod and one webhook LIST per cluster).
+      const answer = await call("describeMesh", { pods: true });
       mesh = {
         live: true,
         loadedAt: new Date(),
         clusters: answer.clusters || [],
+        injectors: answer.injectors || null,
+        lastRepair: answer.lastRepair || null,
         namespaces: (answer.namespaces || []).map((ns) => ({
           name: ns.name, injection: ns.injection, revision: ns.revision,
           cells: Object.fromEntries((ns.clusters || []).map((c) => [c.cluster, c])),
@@ -245,6 +284,7 @@
     if (name && !ns.name.toLowerCase().includes(name)) return false;
     const state = $("filter-state").value;
     if (!state || !mesh.live) return true;
+    if (state === "restart") return mesh.clusters.some((cluster) => podsToRestart(ns.cells[cluster]) > 0);
     const states = rowStates(ns);
     // A namespace meshns does not manage is neither in sync nor a problem: only "any" and "unmanaged" show it.
     if (state === "in-sync") return states.every((s) => s === "in-sync" || s === "absent");
@@ -255,20 +295,21 @@
     const grid = $("grid");
     const head = grid.tHead;
     const body = grid.tBodies[0];
+    renderSummary();
     if (!mesh) {
       head.replaceChildren();
       body.replaceChildren();
       $("grid-source").textContent = "";
       return;
     }
-    $("grid-source").textContent = mesh.live
-      ? "Live state, read from every cluster at " + mesh.loadedAt.toLocaleTimeString() + "."
-      : "Not live: each cell is the last outcome meshns recorded for that cluster. " + mesh.note;
+    fill($("grid-source"), mesh.live
+      ? ["Live state, read from every cluster at ", timeElement(mesh.loadedAt.toISOString()), "."]
+      : "Not live: each cell is the last outcome meshns recorded for that cluster. " + mesh.note);
     $("filter-state").disabled = !mesh.live;
     head.replaceChildren(el("tr", {},
       el("th", { scope: "col" }, "Namespace"),
       el("th", { scope: "col" }, "Control plane"),
-      mesh.clusters.map((cluster) => el("th", { scope: "col", "data-cluster": cluster }, cluster)),
+      mesh.clusters.map(clusterHeader),
       el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, "Actions"))));
     const shown = mesh.namespaces.filter(matchesFilters).sort((a, b) => a.name.localeCompare(b.name));
     const rows = shown.map((ns) => el("tr", { "data-namespace": ns.name },
@@ -297,7 +338,7 @@
     if (!mesh.live) {
       return el("td", { class: "cell", "data-cluster": cluster, "data-outcome": c.outcome, title: c.message || null },
         el("span", { class: "badge outcome-" + c.outcome }, "last: " + c.outcome),
-        c.message ? el("span", { class: "cell-message" }, c.message) : null);
+        c.message ? messageDisclosure("cell-message", c.outcome === "failed" ? "why" : "note", c.message) : null);
     }
     const state = c.state || "unknown";
     const parts = [el("span", { class: "badge state-" + state }, STATE_LABELS[state] || state)];
@@ -306,9 +347,115 @@
     else if (c.wanted && state === "in-sync" && wantedText(c.wanted) !== mode(ns.injection, ns.revision)) {
       parts.push(el("span", { class: "cell-own" }, "own setting"));
     }
-    if (c.message) parts.push(el("span", { class: "cell-message" }, c.message));
+    if (podsToRestart(c) > 0) parts.push(restartDisclosure(c.restart));
+    if (c.message) parts.push(messageDisclosure("cell-message", state === "unreachable" ? "why" : "note", c.message));
     const title = c.message || (state === "unmanaged" ? UNMANAGED_HINT : null);
     return el("td", { class: "cell", "data-cluster": cluster, "data-state": state, title }, parts);
+  }
+
+  /** A message shown whole on demand: a disclosure, never a line cut short. */
+  function messageDisclosure(className, label, message) {
+    return el("details", { class: className },
+      el("summary", {}, label),
+      el("p", { class: "full-message" }, message));
+  }
+
+  function podsToRestart(c) {
+    return c && c.restart && c.restart.pods > 0 ? c.restart.pods : 0;
+  }
+
+  /** "↻ 3" on a cell: its pods to restart, the workloads named in its tooltip and listed when opened. */
+  function restartDisclosure(restart) {
+    const pods = restart.pods;
+    const workloads = restart.workloads || [];
+    const words = pods + " pod" + (pods === 1 ? "" : "s") + " to restart";
+    return el("details", { class: "cell-restart" },
+      el("summary", { title: words + ": " + workloads.join(", "), "aria-label": words }, "↻ " + pods),
+      el("ul", { class: "workloads" }, workloads.map((w) => el("li", {}, el("code", {}, w)))));
+  }
+
+  /**
+   * Whether meshns could read a cluster: one read serves all of a cluster's cells, so it is
+   * unreachable when every cell of it is; with no cell, its injectors tell whether it answered.
+   */
+  function reachability(cluster) {
+    if (!mesh || !mesh.live || !mesh.clusters.includes(cluster)) return { state: "unknown" };
+    const cells = mesh.namespaces.map((ns) => ns.cells[cluster]).filter(Boolean);
+    if (cells.length > 0 && cells.every((c) => c.state === "unreachable")) {
+      return { state: "unreachable", message: cells[0].message || "" };
+    }
+    if (cells.length > 0 || injectorsOf(cluster)) return { state: "reachable" };
+    return { state: "unknown" };
+  }
+
+  /** The revisions a cluster's sidecar injectors serve, or null when its webhooks were not read. */
+  function injectorsOf(cluster) {
+    const revisions = mesh && mesh.injectors ? mesh.injectors[cluster] : null;
+    return Array.isArray(revisions) ? revisions : null;
+  }
+
+  function clusterHeader(cluster) {
+    const reach = reachability(cluster);
+    const revisions = injectorsOf(cluster);
+    return el("th", { scope: "col", "data-cluster": cluster },
+      el("span", { class: "cluster-name" }, cluster),
+      reach.state === "unreachable" ? el("span", { class: "badge state-unreachable", title: reach.message }, "unreachable") : null,
+      revisions && revisions.length > 0
+        ? el("span", { class: "cluster-injectors", title: "Sidecar injector revisions installed in " + cluster }, "injectors: " + revisions.join(", "))
+        : null);
+  }
+
+  /** Counts the cells of the whole mesh by state, whatever the filters show, and the pods to restart. */
+  function countCells() {
+    const counts = { "in-sync": 0, drifted: 0, unreachable: 0, absent: 0, unmanaged: 0, restart: 0 };
+    for (const ns of mesh.namespaces) {
+      for (const cluster of mesh.clusters) {
+        const c = ns.cells[cluster];
+        if (!c) continue;
+        if (c.state in counts) counts[c.state] += 1;
+        counts.restart += podsToRestart(c);
+      }
+    }
+    return counts;
+  }
+
+  /** Shows the grid filtered by a summary's state, or by none when it already is. */
+  function filterByCount(state) {
+    const filter = $("filter-state");
+    filter.value = filter.value === state ? "" : state;
+    renderGrid();
+  }
+
+  /** Above the grid: is anything wrong, in counts that filter the grid, and when reconcile last repaired something. */
+  function renderSummary() {
+    const box = $("summary");
+    if (!mesh || !mesh.live) {
+      box.replaceChildren();
+      box.hidden = true;
+      return;
+    }
+    const counts = countCells();
+    const filter = $("filter-state").value;
+    const countButton = ({ state, words }) => el("button", { type: "button", class: "count count-" + state, "data-state": state,
+      "aria-pressed": filter === state ? "true" : "false", title: COUNT_HINTS[state] + " (click to show only those rows)",
+      onclick: () => filterByCount(state) }, words(counts[state]));
+    const problems = SUMMARY_COUNTS.filter((k) => k.problem && counts[k.state] > 0).map(countButton);
+    const neutral = SUMMARY_COUNTS.filter((k) => !k.problem && counts[k.state] > 0).map(countButton);
+    const headline = problems.length > 0
+      ? el("strong", { class: "summary-headline needs-look" }, "Needs a look:")
+      : el("strong", { class: "summary-headline all-clear" }, "✓ All clear: nothing drifted, unreachable or waiting for a restart.");
+    fill(box,
+      el("p", { class: "summary-counts" }, headline, separated([...problems, ...neutral])),
+      el("p", { class: "last-repair" }, mesh.lastRepair
+        ? ["Last repair by reconcile: ", timeElement(mesh.lastRepair), "."]
+        : "No repair by reconcile is recorded in the namespaces' histories.",
+      " ", el("span", { class: "muted" }, "(A reconcile that finds nothing to repair records nothing.)")));
+    box.hidden = false;
+  }
+
+  /** The nodes with a middle dot between each two. */
+  function separated(nodes) {
+    return nodes.flatMap((node, i) => (i === 0 ? [node] : [el("span", { class: "sep", "aria-hidden": "true" }, "·"), node]));
   }
 
   function renderClusters() {
@@ -317,10 +464,30 @@
       el("th", { scope: "row" }, c.name),
       el("td", { class: "server" }, c.server || ""),
       el("td", {}, labelList(c.labels)),
+      reachabilityCell(c.name),
+      injectorsCell(c.name),
       el("td", {}, details(c)),
       el("td", { class: "row-actions" },
         el("button", { type: "button", class: "danger", "aria-label": "Deregister " + c.name, onclick: () => openDeregister(c.name) }, "Deregister…")))));
     $("clusters-empty").hidden = clusters.length > 0;
+  }
+
+  function reachabilityCell(cluster) {
+    const reach = reachability(cluster);
+    if (reach.state === "reachable") return el("td", { class: "reachability" }, el("span", { class: "badge state-in-sync" }, "reachable"));
+    if (reach.state === "unreachable") {
+      return el("td", { class: "reachability" }, el("span", { class: "badge state-unreachable" }, "unreachable"),
+        reach.message ? messageDisclosure("cluster-message", "why", reach.message) : null);
+    }
+    return el("td", { class: "reachability" }, el("span", { class: "muted", title: "not read yet: it has none of the mesh's namespaces to read" }, "–"));
+  }
+
+  function injectorsCell(cluster) {
+    const revisions = injectorsOf(cluster);
+    const content = revisions === null ? el("span", { class: "muted", title: "its webhooks could not be read" }, "unknown")
+      : revisions.length === 0 ? el("span", { class: "warn-text" }, "none: no sidecar can be injected there")
+        : el("ul", { class: "labels" }, revisions.map((r) => el("li", {}, el("code", {}, r))));
+    return el("td", { class: "injectors" }, content);
   }
 
   function labelList(labels) {
@@ -334,7 +501,7 @@
     const entries = Object.entries(cluster).filter(([k, v]) => !["name", "server", "labels"].includes(k)
       && v !== null && typeof v !== "object");
     if (entries.length === 0) return el("span", { class: "muted" }, "–");
-    return el("ul", { class: "labels" }, entries.map(([k, v]) => el("li", {}, k + ": " + v)));
+    return el("ul", { class: "labels" }, entries.map(([k, v]) => el("li", {}, k + ": ", ISO_TIME.test(v) ? timeElement(v) : String(v))));
   }
 
   // ---- dialogs ---------------------------------------------------------------------------------
@@ -666,17 +833,12 @@
               el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "When"), el("th", { scope: "col" }, "By"),
                 el("th", { scope: "col" }, "Change"), el("th", { scope: "col" }, "Clusters"))),
               el("tbody", {}, history.map((h) => el("tr", {},
-                el("td", {}, el("time", { datetime: h.time }, formatTime(h.time))), el("td", {}, h.by || ""),
+                el("td", {}, timeElement(h.time)), el("td", {}, h.by || ""),
                 el("td", {}, h.change || ""),
                 el("td", {}, Object.entries(h.clusters || {}).map(([c, o]) => el("span", { class: "badge outcome-" + o }, c + ": " + o))))))));
     } catch (error) {
       showError(area, error);
     }
-  }
-
-  function formatTime(time) {
-    const date = new Date(time);
-    return isNaN(date) ? String(time) : date.toLocaleString();
   }
 
   // ---- clusters: register (credentials sent once) and deregister -------------------------------

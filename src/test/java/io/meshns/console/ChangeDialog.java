@@ -112,6 +112,11 @@ public class ChangeDialog {
         return errors.isEmpty() ? null : errors.get(0).getText();
     }
 
+    /** The times the dialog shows (a history's "When"), top to bottom. */
+    List<ConsolePage.Time> times() {
+        return dialog().findElements(By.tagName("time")).stream().map(ConsolePage.Time::of).toList();
+    }
+
     String text() {
         return dialog().getText();
     }

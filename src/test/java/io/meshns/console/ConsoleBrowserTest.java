@@ -139,6 +139,159 @@ class ConsoleBrowserTest extends BrowserSession {
         assertEquals("in-sync", page.cell("grid-shop", "west").state());
     }
 
+    /**
+     * The control plane with none of the other tests' namespaces, so that counts over the whole mesh
+     * are this test's: the same-named data-plane namespaces stay, and a test that needs its own
+     * namespace again makes it again.
+     */
+    private static void onlyThisTestsNamespaces() {
+        java.util.Set<String> kept = java.util.Set.of("meshns-system", "kube-system", "kube-public", "kube-node-lease",
+                "istio-system", "default");
+        cp().namespaces().list().getItems().stream().map(ns -> ns.getMetadata().getName()).filter(name -> !kept.contains(name))
+                .forEach(name -> cp().namespaces().withName(name).delete());
+    }
+
+    /** A cluster whose API server refuses every connection. */
+    private static void registerAStoppedCluster() {
+        Mesh.register("stopped", "http://127.0.0.1:1");
+    }
+
+    @Test
+    void theSummaryCountsWhatIsWrongAndACountFiltersTheGrid() {
+        onlyThisTestsNamespaces();
+        namespace(cp(), "sum-shop", Map.of("istio-injection", "enabled"));
+        namespace(east(), "sum-shop", Map.of("istio-injection", "enabled"));
+        namespace(west(), "sum-shop", Map.of("istio-injection", "enabled"));
+        namespace(cp(), "sum-cart", Map.of("istio-injection", "enabled"));
+        namespace(east(), "sum-cart", Map.of("istio-injection", "enabled"));
+        namespace(cp(), "sum-legacy", Map.of());
+        namespace(east(), "sum-legacy", Map.of());
+        // By hand in west: shop is no longer injected there. And one cluster cannot be reached at all.
+        label(west(), "sum-shop", "istio-injection", "disabled");
+        registerAStoppedCluster();
+
+        ConsolePage page = open();
+        String summary = page.summary();
+        // west: shop drifted, cart and legacy absent; stopped: all three unreachable; east: legacy unmanaged.
+        for (String count : List.of("1 drifted", "3 unreachable", "2 absent", "1 unmanaged")) {
+            assertTrue(summary.contains(count), count + " in: " + summary);
+        }
+        assertFalse(summary.contains("All clear"), summary);
+        assertEquals(List.of("drifted", "unreachable", "absent", "unmanaged"), page.countedStates(), summary);
+        assertNoPlaceholder(summary);
+        browser.screenshot("summary-drifted-and-unreachable");
+
+        page.clickCount("drifted");
+        assertEquals("drifted somewhere", page.stateFilter());
+        assertEquals(List.of("sum-shop"), page.namespaces());
+        page.clickCount("unreachable");
+        assertEquals(List.of("sum-cart", "sum-legacy", "sum-shop"), page.namespaces());
+        // The count of the filter in force gives every row back.
+        page.clickCount("unreachable");
+        assertEquals("any", page.stateFilter());
+        assertEquals(3, page.namespaces().size());
+
+        // Repaired by hand and the stopped cluster gone: nothing is wrong, absent and unmanaged are no problem.
+        label(west(), "sum-shop", "istio-injection", "enabled");
+        Api.call("deregisterCluster", "{\"name\": \"stopped\"}").statusCode(200);
+        summary = page.refresh().summary();
+        assertTrue(summary.contains("All clear"), summary);
+        assertEquals(List.of("absent", "unmanaged"), page.countedStates(), summary);
+        assertTrue(summary.contains("2 absent") && summary.contains("1 unmanaged"), summary);
+    }
+
+    @Test
+    void eachClusterSaysWhetherItIsReachableWithItsWholeErrorAndItsInjectorRevisions() {
+        namespace(cp(), "reach-me", Map.of("istio-injection", "enabled"));
+        namespace(east(), "reach-me", Map.of("istio-injection", "enabled"));
+        // 1-26-0 is installed in west only.
+        webhook(west(), "istio-sidecar-injector-1-26-0", Map.of("istio.io/rev", "1-26-0"));
+        registerAStoppedCluster();
+        String error = Api.call("describeMesh", "{\"namespace\": \"reach-me\"}").statusCode(200).extract().jsonPath()
+                .getString("namespaces[0].clusters.find { it.cluster == 'stopped' }.message");
+
+        ConsolePage page = open();
+        assertTrue(page.columnHeader("stopped").contains("unreachable"), page.columnHeader("stopped"));
+        assertFalse(page.columnHeader("east").contains("unreachable"), page.columnHeader("east"));
+        ConsolePage.ClusterRow stopped = page.clusterRow("stopped");
+        assertTrue(stopped.reachability().startsWith("unreachable"), stopped.toString());
+        assertEquals(error, page.clusterMessage("stopped"), "the cluster's error, whole");
+        assertEquals(error, page.cellMessage("reach-me", "stopped"), "the cell's error, whole");
+        assertTrue(page.clusterRow("east").reachability().startsWith("reachable"), page.clusterRow("east").toString());
+
+        String west = page.clusterRow("west").injectors();
+        assertTrue(west.contains("1-26-0") && west.contains("1-24-0") && west.contains("default"), west);
+        String east = page.clusterRow("east").injectors();
+        assertTrue(east.contains("1-24-0") && east.contains("default") && !east.contains("1-26-0"), east);
+        assertTrue(page.columnHeader("west").contains("1-26-0"), page.columnHeader("west"));
+        assertFalse(page.clusterRow("stopped").injectors().contains("default"), "nothing is known of a cluster not read");
+        browser.screenshot("clusters-reachability-and-injectors");
+    }
+
+    @Test
+    void aCellCountsItsPodsToRestartAndNamesTheirWorkloads() {
+        onlyThisTestsNamespaces();
+        namespace(cp(), "restart-me", Map.of("istio-injection", "enabled"));
+        namespace(east(), "restart-me", Map.of("istio-injection", "enabled"));
+        // Started before injection was enabled: no proxy.
+        east().pods().inNamespace("restart-me").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName("web-1-a").withNamespace("restart-me").addToLabels("pod-template-hash", "1").addNewOwnerReference()
+                .withKind("ReplicaSet").withName("web-1").withController(true).endOwnerReference().endMetadata()
+                .withNewSpec().addNewContainer().withName("app").endContainer().endSpec().build()).createOr(p -> p.update());
+
+        ConsolePage page = open();
+        ConsolePage.Restart restart = page.cellRestart("restart-me", "east");
+        assertTrue(restart != null && restart.count().equals("↻ 1"), String.valueOf(restart));
+        assertTrue(restart.tooltip().contains("Deployment/web"), restart.tooltip());
+        assertTrue(restart.workloads().contains("Deployment/web"), restart.workloads());
+        assertNull(page.cellRestart("restart-me", "west"), "nothing to restart where the namespace is absent");
+        assertTrue(page.summary().contains("1 pod to restart"), page.summary());
+    }
+
+    @Test
+    void timesAreReadableWithTheExactOneOnHoverAndTheLastRepairIsShown() {
+        namespace(cp(), "timed", Map.of("istio-injection", "enabled"));
+        namespace(east(), "timed", Map.of());
+        Api.call("reconcile", "{\"namespace\": \"timed\"}").statusCode(200);
+        String lastRepair = Api.call("describeMesh", "{}").statusCode(200).extract().jsonPath().getString("lastRepair");
+
+        ConsolePage page = open();
+        ConsolePage.Time repaired = page.lastRepair();
+        assertTrue(repaired != null, page.summary());
+        assertEquals(lastRepair, repaired.title(), "the exact time on hover");
+        assertReadable(repaired);
+        assertTrue(page.summary().contains("Last repair"), page.summary());
+
+        List<ConsolePage.Time> times = page.historyDialog("timed").times();
+        assertFalse(times.isEmpty());
+        ConsolePage.Time change = times.get(0);
+        assertTrue(change.title().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), change.title());
+        assertReadable(change);
+        // No time anywhere on the page is shown to the nanosecond, nor as ISO-8601.
+        String text = page.visibleText();
+        assertFalse(text.matches("(?s).*\\d\\d:\\d\\d:\\d\\d\\.\\d+.*"), text);
+        assertFalse(text.matches("(?s).*\\d{4}-\\d\\d-\\d\\dT\\d\\d.*"), text);
+        browser.screenshot("history-times");
+    }
+
+    /** A time shown as a person reads it in this browser's locale (en-US): month, day and minute, no ISO-8601. */
+    private static void assertReadable(ConsolePage.Time time) {
+        java.time.ZonedDateTime local = java.time.Instant.parse(time.title()).atZone(java.time.ZoneId.systemDefault());
+        String month = local.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.US);
+        assertTrue(time.text().contains(month) && time.text().contains(String.valueOf(local.getDayOfMonth()))
+                && time.text().contains(String.format(":%02d", local.getMinute())), time + " read as " + local);
+        assertFalse(time.text().matches(".*\\d{4}-\\d\\d-\\d\\d.*|.*Z$"), time.text());
+    }
+
+    @Test
+    void theLegendSaysWhatEachStateAndUnsetMean() {
+        String legend = open().legend();
+        for (String word : List.of("in sync", "drifted", "absent", "unreachable", "unmanaged", "unset",
+                "no injection label: the mesh-wide default applies", "↻")) {
+            assertTrue(legend.contains(word), word + " in: " + legend);
+        }
+    }
+
     @Test
     void enablingShowsThePreviewThenAppliesAndTheDataPlaneLabelsChange() {
         namespace(cp(), "preview-me", Map.of());

@@ -58,9 +58,61 @@ public class ConsolePage {
         return waitIdle();
     }
 
-    /** The cluster columns, left to right. */
+    /** The cluster columns, left to right, by the name each header shows. */
     List<String> clusterColumns() {
-        return driver.findElements(By.cssSelector("#grid thead th[data-cluster]")).stream().map(WebElement::getText).toList();
+        return driver.findElements(By.cssSelector("#grid thead th[data-cluster] .cluster-name")).stream().map(WebElement::getText)
+                .toList();
+    }
+
+    /** All the text of a cluster's column header: its name, whether it is unreachable, its injector revisions. */
+    String columnHeader(String cluster) {
+        return driver.findElement(By.cssSelector("#grid thead th[data-cluster='" + cluster + "']")).getText().replace('\n', ' ');
+    }
+
+    /** The summary above the grid: what is wrong at a glance, and when reconcile last repaired something. */
+    String summary() {
+        return driver.findElement(By.id("summary")).getText().replace('\n', ' ');
+    }
+
+    /** The states the summary counts (those with a count above zero), in its order. */
+    List<String> countedStates() {
+        return driver.findElements(By.cssSelector("#summary button[data-state]")).stream().map(b -> b.getAttribute("data-state"))
+                .toList();
+    }
+
+    /** Clicks the summary's count of a state (drifted, unreachable, absent, unmanaged, restart), which filters the grid by it. */
+    ConsolePage clickCount(String state) {
+        driver.findElement(By.cssSelector("#summary button[data-state='" + state + "']")).click();
+        return this;
+    }
+
+    /** The state filter's choice as shown. */
+    String stateFilter() {
+        return new Select(driver.findElement(By.id("filter-state"))).getFirstSelectedOption().getText();
+    }
+
+    /** When reconcile last repaired something, as the summary shows it (null when it shows none). */
+    Time lastRepair() {
+        List<WebElement> times = driver.findElements(By.cssSelector("#summary .last-repair time"));
+        return times.isEmpty() ? null : Time.of(times.get(0));
+    }
+
+    /** A time as the page shows it: its text, and the exact one its tooltip gives. */
+    record Time(String text, String title) {
+
+        static Time of(WebElement time) {
+            return new Time(time.getText(), time.getAttribute("title"));
+        }
+    }
+
+    /** The legend of the grid's states and modes. */
+    String legend() {
+        return driver.findElement(By.id("legend")).getText().replace('\n', ' ');
+    }
+
+    /** Everything the page shows as text (open dialogs included). */
+    String visibleText() {
+        return driver.findElement(By.tagName("body")).getText();
     }
 
     /** The namespaces the grid shows, top to bottom. */
@@ -81,6 +133,44 @@ public class ConsolePage {
 
     /** One cell of the grid: its state (in-sync, drifted, absent, unreachable, unmanaged) and all of its text. */
     record Cell(String state, String text) {
+    }
+
+    /** The message of a cell, whole, as its disclosure shows it once opened (null when it has none). */
+    String cellMessage(String namespace, String cluster) {
+        return disclosed(cellElement(namespace, cluster), ".cell-message");
+    }
+
+    /** The pods a cell says to restart: its count ("↻ 3"; null when none) and, opened, the workloads. */
+    Restart cellRestart(String namespace, String cluster) {
+        WebElement td = cellElement(namespace, cluster);
+        List<WebElement> counts = td.findElements(By.cssSelector(".cell-restart summary"));
+        if (counts.isEmpty()) {
+            return null;
+        }
+        String count = counts.get(0).getText();
+        String tooltip = counts.get(0).getAttribute("title");
+        return new Restart(count, tooltip, disclosed(td, ".cell-restart"));
+    }
+
+    /** A cell's pods to restart: the count it shows, its tooltip, and the workloads it lists when opened. */
+    record Restart(String count, String tooltip, String workloads) {
+    }
+
+    private WebElement cellElement(String namespace, String cluster) {
+        return row(namespace).findElement(By.cssSelector("td[data-cluster='" + cluster + "']"));
+    }
+
+    /** Opens the {@code <details>} under {@code within} matching {@code selector} and returns its text past the summary. */
+    private static String disclosed(WebElement within, String selector) {
+        List<WebElement> found = within.findElements(By.cssSelector(selector));
+        if (found.isEmpty()) {
+            return null;
+        }
+        WebElement details = found.get(0);
+        if (details.getAttribute("open") == null) {
+            details.findElement(By.tagName("summary")).click();
+        }
+        return details.findElement(By.cssSelector(":scope > :not(summary)")).getText();
     }
 
     String gridSource() {
@@ -127,10 +217,31 @@ public class ConsolePage {
 
     /** Opens a namespace's history and returns the dialog's text once loaded. */
     String history(String namespace) {
+        return historyDialog(namespace).text();
+    }
+
+    /** Opens a namespace's history and returns the dialog once loaded. */
+    ChangeDialog historyDialog(String namespace) {
         rowButton(namespace, "History of " + namespace).click();
         ChangeDialog dialog = new ChangeDialog(driver, this).waitOpen();
         waitIdle();
-        return dialog.text();
+        return dialog;
+    }
+
+    /** A cluster's row in the clusters' table: whether it is reachable, and its injector revisions. */
+    ClusterRow clusterRow(String cluster) {
+        WebElement row = driver.findElement(By.cssSelector("#clusters tbody tr[data-cluster='" + cluster + "']"));
+        return new ClusterRow(row.findElement(By.cssSelector(".reachability")).getText().replace('\n', ' '),
+                row.findElement(By.cssSelector(".injectors")).getText().replace('\n', ' '));
+    }
+
+    record ClusterRow(String reachability, String injectors) {
+    }
+
+    /** Why a cluster is unreachable, whole, as its row's disclosure shows it once opened (null when it says nothing). */
+    String clusterMessage(String cluster) {
+        return disclosed(driver.findElement(By.cssSelector("#clusters tbody tr[data-cluster='" + cluster + "'] .reachability")),
+                "details");
     }
 
     /** The clusters the list below the grid shows. */
