@@ -17,6 +17,8 @@ public final class InjectorPresence {
     public static final String TAG_LABEL = "istio.io/tag";
     static final String DEFAULT = "default";
     static final String CLASSIC_NAME = "istio-sidecar-injector";
+    /** The longest label value Kubernetes accepts. */
+    private static final int LABEL_VALUE_BYTES = 63;
 
     /** A MutatingWebhookConfiguration, as far as the judgement needs it. */
     public record Webhook(String name, Map<String, String> labels) {
@@ -57,14 +59,15 @@ public final class InjectorPresence {
     /**
      * The revisions a cluster's injectors serve, sorted: each webhook's istio.io/rev, and "default"
      * for the classic unlabelled istio-sidecar-injector. A tag's webhook adds the revision it points
-     * at, not the tag: a tag is another name for an installed revision.
+     * at, not the tag: a tag is another name for an installed revision. A label is the cluster's
+     * text: cleaned, and cut to a label value's length (63).
      */
     public static List<String> revisions(List<Webhook> webhooks) {
         Set<String> revisions = new TreeSet<>();
         for (Webhook webhook : webhooks) {
             String rev = webhook.labels().get(Injection.REVISION_LABEL);
             if (rev != null && !rev.isBlank()) {
-                revisions.add(rev);
+                revisions.add(UntrustedText.clean(rev, LABEL_VALUE_BYTES));
             } else if (CLASSIC_NAME.equals(webhook.name())) {
                 revisions.add(DEFAULT);
             }

@@ -1,6 +1,7 @@
 package io.meshns.mesh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -75,5 +76,10 @@ class InjectorPresenceTest {
         assertEquals(List.of("default"), InjectorPresence.revisions(List.of(CLASSIC, DEFAULT_REV)));
         // A tag names a revision already counted, never one of its own.
         assertEquals(List.of("1-24"), InjectorPresence.revisions(List.of(TAG_STABLE, TAG_DEFAULT)));
+        // What a hostile cluster labels its webhooks with reaches the answer clean and short.
+        String forged = InjectorPresence.revisions(List.of(new Webhook("w", Map.of("istio.io/rev", "1-24\r\nINFO forged"
+                + "x".repeat(5000))))).get(0);
+        assertTrue(forged.startsWith("1-24 INFO forged") && forged.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 63,
+                forged);
     }
 }
