@@ -45,7 +45,6 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTestResource(value = MeshServers.class, restrictToAnnotatedClass = true)
 class UpdateClusterTest {
 
-    private static int counter;
     private String ns;
 
     private static KubernetesClient cp() {
@@ -54,10 +53,7 @@ class UpdateClusterTest {
 
     @BeforeEach
     void mesh() {
-        ns = "upd-" + (++counter);
-        for (KubernetesClient client : List.of(cp(), MeshServers.east.client(), MeshServers.west.client())) {
-            Mesh.createNamespace(client, ns, Map.of("team", "a"));
-        }
+        ns = MeshServers.namespaceEverywhere("upd", Map.of("team", "a"));
         Mesh.register("east", MeshServers.east.url());
         Mesh.register("west", MeshServers.west.url());
     }

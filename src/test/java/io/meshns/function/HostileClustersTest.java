@@ -38,7 +38,6 @@ import io.restassured.path.json.JsonPath;
 class HostileClustersTest {
 
     private static final String TOKEN = "stolen-if-shown-9f8e7d";
-    private static int counter;
     private String ns;
 
     private static KubernetesClient cp() {
@@ -47,10 +46,7 @@ class HostileClustersTest {
 
     @BeforeEach
     void mesh() {
-        ns = "hostile-" + (++counter);
-        Mesh.createNamespace(cp(), ns, Map.of());
-        Mesh.createNamespace(MeshServers.east.client(), ns, Map.of());
-        Mesh.createNamespace(MeshServers.west.client(), ns, Map.of());
+        ns = MeshServers.namespaceEverywhere("hostile", Map.of());
     }
 
     @AfterEach

@@ -157,15 +157,7 @@ public final class FunctionProcess implements AutoCloseable {
 
     /** Calls a function with {@code bearerToken} (none when null) and returns its answer, whatever the status. */
     public Answer call(String function, String json, String bearerToken) throws Exception {
-        long start = System.nanoTime();
-        HttpRequest.Builder request = request(function, json, Duration.ofMinutes(10));
-        if (bearerToken != null) {
-            request.header("Authorization", "Bearer " + bearerToken);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        double millis = (System.nanoTime() - start) / 1e6;
-        JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-        return new Answer(response.statusCode(), body, millis);
+        return send(request(function, json, Duration.ofMinutes(10)), bearerToken);
     }
 
     /**
@@ -173,9 +165,12 @@ public final class FunctionProcess implements AutoCloseable {
      * {@code bearerToken} (none when null), and returns the answer, whatever the status.
      */
     public Answer event(String type, String source, String id, String json, String bearerToken) throws Exception {
+        return send(request("", json, Duration.ofMinutes(10)).header("ce-specversion", "1.0")
+                .header("ce-type", type).header("ce-source", source).header("ce-id", id), bearerToken);
+    }
+
+    private Answer send(HttpRequest.Builder request, String bearerToken) throws Exception {
         long start = System.nanoTime();
-        HttpRequest.Builder request = request("", json, Duration.ofMinutes(10)).header("ce-specversion", "1.0")
-                .header("ce-type", type).header("ce-source", source).header("ce-id", id);
         if (bearerToken != null) {
             request.header("Authorization", "Bearer " + bearerToken);
         }

@@ -25,6 +25,17 @@ public class MeshServers implements QuarkusTestResourceLifecycleManager {
                 "meshns.auth.enabled", "false");
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger NAMESPACES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A namespace of a name no test used before ({@code prefix}-N), made in the control plane, east and west alike. */
+    public static String namespaceEverywhere(String prefix, Map<String, String> labels) {
+        String name = prefix + "-" + NAMESPACES.incrementAndGet();
+        for (MockApiServer server : java.util.List.of(controlPlane, east, west)) {
+            Mesh.createNamespace(server.client(), name, labels);
+        }
+        return name;
+    }
+
     @Override
     public void stop() {
         controlPlane.close();
