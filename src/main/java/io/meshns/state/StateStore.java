@@ -104,13 +104,7 @@ public class StateStore {
      * settings (a rollout's "clusters"); nothing else decoded.
      */
     public Map<String, NamespaceState.Intent> allNamespaceIntents() {
-        return call("listing namespace state", () -> {
-            Map<String, NamespaceState.Intent> intents = new HashMap<>();
-            for (ConfigMap cm : namespaceStateConfigMaps()) {
-                intents.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL), StateCodec.decodeIntent(cm.getData()));
-            }
-            return intents;
-        });
+        return eachNamespaceState(StateCodec::decodeIntent);
     }
 
     /** What describeMesh needs of a namespace's state: its intent, and when reconcile last repaired it (null: never, as far as kept). */
@@ -121,13 +115,17 @@ public class StateStore {
 
     /** {@link #allNamespaceIntents()} with each namespace's last repair besides: the same one LIST. */
     public Map<String, Overview> allNamespaceOverviews() {
+        return eachNamespaceState(data -> new Overview(StateCodec.decodeIntent(data), StateCodec.lastRepair(data)));
+    }
+
+    /** What {@code read} makes of each namespace's state data, by namespace name: one LIST. */
+    private <T> Map<String, T> eachNamespaceState(java.util.function.Function<Map<String, String>, T> read) {
         return call("listing namespace state", () -> {
-            Map<String, Overview> overviews = new HashMap<>();
+            Map<String, T> byNamespace = new HashMap<>();
             for (ConfigMap cm : namespaceStateConfigMaps()) {
-                overviews.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL),
-                        new Overview(StateCodec.decodeIntent(cm.getData()), StateCodec.lastRepair(cm.getData())));
+                byNamespace.put(cm.getMetadata().getLabels().get(NAMESPACE_LABEL), read.apply(cm.getData()));
             }
-            return overviews;
+            return byNamespace;
         });
     }
 
