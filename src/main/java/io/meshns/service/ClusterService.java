@@ -64,7 +64,7 @@ public class ClusterService {
         try {
             // A cluster registered again under an old name starts from the mesh-wide default, even if
             // forgetting its settings at deregistration did not finish.
-            forgetSettings(record.name());
+            forget(record.name(), settingsOf(record.name()));
             return withResync(cluster, outcomes(reconcile.resync(registry.dataPlane(record), options)), "done", false);
         } catch (RuntimeException e) {
             // The registration stands; the scheduled reconcile finishes what could not be done now.
@@ -155,8 +155,7 @@ public class ClusterService {
         registry.deregister(name);
         history.clusterChanged(configMap, name, ChangeHistory.CLUSTER_DEREGISTERED, options.by(), "deregistered");
         try {
-            forgets.forEach(setting -> store.updateExistingNamespaceState(setting.namespace(),
-                    current -> current.withoutSetting(name)));
+            forget(name, forgets);
         } catch (RuntimeException e) {
             // The cluster is gone; registering one under this name clears what is left.
             LOG.warnf("cluster %s deregistered, but forgetting its per-namespace settings failed: %s", name,
@@ -178,13 +177,10 @@ public class ClusterService {
         return settings;
     }
 
-    /** Drops the cluster's own setting from every namespace that has one: one LIST, one write each. */
-    private void forgetSettings(String cluster) {
-        store.allNamespaceStates().forEach((namespace, stored) -> {
-            if (stored.state().settings().containsKey(cluster)) {
-                store.updateExistingNamespaceState(namespace, current -> current.withoutSetting(cluster));
-            }
-        });
+    /** Drops {@code cluster}'s own setting from each namespace of {@code settings}: one write each. */
+    private void forget(String cluster, List<Forgotten> settings) {
+        settings.forEach(setting -> store.updateExistingNamespaceState(setting.namespace(),
+                current -> current.withoutSetting(cluster)));
     }
 
     public List<Cluster> list() {
