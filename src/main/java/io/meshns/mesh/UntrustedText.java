@@ -61,6 +61,17 @@ public final class UntrustedText {
         return out.append(CUT).toString();
     }
 
+    /** The bytes {@code text} takes in UTF-8 (a lone surrogate as the replacement character's three). */
+    public static int utf8Length(String text) {
+        int size = 0;
+        for (int i = 0; i < text.length();) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            size += utf8Length(c);
+        }
+        return size;
+    }
+
     private static int utf8Length(int c) {
         return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
     }

@@ -87,7 +87,7 @@ public final class StateCodec {
             String value = writeRecord(record.outcome().word(), message, times.computeIfAbsent(record.time(), Instant::toString),
                     record.desired() == null ? null : record.desired().encode());
             data.put(key, value);
-            size += utf8Length(key) + utf8Length(value);
+            size += UntrustedText.utf8Length(key) + UntrustedText.utf8Length(value);
         }
         return size;
     }
@@ -97,7 +97,7 @@ public final class StateCodec {
         List<int[]> messages = new ArrayList<>();
         for (NamespaceState.ClusterRecord record : state.clusters().values()) {
             if (record.message() != null) {
-                messages.add(new int[] {utf8Length(record.message()), escapes(record.message())});
+                messages.add(new int[] {UntrustedText.utf8Length(record.message()), escapes(record.message())});
             }
         }
         int low = 0;
@@ -131,21 +131,11 @@ public final class StateCodec {
     private static int bytes(Map<String, String> data) {
         int size = 0;
         for (Map.Entry<String, String> entry : data.entrySet()) {
-            size += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+            size += UntrustedText.utf8Length(entry.getKey()) + UntrustedText.utf8Length(entry.getValue());
         }
         return size;
     }
 
-    static int utf8Length(String text) {
-        int size = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            size += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
-        }
-        return size;
-    }
-
-    /** Only the per-cluster settings of a namespace's state: what describeMesh needs, at a fraction of the cost. */
     /** Only the per-cluster settings of a namespace's state. */
     public static Map<String, Injection> decodeSettings(Map<String, String> data) {
         Map<String, Injection> settings = new TreeMap<>();
