@@ -33,8 +33,6 @@ public final class ClusterRequests {
 
     /** Asks for a list's metadata only (kube-apiserver 1.15+); a server that cannot sends the JSON list. */
     private static final String METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
-    private static final String JSON_PATCH = "application/json-patch+json";
-    private static final String MERGE_PATCH = "application/merge-patch+json";
 
     private ClusterRequests() {
     }
@@ -89,16 +87,12 @@ public final class ClusterRequests {
         }, false);
     }
 
-    /** A JSON Patch (RFC 6902) of a namespace; with {@code dryRun}, checked by the API server and not stored. */
-    public static CompletableFuture<Namespace> jsonPatch(KubernetesClient client, String name, String patch, boolean dryRun,
+    /** A label patch of a namespace; with {@code dryRun}, checked by the API server and not stored. */
+    public static CompletableFuture<Namespace> patch(KubernetesClient client, String name, LabelPatch patch, boolean dryRun,
             Deadline deadline) {
-        return patch(client, name, JSON_PATCH, patch, dryRun, deadline);
-    }
-
-    /** A JSON merge patch (RFC 7386) of a namespace; with {@code dryRun}, checked and not stored. */
-    public static CompletableFuture<Namespace> mergePatch(KubernetesClient client, String name, String patch, boolean dryRun,
-            Deadline deadline) {
-        return patch(client, name, MERGE_PATCH, patch, dryRun, deadline);
+        HttpRequest request = builder(client, "api/v1/namespaces/" + name + (dryRun ? "?dryRun=All" : ""))
+                .patch(patch.kind().contentType(), patch.body()).build();
+        return send(client, request, deadline, MetadataReader::namespace, false);
     }
 
     /** The cluster's MutatingWebhookConfigurations (where sidecar injectors are): their names and labels. */
@@ -114,13 +108,6 @@ public final class ClusterRequests {
     public static CompletableFuture<List<Pod>> pods(KubernetesClient client, String namespace, Deadline deadline) {
         String path = namespace == null ? "api/v1/pods" : "api/v1/namespaces/" + namespace + "/pods";
         return send(client, get(client, path), deadline, MetadataReader::pods, false);
-    }
-
-    private static CompletableFuture<Namespace> patch(KubernetesClient client, String name, String contentType, String patch,
-            boolean dryRun, Deadline deadline) {
-        HttpRequest request = builder(client, "api/v1/namespaces/" + name + (dryRun ? "?dryRun=All" : ""))
-                .patch(contentType, patch).build();
-        return send(client, request, deadline, MetadataReader::namespace, false);
     }
 
     private static HttpRequest get(KubernetesClient client, String path) {

@@ -65,8 +65,7 @@ public class ControlPlane {
     }
 
     public Namespace get(String name) {
-        return find(name).orElseThrow(() -> MeshException.notFound("namespace-not-found",
-                "namespace \"" + name + "\" does not exist in the control plane"));
+        return find(name).orElseThrow(() -> notFound(name));
     }
 
     public List<Namespace> list(String labelSelector) {
@@ -123,50 +122,41 @@ public class ControlPlane {
     }
 
     /**
-     * Sets the namespace's Istio labels and returns it as labelled; 404 when it does not exist. Starts
-     * from the copy this instance last read or wrote (one PATCH, conditional on its resourceVersion),
-     * and reads the namespace again only when that copy is missing or stale.
+     * Sets the namespace's injection labels and returns it as labelled; 404 when it does not exist.
+     * Starts from the copy this instance last read or wrote (one PATCH, conditional on its
+     * resourceVersion), and reads the namespace again only when that copy is missing or stale.
      */
     public Namespace label(String name, Injection wanted, Deadline deadline) {
-        Namespace after;
+        ControlPlaneLabeler.Labelled done = labelling(name,
+                () -> ControlPlaneLabeler.apply(client, name, known.get(name), wanted, deadline));
+        if (remember(name, done.after()) == null) {
+            throw notFound(name);
+        }
+        return done.after();
+    }
+
+    /** What {@link #label} would do, checked by the API server (dryRun=All), storing nothing. */
+    public Outcome.Result previewLabel(String name, Injection wanted, Deadline deadline) {
+        Outcome.Result result = labelling(name, () -> ControlPlaneLabeler.preview(client, name, wanted, deadline));
+        if (result == Outcome.Result.ABSENT) {
+            throw notFound(name);
+        }
+        return result;
+    }
+
+    private static <T> T labelling(String name, Supplier<T> labelling) {
         try {
-            after = call("labelling namespace " + name, () -> {
-                NamespaceLabeler.Conditional done = NamespaceLabeler.applyRemembered(client, name, known.get(name), wanted,
-                        deadline);
-                return remember(name, done.after());
-            });
-        } catch (NamespaceLabeler.Stale e) {
+            return call("labelling namespace " + name, labelling);
+        } catch (ControlPlaneLabeler.Stale e) {
             throw MeshException.unavailable(e.getMessage() + "; nothing was changed in any data plane", e);
         } catch (Deadline.Exceeded e) {
             throw MeshException.unavailable("the control plane did not answer in time while labelling namespace " + name
                     + "; nothing was changed in any data plane", e);
         }
-        if (after == null) {
-            throw MeshException.notFound("namespace-not-found", "namespace \"" + name + "\" does not exist in the control plane");
-        }
-        return after;
     }
 
-    /** What {@link #label} would do, checked by the API server (dryRun=All), storing nothing. */
-    public Outcome.Result label(String name, Injection wanted, Deadline deadline, boolean dryRun) {
-        if (!dryRun) {
-            Namespace before = known.get(name);
-            label(name, wanted, deadline);
-            return before != null && wanted.changeFrom(before.getMetadata().getLabels()).isEmpty()
-                    ? Outcome.Result.UNCHANGED : Outcome.Result.APPLIED;
-        }
-        Outcome.Result result;
-        try {
-            result = call("labelling namespace " + name,
-                    () -> NamespaceLabeler.applyFrom(client, name, null, wanted, deadline, true));
-        } catch (Deadline.Exceeded e) {
-            throw MeshException.unavailable("the control plane did not answer in time while labelling namespace " + name
-                    + "; nothing was changed in any data plane", e);
-        }
-        if (result == Outcome.Result.ABSENT) {
-            throw MeshException.notFound("namespace-not-found", "namespace \"" + name + "\" does not exist in the control plane");
-        }
-        return result;
+    private static MeshException notFound(String name) {
+        return MeshException.notFound("namespace-not-found", "namespace \"" + name + "\" does not exist in the control plane");
     }
 
     private static <T> T call(String doing, Supplier<T> call) {

@@ -39,7 +39,7 @@ public class InjectionCheck {
     }
 
     /** The one read of every cluster before a change of {@code namespace} to {@code wanted}. */
-    public Map<String, LiveReader.Live> look(List<DataPlane> clusters, String namespace, Injection wanted, Deadline deadline) {
+    Look look(List<DataPlane> clusters, String namespace, Injection wanted, Deadline deadline) {
         Map<String, LiveReader.Live> live = reader.read(clusters, namespace,
                 new LiveReader.Needs(InjectorPresence.needsInjector(wanted), true), deadline);
         for (DataPlane cluster : clusters) {
@@ -48,7 +48,7 @@ public class InjectionCheck {
                 seen.put(cluster.name(), new Injectors(cluster, read.webhooks()));
             }
         }
-        return live;
+        return new Look(clusters, live);
     }
 
     /**
@@ -56,7 +56,7 @@ public class InjectionCheck {
      * every one of {@code clusters} (through the same client): then the precheck is not expected to
      * refuse the change, and the read may go alongside the lock. No request.
      */
-    public boolean mayRefuse(List<DataPlane> clusters, Injection wanted) {
+    boolean mayRefuse(List<DataPlane> clusters, Injection wanted) {
         if (!InjectorPresence.needsInjector(wanted)) {
             return false;
         }
@@ -75,12 +75,12 @@ public class InjectionCheck {
      * namespace and answered has no injector for {@code wanted}. A cluster that could not be asked
      * does not block (its outcome says so); {@code force} skips the check.
      */
-    public void requireInjectors(String namespace, Injection wanted, Map<String, LiveReader.Live> live, boolean force) {
+    void requireInjectors(String namespace, Injection wanted, Look look, boolean force) {
         if (force || !InjectorPresence.needsInjector(wanted)) {
             return;
         }
         List<String> missing = new ArrayList<>();
-        live.forEach((cluster, read) -> {
+        look.live().forEach((cluster, read) -> {
             if (read.failure() == null && read.namespace(namespace) != null && read.webhooks() != null
                     && !InjectorPresence.present(wanted, read.webhooks())) {
                 missing.add(cluster);
@@ -98,7 +98,7 @@ public class InjectionCheck {
     }
 
     /** {@code outcome} with its restart impact, and notes on what could not be verified. */
-    public Outcome annotate(Outcome outcome, LiveReader.Live read, String namespace, Injection wanted, boolean force) {
+    Outcome annotate(Outcome outcome, LiveReader.Live read, String namespace, Injection wanted, boolean force) {
         if (read == null || read.failure() != null || read.namespace(namespace) == null) {
             return outcome;
         }

@@ -1,17 +1,12 @@
 package io.meshns.service;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.meshns.cluster.ClusterRegistry;
@@ -19,10 +14,11 @@ import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.FanOut;
 import io.meshns.cluster.LiveReader;
 import io.meshns.config.CallBudget;
+import io.meshns.error.MeshException;
 import io.meshns.history.ChangeHistory;
 import io.meshns.kube.ControlPlane;
+import io.meshns.kube.DataPlaneLabeler;
 import io.meshns.kube.Deadline;
-import io.meshns.kube.NamespaceLabeler;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.InjectorPresence;
 import io.meshns.mesh.Labels;
@@ -30,7 +26,8 @@ import io.meshns.mesh.MeshNamespace;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
-import io.meshns.metrics.OutcomeMetrics;
+import io.meshns.service.NamespaceLock.Change;
+import io.meshns.service.NamespaceLock.Locked;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateStore;
 
@@ -38,199 +35,150 @@ import io.meshns.state.StateStore;
  * Enables, disables or removes sidecar injection, or enables ambient mode, for a mesh namespace: the
  * control-plane namespace first, then the same-named namespace in every data-plane cluster, in
  * parallel, before returning. Or, with a list of clusters, in those clusters only.
+ * <p>
+ * Each path reads top to bottom: read the clusters (namespace, injectors, pods, all at once), refuse
+ * a change a cluster cannot inject (409, nothing written), take the namespace's lock, write the
+ * control plane, label the clusters from that read, release the lock recording the outcomes, record
+ * the change, answer. The precheck and the restart impact cost no round trip of their own.
  */
 @ApplicationScoped
 public class InjectionService {
-
-    private static final Logger LOG = Logger.getLogger(InjectionService.class);
 
     private final ControlPlane controlPlane;
     private final ClusterRegistry registry;
     private final FanOut fanOut;
     private final NamespaceLock lock;
     private final ProtectedNamespaces protectedNamespaces;
-    private final OutcomeMetrics metrics;
     private final CallBudget budget;
     private final InjectionCheck check;
-    private final ChangeHistory history;
     private final StateStore store;
+    private final ChangeRecorder recorder;
 
     public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceLock lock,
-            ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget, InjectionCheck check,
-            ChangeHistory history, StateStore store) {
-        this.store = store;
-        this.budget = budget;
+            ProtectedNamespaces protectedNamespaces, CallBudget budget, InjectionCheck check, StateStore store,
+            ChangeRecorder recorder) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
         this.lock = lock;
         this.protectedNamespaces = protectedNamespaces;
-        this.metrics = metrics;
+        this.budget = budget;
         this.check = check;
-        this.history = history;
+        this.store = store;
+        this.recorder = recorder;
     }
 
     /** Validates a revision name before anything is touched. */
     public static Injection revision(String revision) {
         if (revision.isEmpty() || Labels.problemWithValue(revision) != null) {
-            throw io.meshns.error.MeshException.badRequest("invalid-revision", "'revision' \"" + revision
+            throw MeshException.badRequest("invalid-revision", "'revision' \"" + revision
                     + "\" must be a non-empty label value, e.g. 1-24-0 or canary");
         }
         return Injection.revision(revision);
     }
 
-    /** Sets {@code wanted} mesh-wide: the control plane and every cluster; clears per-cluster settings. */
-    public MeshNamespace change(String namespace, Injection wanted) {
-        return change(namespace, wanted, null, ChangeOptions.NONE);
-    }
-
-    public MeshNamespace change(String namespace, Injection wanted, List<String> clusters) {
-        return change(namespace, wanted, clusters, ChangeOptions.NONE);
-    }
-
     /**
-     * Sets {@code wanted} mesh-wide when {@code clusters} is null; otherwise only in those clusters,
-     * as their own setting, leaving the control plane (the mesh-wide default) as it is.
-     * <p>
-     * Each cluster is read once (namespace, injectors, pods, all at once) and, unless an injector is
-     * missing (409, nothing written), labelled from that read: the precheck and the restart impact
-     * cost no round trip of their own. A dry run does the same reads and checks and writes nothing.
+     * Sets {@code wanted} mesh-wide when {@code clusters} is null: the control plane and every
+     * cluster, clearing per-cluster settings. Otherwise only in those clusters, as their own setting,
+     * leaving the control plane (the mesh-wide default) as it is. A dry run does the same reads and
+     * checks and writes nothing.
      */
     public MeshNamespace change(String namespace, Injection wanted, List<String> clusters, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         Names.requireValid("namespace", namespace);
         protectedNamespaces.requireUnprotected(namespace);
-        if (clusters == null && !options.dryRun()) {
-            return changeMeshWide(namespace, wanted, options, call);
+        if (options.dryRun()) {
+            return preview(namespace, wanted, clusters, options, call);
         }
-        Namespace current = controlPlane.get(namespace);
-        Map<String, String> before = current.getMetadata().getLabels();
-        Set<String> names = clusters == null ? null : registry.requireRegistered(clusters);
-        List<DataPlane> targets = registry.dataPlanes().stream().filter(c -> names == null || names.contains(c.name())).toList();
-        Map<String, LiveReader.Live> live = check.look(targets, namespace, wanted, call.min(Deadline.in(fanOut.timeout())));
-        check.requireInjectors(namespace, wanted, live, options.force());
-        if (names != null && !options.dryRun()) {
-            return changeIn(current, wanted, targets, live, options, call);
-        }
-        Map<String, String> after = names == null ? wanted.changeFrom(before).applyTo(before) : before;
-        if (names == null) {
-            controlPlane.label(namespace, wanted, call.min(Deadline.in(fanOut.timeout())), true);
-        }
-        List<Outcome> outcomes = withWanted(labelFrom(targets, namespace, wanted, live, false, options, call), wanted);
-        LOG.infof("namespace %s: dry run of injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
-        return MeshNamespace.of(namespace, after, outcomes).asDryRun();
+        return clusters == null ? changeMeshWide(namespace, wanted, options, call)
+                : changeIn(namespace, wanted, clusters, options, call);
     }
 
-    /**
-     * A mesh-wide change. The clusters are read while the lock is being taken, not before: a remote
-     * control plane's round trips for the lock and the registry cost no time of their own. The read
-     * is used only if it cannot have missed another change: when the lock was written over the very
-     * state this instance saw before the read began (every change writes that state as it takes and
-     * releases the lock), and for clusters read with the client they are registered with now.
-     * Otherwise the clusters are read again under the lock.
-     * <p>
-     * A change the precheck may refuse is read first and refused before anything is written, not
-     * even the lock: this instance reads first unless it has seen, in every cluster, an injector for
-     * {@code wanted}. Only a refusal this instance could not foresee (an injector removed since it
-     * last looked, a cluster registered through another instance) is found under the lock, which is
-     * then released with nothing recorded: the state is as it was, but for its resourceVersion.
-     */
+    /** A mesh-wide change: the clusters are read while the lock is being taken ({@link EarlyRead}). */
     private MeshNamespace changeMeshWide(String namespace, Injection wanted, ChangeOptions options, Deadline call) {
         // A namespace this instance has seen is not read again: the label patch, conditional on the
         // copy it remembers, checks it (404) and saves a round trip to the control plane.
-        Namespace current = controlPlane.lastKnown(namespace).orElseGet(() -> controlPlane.get(namespace));
-        String seen = store.rememberedVersion(namespace);
-        Deadline readBy = call.min(Deadline.in(fanOut.timeout()));
-        CompletableFuture<List<DataPlane>> registered = SideBySide.start(registry::dataPlanes);
-        List<DataPlane> guessed;
-        CompletableFuture<Map<String, LiveReader.Live>> early;
-        if (!options.force() && check.mayRefuse(registry.lastListed(), wanted)) {
-            guessed = SideBySide.join(registered);
-            Map<String, LiveReader.Live> read = check.look(guessed, namespace, wanted, readBy);
-            check.requireInjectors(namespace, wanted, read, false);
-            early = CompletableFuture.completedFuture(read);
-        } else {
-            guessed = registry.lastListed();
-            early = SideBySide.start(() -> check.look(guessed, namespace, wanted, readBy));
-        }
+        controlPlane.lastKnown(namespace).orElseGet(() -> controlPlane.get(namespace));
+        EarlyRead early = EarlyRead.start(check, registry, store.rememberedVersion(namespace), namespace, wanted,
+                options.force(), fanOut.requestDeadline(call));
 
         // Every write below is bounded by the lease: none is sent, or still on its way, after it ends.
-        List<Map<String, String>> labelled = new ArrayList<>();
-        List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, budget.lockWait(call), lease -> {
-            List<DataPlane> targets = SideBySide.join(registered);
-            Map<String, LiveReader.Live> live = readUnderLock(targets, namespace, wanted,
-                    seen != null && lease.takenOver(seen) ? guessed : List.of(), early,
-                    lease.deadline().min(Deadline.in(fanOut.timeout())));
+        Locked<Namespace> done = lock.run(namespace, budget.lockWait(call), lease -> {
+            Look look = early.underLock(lease, fanOut.requestDeadline(lease.deadline()));
             // Refused: nothing is labelled, and the lock goes with nothing recorded.
-            check.requireInjectors(namespace, wanted, live, options.force());
-            // The labels as the control plane now has them: the copy read before may be older.
-            labelled.add(controlPlane.label(namespace, wanted, lease.deadline().min(Deadline.in(fanOut.timeout())))
-                    .getMetadata().getLabels());
-            List<Outcome> done = labelFrom(targets, namespace, wanted, live, true, options, lease.deadline());
-            return new NamespaceLock.Change(wanted, done, NamespaceState::withoutSettings)
-                    .withHistory(ChangeHistory.entry(ChangeHistory.reason(wanted), options.by(), done));
-        }).outcomes());
-        metrics.record(outcomes);
-        LOG.infof("namespace %s: injection %s; clusters %s", namespace, wanted.encode(), summary(outcomes));
-        history.namespaceChanged(current, ChangeHistory.reason(wanted), options.by(), wanted.encode(), outcomes);
-        return MeshNamespace.of(namespace, labelled.get(0), withWanted(outcomes, wanted));
+            check.requireInjectors(namespace, wanted, look, options.force());
+            Namespace labelled = controlPlane.label(namespace, wanted, fanOut.requestDeadline(lease.deadline()));
+            List<Outcome> outcomes = label(look, namespace, wanted, DataPlaneLabeler.Read.CURRENT, options, lease.deadline());
+            return Locked.recording(labelled, change(wanted, wanted, outcomes, NamespaceState::withoutSettings, options));
+        });
+
+        List<Outcome> outcomes = List.copyOf(done.change().outcomes());
+        recorder.namespaceChanged(done.result(), ChangeHistory.reason(wanted), options.by(), wanted.encode(), outcomes);
+        return MeshNamespace.of(namespace, done.result().getMetadata().getLabels(), withWanted(outcomes, wanted));
     }
 
-    /**
-     * Each of {@code targets} as read under the lock: from the {@code early} read of {@code valid}
-     * (the clusters it read, when it still holds), and read now for every other one.
-     */
-    private Map<String, LiveReader.Live> readUnderLock(List<DataPlane> targets, String namespace, Injection wanted,
-            List<DataPlane> valid, CompletableFuture<Map<String, LiveReader.Live>> early, Deadline deadline) {
-        List<DataPlane> unread = ClusterRegistry.unconfirmed(valid, targets);
-        Map<String, LiveReader.Live> read = unread.size() == targets.size() ? Map.of() : SideBySide.join(early);
-        Map<String, LiveReader.Live> fresh = unread.isEmpty() ? Map.of() : check.look(unread, namespace, wanted, deadline);
-        Map<String, LiveReader.Live> live = new LinkedHashMap<>();
-        targets.forEach(t -> live.put(t.name(), fresh.containsKey(t.name()) ? fresh.get(t.name()) : read.get(t.name())));
-        return live;
-    }
+    /** A change in the named clusters only, remembered as their own setting. */
+    private MeshNamespace changeIn(String namespace, Injection wanted, List<String> clusters, ChangeOptions options,
+            Deadline call) {
+        Namespace current = controlPlane.get(namespace);
+        Look look = look(namespace, wanted, clusters, call);
+        check.requireInjectors(namespace, wanted, look, options.force());
+        Set<String> named = look.names();
 
-    private MeshNamespace changeIn(Namespace current, Injection wanted, List<DataPlane> targets,
-            Map<String, LiveReader.Live> live, ChangeOptions options, Deadline call) {
-        String namespace = current.getMetadata().getName();
-        List<Map<String, String>> controlPlaneLabels = new ArrayList<>();
-        Set<String> named = targets.stream().map(DataPlane::name).collect(Collectors.toCollection(TreeSet::new));
-        List<Outcome> outcomes = new ArrayList<>(lock.run(namespace, budget.lockWait(call), lease -> {
+        Locked<Map<String, String>> done = lock.run(namespace, budget.lockWait(call), lease -> {
             // Read under the lock: the mesh-wide default is recorded beside the new settings.
-            controlPlaneLabels.add(controlPlane.get(namespace).getMetadata().getLabels());
-            List<Outcome> done = labelFrom(targets, namespace, wanted, live, false, options, lease.deadline());
-            return new NamespaceLock.Change(Injection.fromLabels(controlPlaneLabels.get(0)), done,
-                    state -> state.withSetting(named, wanted))
-                    .withHistory(ChangeHistory.entry(ChangeHistory.reason(wanted), options.by(), done));
-        }).outcomes());
-        metrics.record(outcomes);
-        LOG.infof("namespace %s: injection %s in clusters %s only", namespace, wanted.encode(), summary(outcomes));
-        history.namespaceChanged(current, ChangeHistory.reason(wanted), options.by(), wanted.encode() + " in " + named,
+            Map<String, String> meshWide = controlPlane.get(namespace).getMetadata().getLabels();
+            List<Outcome> outcomes = label(look, namespace, wanted, DataPlaneLabeler.Read.EARLIER, options, lease.deadline());
+            return Locked.recording(meshWide, change(Injection.fromLabels(meshWide), wanted, outcomes,
+                    state -> state.withSetting(named, wanted), options));
+        });
+
+        List<Outcome> outcomes = List.copyOf(done.change().outcomes());
+        recorder.namespaceChanged(current, ChangeHistory.reason(wanted), options.by(), wanted.encode() + " in " + named,
                 outcomes);
-        return MeshNamespace.of(namespace, controlPlaneLabels.get(0), withWanted(outcomes, wanted));
+        return MeshNamespace.of(namespace, done.result(), withWanted(outcomes, wanted));
+    }
+
+    /** A dry run: the reads and checks of a change (the control plane's by the API server itself), nothing written. */
+    private MeshNamespace preview(String namespace, Injection wanted, List<String> clusters, ChangeOptions options,
+            Deadline call) {
+        Map<String, String> before = controlPlane.get(namespace).getMetadata().getLabels();
+        Look look = look(namespace, wanted, clusters, call);
+        check.requireInjectors(namespace, wanted, look, options.force());
+        Map<String, String> after = before;
+        if (clusters == null) {
+            controlPlane.previewLabel(namespace, wanted, fanOut.requestDeadline(call));
+            after = wanted.changeFrom(before).applyTo(before);
+        }
+        List<Outcome> outcomes = withWanted(label(look, namespace, wanted, DataPlaneLabeler.Read.EARLIER, options, call), wanted);
+        recorder.previewed(namespace, "injection " + wanted.encode(), outcomes);
+        return MeshNamespace.of(namespace, after, outcomes).asDryRun();
+    }
+
+    /** The one read of the clusters a change acts on: every registered one, or those named (404 for an unknown name). */
+    private Look look(String namespace, Injection wanted, List<String> clusters, Deadline call) {
+        Set<String> named = clusters == null ? null : registry.requireRegistered(clusters);
+        List<DataPlane> targets = registry.dataPlanes().stream().filter(c -> named == null || named.contains(c.name())).toList();
+        return check.look(targets, namespace, wanted, fanOut.requestDeadline(call));
     }
 
     /**
-     * Puts {@code wanted} on the namespace in each of {@code clusters} at once, from what {@code live}
-     * read of them ({@code current}: read under the lock, or proven current), by {@code lease}; one
-     * outcome each.
-     * A cluster that could not be read fails at once, so a silent cluster costs one deadline, not two.
+     * Puts {@code wanted} on the namespace in each cluster of {@code look} at once, from what it read
+     * there, trusted as {@code trust} says; one outcome each, with its restart impact. A cluster that
+     * could not be read fails at once, so a silent cluster costs one deadline, not two.
      */
-    private List<Outcome> labelFrom(List<DataPlane> clusters, String namespace, Injection wanted,
-            Map<String, LiveReader.Live> live, boolean current, ChangeOptions options, Deadline lease) {
-        List<DataPlane> readable = clusters.stream().filter(c -> live.get(c.name()).failure() == null).toList();
-        Map<String, Outcome> labelled = fanOut.acrossClusters(readable, lease, (cluster, d) -> {
-            LiveReader.Live read = live.get(cluster.name());
+    private List<Outcome> label(Look look, String namespace, Injection wanted, DataPlaneLabeler.Read trust,
+            ChangeOptions options, Deadline deadline) {
+        Map<String, Outcome> labelled = fanOut.acrossClusters(look.readable(), deadline, (cluster, d) -> {
+            LiveReader.Live read = look.of(cluster);
             Namespace seen = read.namespace(namespace);
-            CompletableFuture<Outcome> outcome = seen == null ? CompletableFuture.completedFuture(Outcome.absent(cluster.name()))
-                    : (current ? NamespaceLabeler.applyFromCurrentReadAsync(cluster.client(), namespace, seen, wanted, d)
-                            : NamespaceLabeler.applyFromEarlierReadAsync(cluster.client(), namespace, seen, wanted, d,
-                                    options.dryRun()))
-                            .thenApply(result -> new Outcome(cluster.name(), result, null));
-            return outcome.thenApply(o -> check.annotate(o, read, namespace, wanted, options.force()));
+            CompletableFuture<Outcome.Result> result = seen == null ? CompletableFuture.completedFuture(Outcome.Result.ABSENT)
+                    : DataPlaneLabeler.applyFrom(cluster.client(), namespace, seen, trust, wanted, d, options.dryRun());
+            return result.thenApply(r -> check.annotate(new Outcome(cluster.name(), r, null), read, namespace, wanted,
+                    options.force()));
         }, (cluster, why) -> Outcome.failed(cluster.name(), why));
-        return new ArrayList<>(clusters.stream()
-                .map(c -> labelled.getOrDefault(c.name(), unread(c.name(), live.get(c.name()), wanted, options))).toList());
+        return look.clusters().stream()
+                .map(c -> labelled.getOrDefault(c.name(), unread(c.name(), look.of(c), wanted, options))).toList();
     }
 
     /** A cluster that could not be read is not labelled: failed, and, where it mattered, its injector unverified. */
@@ -239,11 +187,14 @@ public class InjectionService {
         return InjectorPresence.needsInjector(wanted) && !options.force() ? failed.withNote("injector not verified") : failed;
     }
 
-    private static List<Outcome> withWanted(List<Outcome> outcomes, Injection wanted) {
-        return outcomes.stream().map(o -> o.withWanted(wanted)).toList();
+    /** What the lock's release records: {@code desired} mesh-wide, the settings, the outcomes and their history entry. */
+    private static Change change(Injection desired, Injection wanted, List<Outcome> outcomes,
+            UnaryOperator<NamespaceState> settings, ChangeOptions options) {
+        return new Change(desired, outcomes, settings)
+                .withHistory(ChangeHistory.entry(ChangeHistory.reason(wanted), options.by(), outcomes));
     }
 
-    private static String summary(List<Outcome> outcomes) {
-        return outcomes.stream().map(o -> o.cluster() + "=" + o.outcome().word()).toList().toString();
+    private static List<Outcome> withWanted(List<Outcome> outcomes, Injection wanted) {
+        return outcomes.stream().map(o -> o.withWanted(wanted)).toList();
     }
 }

@@ -112,19 +112,35 @@ public class NamespaceLock {
     }
 
     /**
-     * Runs {@code change} holding the namespace's lock, then records what it returns (nothing when
-     * it returns null or fails) and releases the lock, in one write; a holder that lost the lock
+     * What work under the lock did: its {@code result} for the caller, and the {@code change} to
+     * record as the lock is released (null: nothing).
+     */
+    public record Locked<T>(T result, Change change) {
+
+        public static <T> Locked<T> recording(T result, Change change) {
+            return new Locked<>(result, change);
+        }
+
+        /** Work that changed nothing: the lock goes with nothing recorded. */
+        public static <T> Locked<T> nothing(T result) {
+            return new Locked<>(result, null);
+        }
+    }
+
+    /**
+     * Runs {@code work} holding the namespace's lock, then records the change it returns (nothing
+     * when it returns null or fails) and releases the lock, in one write; a holder that lost the lock
      * meanwhile records no outcome, only its history entry (what it did, after what came since).
      * Waits for the lock until {@code waitUntil}, then answers 409 namespace-busy.
      */
-    public Change run(String namespace, Deadline waitUntil, Function<Lease, Change> change) {
+    public <T> Locked<T> run(String namespace, Deadline waitUntil, Function<Lease, Locked<T>> work) {
         Lease lease = acquire(namespace, waitUntil);
-        Change done = null;
+        Locked<T> done = null;
         try {
-            done = change.apply(lease);
+            done = work.apply(lease);
             return done;
         } finally {
-            release(namespace, lease, done);
+            release(namespace, lease, done == null ? null : done.change());
         }
     }
 

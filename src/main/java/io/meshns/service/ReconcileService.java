@@ -28,15 +28,16 @@ import io.meshns.history.ChangeHistory;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
-import io.meshns.kube.NamespaceLabeler;
+import io.meshns.kube.DataPlaneLabeler;
 import io.meshns.kube.NamespacePages;
-import io.meshns.mesh.Drift;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
+import io.meshns.mesh.ReconcilePlan;
 import io.meshns.mesh.ProtectedNamespaces;
 import io.meshns.mesh.Rollout;
-import io.meshns.metrics.OutcomeMetrics;
+import io.meshns.service.NamespaceLock.Change;
+import io.meshns.service.NamespaceLock.Locked;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -65,14 +66,13 @@ public class ReconcileService {
     private final StateStore store;
     private final NamespaceLock lock;
     private final ProtectedNamespaces protectedNamespaces;
-    private final OutcomeMetrics metrics;
     private final CallBudget budget;
-    private final ChangeHistory history;
+    private final ChangeRecorder recorder;
     private final int pageSize;
 
     public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
-            NamespaceLock lock, ProtectedNamespaces protectedNamespaces, OutcomeMetrics metrics, CallBudget budget,
-            ChangeHistory history, io.meshns.config.MeshConfig config) {
+            NamespaceLock lock, ProtectedNamespaces protectedNamespaces, CallBudget budget,
+            ChangeRecorder recorder, io.meshns.config.MeshConfig config) {
         this.pageSize = Math.max(1, config.listPageSize());
         this.controlPlane = controlPlane;
         this.registry = registry;
@@ -80,9 +80,8 @@ public class ReconcileService {
         this.store = store;
         this.lock = lock;
         this.protectedNamespaces = protectedNamespaces;
-        this.metrics = metrics;
         this.budget = budget;
-        this.history = history;
+        this.recorder = recorder;
     }
 
     /** One namespace's outcomes in every cluster reconciled. */
@@ -100,12 +99,10 @@ public class ReconcileService {
         }
     }
 
-    /** Reconciles one namespace, or all when {@code only} is null, across every registered cluster. */
-    public Report reconcile(String only) {
-        return reconcile(only, ChangeOptions.NONE);
-    }
-
-    /** The same; a dry run lists and compares as usual and patches, records and removes nothing. */
+    /**
+     * Reconciles one namespace, or all when {@code only} is null, across every registered cluster. A
+     * dry run lists and compares as usual and patches, records and removes nothing.
+     */
     public Report reconcile(String only, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         if (only != null) {
@@ -141,16 +138,12 @@ public class ReconcileService {
      * Each page may take the fan-out timeout; the whole listing, the call's time but what repairs need.
      */
     private Map<String, Listing> list(List<DataPlane> clusters, CompletableFuture<Set<String>> managed, Deadline call) {
-        return fanOut.acrossClustersPaged(clusters, call.minus(budget.work().plus(budget.reserve())),
+        return fanOut.acrossClustersPaged(clusters, budget.lockWait(call),
                 (cluster, deadline) -> listAll(cluster, managed, deadline).thenApply(Listing::new),
                 (cluster, why) -> Listing.failed(why));
     }
 
     /** Brings one (newly registered) cluster up to date with every mesh namespace. */
-    public Report resync(DataPlane cluster) {
-        return resync(cluster, ChangeOptions.NONE);
-    }
-
     public Report resync(DataPlane cluster, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         Map<String, StateStore.Stored> states = store.allNamespaceStates();
@@ -208,38 +201,26 @@ public class ReconcileService {
         Map<String, Listing> listings = listClusters.get();
 
         // 2. What each cluster needs, from those listings alone.
-        Map<String, Map<String, Outcome>> outcomes = new TreeMap<>();
-        Map<String, Map<String, Namespace>> drifted = new TreeMap<>();
-        wanted.keySet().forEach(ns -> outcomes.put(ns, new ConcurrentHashMap<>()));
-        for (DataPlane cluster : clusters) {
-            Listing listing = listings.get(cluster.name());
-            if (listing.failure() != null) {
-                wanted.keySet().forEach(ns -> outcomes.get(ns).put(cluster.name(), Outcome.failed(cluster.name(), listing.failure())));
-                continue;
-            }
-            Map<String, Injection> wantedHere = new TreeMap<>();
-            wanted.forEach((ns, rollout) -> wantedHere.put(ns, rollout.in(cluster.name())));
-            Drift.of(wantedHere, listing.labels()).forEach((ns, finding) -> {
-                if (finding == Drift.Finding.DRIFTED) {
-                    drifted.computeIfAbsent(ns, k -> new LinkedHashMap<>()).put(cluster.name(),
-                            listing.namespaces().get(ns).toNamespace(ns));
-                } else {
-                    outcomes.get(ns).put(cluster.name(), Drift.outcomeWithoutWrite(cluster.name(), finding));
-                }
-            });
-        }
-
+        Map<String, ReconcilePlan.Listing> listed = new LinkedHashMap<>();
+        clusters.forEach(c -> listed.put(c.name(), listings.get(c.name()).forPlan()));
+        ReconcilePlan plan = ReconcilePlan.of(wanted, listed);
         if (options.dryRun()) {
             // A dry run stops here: what drifted would be applied; nothing is patched or recorded.
-            drifted.forEach((ns, listed) -> listed.keySet().forEach(c -> outcomes.get(ns).put(c, Outcome.applied(c))));
+            Map<String, Map<String, Outcome>> preview = plan.preview();
             return new Report(wanted.size(), wanted.keySet().stream()
-                    .map(ns -> new NamespaceResult(ns, inClusterOrder(outcomes.get(ns), clusters))).toList(), dryRun);
+                    .map(ns -> new NamespaceResult(ns, inClusterOrder(preview.get(ns), clusters))).toList(), dryRun);
         }
+        Map<String, Map<String, Outcome>> outcomes = new TreeMap<>();
+        plan.settled().forEach((ns, cells) -> outcomes.put(ns, new ConcurrentHashMap<>(cells)));
 
         // 3. Repair drifted namespaces, each under its lock so no concurrent change is undone.
-        fanOut.forEach(drifted.keySet(), PARALLEL_NAMESPACES,
-                ns -> repair(ns, wanted.get(ns), states.get(ns), drifted.get(ns), clusters, outcomes.get(ns), call,
-                        options.by()));
+        Set<String> repaired = ConcurrentHashMap.newKeySet();
+        fanOut.forEach(plan.drifted().keySet(), PARALLEL_NAMESPACES, ns -> {
+            if (repair(ns, wanted.get(ns), states.get(ns), copies(plan.drifted().get(ns), ns, listings), clusters,
+                    outcomes.get(ns), call, options.by())) {
+                repaired.add(ns);
+            }
+        });
 
         // 4. Record outcomes that say something new, over the very state read before the LISTs: if
         //    anything was recorded since (a change ran meanwhile), its newer outcomes stand.
@@ -250,10 +231,13 @@ public class ReconcileService {
             String ns = entry.getKey();
             List<Outcome> ordered = inClusterOrder(outcomes.get(ns), clusters);
             results.add(new NamespaceResult(ns, ordered));
-            metrics.record(ordered);
+            if (!repaired.contains(ns)) {
+                recorder.checked(ordered);
+            }
             StateStore.Stored stored = states.get(ns);
             NamespaceState state = stored == null ? NamespaceState.EMPTY : stored.state();
-            if (!drifted.containsKey(ns) && state.lockHolder() == null && !state.agreesWith(entry.getValue().meshWide(), ordered)) {
+            if (!plan.drifted().containsKey(ns) && state.lockHolder() == null
+                    && !state.agreesWith(entry.getValue().meshWide(), ordered)) {
                 toRecord.add(ns);
             }
         }
@@ -266,7 +250,7 @@ public class ReconcileService {
             }
         });
         LOG.infof("reconciled %d namespaces over %d clusters; %d needed repair", wanted.size(), clusters.size(),
-                drifted.size());
+                plan.drifted().size());
         return new Report(wanted.size(), results, dryRun);
     }
 
@@ -275,23 +259,21 @@ public class ReconcileService {
      * read (a change ran in between), the LISTs are stale: every cluster is read again instead.
      * A lock it cannot get, or no time left, is reported for this namespace, not thrown.
      */
-    private void repair(String ns, Rollout listedIntent, StateStore.Stored stateBefore, Map<String, Namespace> listed,
+    private boolean repair(String ns, Rollout listedIntent, StateStore.Stored stateBefore, Map<String, Namespace> listed,
             List<DataPlane> clusters, Map<String, Outcome> outcomes, Deadline call, String by) {
-        if (call.minus(budget.work().plus(budget.reserve())).passed()) {
+        if (budget.lockWait(call).passed()) {
             notRepaired(listed, outcomes, "not repaired: this reconcile ran out of time (meshns.call-timeout); "
                     + "the next one continues");
-            return;
+            return false;
         }
-        Namespace[] repaired = { null };
         try {
             // A repair waits for a running change at most one fan-out: that change applies the intent itself.
-            NamespaceLock.Change change = lock.run(ns, Deadline.in(fanOut.timeout()).min(call.minus(budget.work().plus(budget.reserve()))), lease -> {
+            Locked<Namespace> done = lock.run(ns, fanOut.requestDeadline(budget.lockWait(call)), lease -> {
                 Optional<Namespace> current = controlPlane.find(ns);
                 if (current.isEmpty()) {
                     notRepaired(listed, outcomes, "not repaired: the namespace was deleted from the control plane");
-                    return null;
+                    return Locked.nothing(null);
                 }
-                repaired[0] = current.get();
                 // The state as the lock was taken holds the clusters' own settings: no read of its own.
                 Rollout intent = rollout(current.get(), lease.state());
                 boolean stale = !intent.equals(listedIntent)
@@ -299,24 +281,27 @@ public class ReconcileService {
                 List<DataPlane> targets = clusters.stream()
                         .filter(c -> stale ? c.problem() == null : listed.containsKey(c.name())).toList();
                 outcomes.putAll(fanOut.acrossClusters(targets, lease.deadline(),
-                        (cluster, deadline) -> NamespaceLabeler.applyFromAsync(cluster.client(), ns,
+                        (cluster, deadline) -> DataPlaneLabeler.apply(cluster.client(), ns,
                                 stale ? null : listed.get(cluster.name()), intent.in(cluster.name()), deadline, false)
                                 .thenApply(result -> new Outcome(cluster.name(), result, null)),
                         (cluster, why) -> Outcome.failed(cluster.name(), why)));
-                List<Outcome> done = inClusterOrder(outcomes, clusters);
-                return new NamespaceLock.Change(intent.meshWide(), done)
-                        .withHistory(ChangeHistory.entry(ChangeHistory.REPAIRED, by, done));
+                List<Outcome> repaired = inClusterOrder(outcomes, clusters);
+                return Locked.recording(current.get(), new Change(intent.meshWide(), repaired)
+                        .withHistory(ChangeHistory.entry(ChangeHistory.REPAIRED, by, repaired)));
             });
-            if (change != null && repaired[0] != null) {
-                history.namespaceChanged(repaired[0], ChangeHistory.REPAIRED, by, change.desired().encode(),
-                        List.copyOf(change.outcomes()));
+            if (done.change() == null) {
+                return false;
             }
+            recorder.namespaceChanged(done.result(), ChangeHistory.REPAIRED, by, done.change().desired().encode(),
+                    List.copyOf(done.change().outcomes()));
+            return true;
         } catch (MeshException e) {
             notRepaired(listed, outcomes, "not repaired: " + e.getMessage() + " (the next reconcile retries)");
         } catch (RuntimeException e) {
             LOG.warnf("namespace %s: repair failed: %s", ns, KubeErrors.describe(e));
             notRepaired(listed, outcomes, "not repaired: " + KubeErrors.describe(e));
         }
+        return false;
     }
 
     /**
@@ -334,6 +319,13 @@ public class ReconcileService {
                     }
                     return all;
                 });
+    }
+
+    /** The listed copies of {@code ns} in {@code clusters}, for their patches. */
+    private static Map<String, Namespace> copies(List<String> clusters, String ns, Map<String, Listing> listings) {
+        Map<String, Namespace> copies = new LinkedHashMap<>();
+        clusters.forEach(c -> copies.put(c, listings.get(c).namespaces().get(ns).toNamespace(ns)));
+        return copies;
     }
 
     private static void notRepaired(Map<String, Namespace> listed, Map<String, Outcome> outcomes, String why) {
@@ -382,10 +374,13 @@ public class ReconcileService {
             return new Listing(Map.of(), why);
         }
 
-        Map<String, Map<String, String>> labels() {
+        ReconcilePlan.Listing forPlan() {
+            if (failure != null) {
+                return ReconcilePlan.Listing.failed(failure);
+            }
             Map<String, Map<String, String>> labels = new HashMap<>();
             namespaces.forEach((name, listed) -> labels.put(name, listed.labels()));
-            return labels;
+            return ReconcilePlan.Listing.of(labels);
         }
     }
 }

@@ -21,6 +21,7 @@ import io.meshns.error.MeshException;
 import io.meshns.kube.Deadline;
 import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
+import io.meshns.service.NamespaceLock.Locked;
 import io.meshns.mesh.Outcome;
 import io.meshns.mock.MockApiServer;
 import io.meshns.state.NamespaceState;
@@ -76,14 +77,14 @@ class NamespaceLockTest {
                     aLease[0] = lease;
                     aHolds.countDown();
                     await(bDone);
-                    return new NamespaceLock.Change(Injection.ENABLED, List.of(Outcome.applied("east")))
-                            .withHistory(new HistoryEntry("2026-01-01T00:00:00Z", "a", "InjectionEnabled", Map.of("east", "applied")));
+                    return Locked.recording(null, new NamespaceLock.Change(Injection.ENABLED, List.of(Outcome.applied("east")))
+                            .withHistory(new HistoryEntry("2026-01-01T00:00:00Z", "a", "InjectionEnabled", Map.of("east", "applied"))));
                 }));
         aHolds.await();
         // B waits, on its own clock, until it has seen A hold the lock for longer than its lease.
         b.lock.run("shop", b.in(Duration.ofMinutes(1)),
-                lease -> new NamespaceLock.Change(Injection.DISABLED, List.of(Outcome.unchanged("east")))
-                        .withHistory(new HistoryEntry("2026-01-01T00:00:09Z", "b", "InjectionDisabled", Map.of("east", "unchanged"))));
+                lease -> Locked.recording(null, new NamespaceLock.Change(Injection.DISABLED, List.of(Outcome.unchanged("east")))
+                        .withHistory(new HistoryEntry("2026-01-01T00:00:09Z", "b", "InjectionDisabled", Map.of("east", "unchanged")))));
         a.nanos.addAndGet(TTL.toNanos()); // A was that slow too, by its own clock
         assertTrue(aLease[0].deadline().passed(), "A may send nothing more");
         bDone.countDown();
@@ -106,7 +107,7 @@ class NamespaceLockTest {
                 .addToData("lock.expires", Instant.now().plus(Duration.ofHours(1)).toString()).build()).create();
         Instance b = new Instance(store, 0);
 
-        b.lock.run("shop", b.in(Duration.ofMinutes(1)), lease -> new NamespaceLock.Change(Injection.DISABLED, List.of()));
+        b.lock.run("shop", b.in(Duration.ofMinutes(1)), lease -> Locked.recording(null, new NamespaceLock.Change(Injection.DISABLED, List.of())));
 
         assertEquals(Injection.DISABLED, state("shop").desired());
         assertTrue(b.nanos.get() > TTL.toNanos(), "B waited a whole lease first");

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.kube.Deadline;
 import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
+import io.meshns.service.NamespaceLock.Locked;
 import io.meshns.mesh.Outcome;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateCodec;
@@ -85,7 +86,8 @@ class RealStateBudgetIT {
         HistoryEntry entry = new HistoryEntry("2026-12-04T00:00:00Z", "admin", "InjectionEnabled", Map.of());
         for (int change = 0; change < NamespaceState.HISTORY_KEPT; change++) {
             lock.run("loud", Deadline.in(Duration.ofSeconds(10)),
-                    lease -> new NamespaceLock.Change(Injection.ENABLED, refusals(1000, 5000)).withHistory(entry));
+                    lease -> Locked.recording(null, new NamespaceLock.Change(Injection.ENABLED, refusals(1000, 5000))
+                            .withHistory(entry)));
         }
         Map<String, String> data = stateConfigMap("loud").getData();
         assertTrue(bytes(data) <= StateCodec.BUDGET, bytes(data) + " bytes");
@@ -102,7 +104,7 @@ class RealStateBudgetIT {
         // A key a real API server refuses in a ConfigMap ("/"), where the CRUD mock takes it.
         List<Outcome> outcomes = List.of(Outcome.applied("east"), Outcome.failed("not/a-key", "refused"));
         NamespaceLock.Change done = lock.run("refused", Deadline.in(Duration.ofSeconds(10)),
-                lease -> new NamespaceLock.Change(Injection.DISABLED, outcomes));
+                lease -> Locked.recording(null, new NamespaceLock.Change(Injection.DISABLED, outcomes))).change();
         assertEquals(outcomes, List.copyOf(done.outcomes()));
         NamespaceState after = StateCodec.decodeNamespace(stateConfigMap("refused").getData());
         assertNull(after.lockHolder(), "the lock is released even though its record was refused");
