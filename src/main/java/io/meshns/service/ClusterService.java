@@ -37,10 +37,6 @@ public class ClusterService {
         this.store = store;
     }
 
-    public Cluster register(ClusterRegistry.Registration registration) {
-        return register(registration, ChangeOptions.NONE);
-    }
-
     /**
      * Registers a cluster and brings it up to date at once, so nobody has to remember to reconcile.
      * A dry run checks the registration with the API server and reaches the cluster with a client
@@ -134,10 +130,6 @@ public class ClusterService {
     /** A per-cluster setting that deregistering a cluster drops: the namespace, and what that cluster was to have there. */
     @RegisterForReflection
     public record Forgotten(String namespace, String wanted) {
-    }
-
-    public List<Forgotten> deregister(String name) {
-        return deregister(name, ChangeOptions.NONE);
     }
 
     /**

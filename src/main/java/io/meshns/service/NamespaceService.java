@@ -7,7 +7,6 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.meshns.history.ChangeHistory;
@@ -30,24 +29,17 @@ import io.meshns.state.StateStore;
 @ApplicationScoped
 public class NamespaceService {
 
-    private static final Logger LOG = Logger.getLogger(NamespaceService.class);
-
     private final ControlPlane controlPlane;
     private final StateStore store;
     private final ProtectedNamespaces protectedNamespaces;
-
-    private final ChangeHistory history;
+    private final ChangeRecorder recorder;
 
     public NamespaceService(ControlPlane controlPlane, StateStore store, ProtectedNamespaces protectedNamespaces,
-            ChangeHistory history) {
+            ChangeRecorder recorder) {
         this.controlPlane = controlPlane;
         this.store = store;
         this.protectedNamespaces = protectedNamespaces;
-        this.history = history;
-    }
-
-    public MeshNamespace create(String name, Map<String, String> labels) {
-        return create(name, labels, ChangeOptions.NONE);
+        this.recorder = recorder;
     }
 
     public MeshNamespace create(String name, Map<String, String> labels, ChangeOptions options) {
@@ -68,8 +60,7 @@ public class NamespaceService {
         store.updateNamespaceState(name, state -> new NamespaceState(desired, Map.of(), state.lockHolder(),
                 state.lockLease(), Map.of(), List.of()).withHistory(
                         ChangeHistory.entry(ChangeHistory.NAMESPACE_CREATED, options.by(), List.of())));
-        LOG.infof("created namespace %s in the control plane", name);
-        history.namespaceChanged(created, ChangeHistory.NAMESPACE_CREATED, options.by(), null, List.of());
+        recorder.namespaceCreated(created, options.by());
         return MeshNamespace.of(name, createdLabels, List.of());
     }
 
@@ -101,10 +92,6 @@ public class NamespaceService {
                 .toList();
     }
 
-    public void delete(String name) {
-        delete(name, ChangeOptions.NONE);
-    }
-
     public void delete(String name, ChangeOptions options) {
         Names.requireValid("name", name);
         protectedNamespaces.requireUnprotected(name);
@@ -116,8 +103,7 @@ public class NamespaceService {
         controlPlane.delete(name);
         store.deleteNamespaceState(name);
         store.deleteLegacyHistory(name);
-        LOG.infof("deleted namespace %s from the control plane", name);
-        history.namespaceDeleted(namespace, options.by());
+        recorder.namespaceDeleted(namespace, options.by());
     }
 
     /** Each registered cluster's registration time, by name. */
