@@ -136,15 +136,17 @@ public final class Benchmark {
         }
         Files.createDirectories(settings.workDir());
         Machine machine = Machine.now();
+        say("commit " + machine.commit());
         long began = System.nanoTime();
         Optional<Kubectl> kubectl = Kubectl.find(settings.workDir());
 
         if ("look".equals(System.getProperty("bench.only"))) {
             // Only the newest part: its section replaces the one in the existing file, the rest stays.
             say("looking before a change (only this part)");
-            String section = LookBenchmark.markdown(settings, LookBenchmark.run(settings));
-            String existing = Files.isRegularFile(settings.output()) ? Files.readString(settings.output()) : "";
-            Files.writeString(settings.output(), LookBenchmark.merged(existing, section), StandardCharsets.UTF_8);
+            LookBenchmark.LookResult look = LookBenchmark.run(settings);
+            String section = LookBenchmark.markdown(settings, look);
+            String merged = Report.withGoals(LookBenchmark.merged(existing(settings), section), LookBenchmark.goals(look));
+            Files.writeString(settings.output(), merged, StandardCharsets.UTF_8);
             System.out.println(section);
             say("written to " + settings.output());
             return;
@@ -163,11 +165,11 @@ public final class Benchmark {
         }
 
         if ("round-trips".equals(System.getProperty("bench.only"))) {
-            // Only this part: the file gets its section alone, for merging by hand.
+            // Only this part: its section and goals replace those in the existing file, the rest stays.
             say("round trips: control plane " + settings.controlPlaneLatency().toMillis() + " ms away (only this part)");
             RoundTrips.Result roundTrips = RoundTrips.run(settings);
             String report = Report.markdown(settings, machine.withEnd((System.nanoTime() - began) / 6e10),
-                    kubectl.map(Kubectl::version), null, null, null, roundTrips);
+                    kubectl.map(Kubectl::version), null, null, null, roundTrips, existing(settings));
             Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
             System.out.println(report);
             return;
@@ -189,12 +191,18 @@ public final class Benchmark {
 
         double minutes = (System.nanoTime() - began) / 6e10;
         String report = Report.markdown(settings, machine.withEnd(minutes), kubectl.map(Kubectl::version), fanOut,
-                reconcile, start, roundTrips);
-        report = LookBenchmark.merged(report, LookBenchmark.markdown(settings, look));
+                reconcile, start, roundTrips, existing(settings));
+        report = Report.withGoals(LookBenchmark.merged(report, LookBenchmark.markdown(settings, look)),
+                LookBenchmark.goals(look));
         System.out.println();
         System.out.println(report);
         Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
         say("written to " + settings.output());
+    }
+
+    /** The report as it stands, whose goals and sections of parts not measured now are kept. */
+    private static String existing(Settings settings) throws IOException {
+        return Files.isRegularFile(settings.output()) ? Files.readString(settings.output()) : "";
     }
 
     // ---- 1. fan-out latency against kubectl ------------------------------------------------------

@@ -301,6 +301,27 @@ final class LookBenchmark {
         return md.toString();
     }
 
+    /** This part's rows of the goals table. */
+    static List<Report.Goal> goals(LookResult r) {
+        String command = "`./mvnw -B -Pbench verify -Dbench.only=look -Dbench.baseline-jar=JAR` "
+                + "([4](#4-looking-before-a-change-precheck-restart-impact-describemesh))";
+        double look = Stats.median(r.withLook());
+        double one = Stats.median(r.oneList());
+        double describe = Stats.median(r.describe());
+        List<Report.Goal> goals = new java.util.ArrayList<>();
+        r.baseline().ifPresent(baseline -> {
+            double base = Stats.median(baseline);
+            goals.add(new Report.Goal("`enableInjection` with the injector precheck and restart impact ≤ 1.2 × without",
+                    fixed(look / base) + " (" + ms(look) + " against " + ms(base) + " ms, " + r.clusters() + " clusters)",
+                    look / base <= 1.2 ? "met" : "not met", command));
+        });
+        goals.add(new Report.Goal("`describeMesh` ≤ 1.3 × one cluster's namespace LIST",
+                fixed(describe / one) + " (" + ms(describe) + " against " + ms(one) + " ms, " + r.namespaces() + " namespaces × "
+                        + r.describeClusters() + " clusters)",
+                describe / one <= 1.3 ? "met" : "not met", command));
+        return goals;
+    }
+
     static final String START = "<!-- look-before-change -->";
     static final String END = "<!-- /look-before-change -->";
 

@@ -1,7 +1,11 @@
 package io.meshns.bench;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
 
@@ -11,12 +15,53 @@ final class Report {
     private Report() {
     }
 
+    /** One row of the opening table: a goal, the figure measured for it, whether it is met, the command. */
+    record Goal(String goal, String figure, String met, String command) {
+    }
+
+    static final String GOALS_START = "<!-- goals: a benchmark run rewrites the rows of the goals it measures and keeps the others -->";
+    static final String GOALS_END = "<!-- /goals -->";
+    static final String METHOD = "## How it is measured";
+
+    static final String FULL_RUN = "`" + Benchmark.COMMAND + "`";
+    static final String ROUND_TRIPS_RUN = "`./mvnw -B -Pbench verify -Dbench.only=round-trips`";
+
+    /**
+     * The whole of BENCHMARKS.md: the goals table first, then the machine, then each part's section
+     * in the order of their numbers, then how it is measured. The parts measured now (those not null)
+     * are written afresh; the goals and numbered sections of {@code existing} that this run did not
+     * measure (the parts run alone, merged by hand) are kept as they are.
+     */
     static String markdown(Benchmark.Settings settings, Benchmark.Machine machine, Optional<String> kubectl,
             List<Benchmark.FanOutRow> fanOut, Benchmark.ReconcileResult reconcile, Benchmark.StartResult start,
-            RoundTrips.Result roundTrips) {
+            RoundTrips.Result roundTrips, String existing) {
+        List<Goal> goals = new ArrayList<>();
+        Map<Integer, String> sections = new TreeMap<>(numberedSections(existing));
+        if (fanOut != null) {
+            StringBuilder md = new StringBuilder();
+            goals.add(fanOut(md, settings, fanOut, kubectl.isPresent()));
+            sections.put(1, md.toString());
+        }
+        if (reconcile != null) {
+            StringBuilder md = new StringBuilder();
+            goals.add(reconcile(md, settings, reconcile));
+            sections.put(2, md.toString());
+        }
+        if (start != null) {
+            StringBuilder md = new StringBuilder();
+            goals.add(start(md, start));
+            sections.put(3, md.toString());
+        }
+        if (roundTrips != null) {
+            StringBuilder md = new StringBuilder();
+            goals.addAll(roundTrips(md, settings, roundTrips));
+            sections.put(5, md.toString());
+        }
+
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
         md.append("```\n").append(Benchmark.COMMAND).append("\n```\n\n");
+        md.append("## Goals\n\n").append(goalsTable(existing, goals)).append("\n");
         md.append("This one command packages the function, runs the benchmark against the packaged jar and rewrites this ")
                 .append("file with the figures of that run (about ").append(Math.max(1, Math.round(machine.minutes())))
                 .append(" min on the machine below, after the build). It needs a JDK 17+ and, for the comparison, ")
@@ -24,8 +69,10 @@ final class Report {
                 .append("`src/test/java/io/meshns/bench/`; `-Dbench.clusters=1,10`, `-Dbench.latency-ms=150`, ")
                 .append("`-Dbench.namespaces=1000`, `-Dbench.reconcile-clusters=20`, `-Dbench.drift-percent=5`, ")
                 .append("`-Dbench.calls=1000`, `-Dbench.cp-latency-ms=50`, `-Dbench.cp-clusters=1,20`, ")
-                .append("`-Dbench.only=round-trips` (writes that section alone) and ")
-                .append("`-Dbench.output=FILE` change what it does.\n\n");
+                .append("`-Dbench.only=round-trips` (that part alone) and ")
+                .append("`-Dbench.output=FILE` change what it does. A part run alone replaces its own section and goals ")
+                .append("and keeps the rest. How the figures were reached: ")
+                .append("[benchmark history](docs/benchmark-history.md).\n\n");
 
         md.append("## Machine\n\n");
         md.append("| | |\n|---|---|\n");
@@ -35,27 +82,99 @@ final class Report {
         md.append("| JDK | ").append(machine.jdk()).append(" (the function runs on it with default JVM flags) |\n");
         md.append("| OS | ").append(machine.os()).append(" |\n");
         md.append("| kubectl | ").append(kubectl.orElse("not installed")).append(" |\n");
-        md.append("| commit | ").append(machine.commit()).append(" |\n");
         md.append("| load average (1, 5, 15 min) | ").append(machine.loadBefore()).append(" before, ")
                 .append(machine.loadAfter()).append(" after |\n\n");
 
-        if (fanOut != null) {
-            fanOut(md, settings, fanOut, kubectl.isPresent());
-        }
-        if (reconcile != null) {
-            reconcile(md, settings, reconcile);
-        }
-        if (start != null) {
-            start(md, start);
-        }
-        if (roundTrips != null) {
-            roundTrips(md, settings, roundTrips);
-        }
+        sections.values().forEach(section -> md.append(section.strip()).append("\n\n"));
         method(md, settings);
         return md.toString();
     }
 
-    private static void fanOut(StringBuilder md, Benchmark.Settings settings, List<Benchmark.FanOutRow> rows,
+    /** {@code report} with the rows of {@code measured} written afresh in its goals table, the other rows kept. */
+    static String withGoals(String report, List<Goal> measured) {
+        int start = report.indexOf(GOALS_START);
+        int end = report.indexOf(GOALS_END);
+        if (start < 0 || end < start) {
+            return report;
+        }
+        return report.substring(0, start) + goalsTable(report, measured).strip() + report.substring(end + GOALS_END.length());
+    }
+
+    /**
+     * The goals table: the rows of {@code existing}'s table in their order, each replaced by the goal
+     * of {@code measured} with the same text, then the measured goals it did not have yet.
+     */
+    static String goalsTable(String existing, List<Goal> measured) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        int start = existing == null ? -1 : existing.indexOf(GOALS_START);
+        int end = existing == null ? -1 : existing.indexOf(GOALS_END);
+        if (start >= 0 && end > start) {
+            existing.substring(start + GOALS_START.length(), end).lines()
+                    .filter(line -> line.startsWith("| ") && !line.startsWith("| goal |"))
+                    .forEach(line -> rows.put(firstCell(line), line));
+        }
+        measured.forEach(goal -> rows.put(goal.goal(), "| " + goal.goal() + " | " + goal.figure() + " | " + goal.met()
+                + " | " + goal.command() + " |"));
+        StringBuilder table = new StringBuilder(GOALS_START).append("\n");
+        table.append("| goal | figure | met | measured by |\n|---|---|---|---|\n");
+        rows.values().forEach(row -> table.append(row).append("\n"));
+        return table.append(GOALS_END).append("\n").toString();
+    }
+
+    private static String firstCell(String row) {
+        int next = row.indexOf(" | ", 2);
+        return (next < 0 ? row.substring(2) : row.substring(2, next)).strip();
+    }
+
+    /**
+     * The sections of {@code existing} whose heading starts with a number ("## 6. A thousand
+     * clusters"), by that number, each with the look-before-change marker that may open it.
+     */
+    static Map<Integer, String> numberedSections(String existing) {
+        Map<Integer, String> sections = new TreeMap<>();
+        if (existing == null || existing.isEmpty()) {
+            return sections;
+        }
+        List<String> lines = existing.lines().toList();
+        Integer number = null;
+        StringBuilder section = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            boolean marker = line.equals(LookBenchmark.START) && i + 1 < lines.size() && lines.get(i + 1).startsWith("## ");
+            boolean heading = line.startsWith("## ") && !(i > 0 && lines.get(i - 1).equals(LookBenchmark.START));
+            if (marker || heading) {
+                if (number != null) {
+                    sections.put(number, section.toString());
+                }
+                String title = marker ? lines.get(i + 1) : line;
+                number = sectionNumber(title);
+                section = new StringBuilder();
+            }
+            if (number != null) {
+                section.append(line).append("\n");
+            }
+        }
+        if (number != null) {
+            sections.put(number, section.toString());
+        }
+        return sections;
+    }
+
+    /** 6 for "## 6. A thousand clusters"; null for a heading without a number. */
+    private static Integer sectionNumber(String heading) {
+        String title = heading.substring(3).strip();
+        int dot = title.indexOf(". ");
+        if (dot <= 0) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(title.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Goal fanOut(StringBuilder md, Benchmark.Settings settings, List<Benchmark.FanOutRow> rows,
             boolean kubectl) {
         long latency = settings.latency().toMillis();
         Benchmark.FanOutRow base = rows.get(0);
@@ -93,9 +212,15 @@ final class Report {
             md.append(" kubectl was not installed, so there is no comparison.");
         }
         md.append("\n\n");
+        double lastMedian = Stats.median(last.meshnsMillis());
+        String figure = fixed(ratio, 2) + " at " + last.clusters() + " clusters (" + ms(lastMedian) + " against "
+                + ms(baseMedian) + " ms, " + latency + " ms per answer)" + (last.kubectlMillis().isEmpty() ? ""
+                        : "; " + fixed(Stats.median(last.kubectlMillis()) / lastMedian, 1) + "× faster than a kubectl loop");
+        return new Goal("Fan-out: `enableInjection` over the most clusters ≤ 1.2 × over one", figure,
+                ratio <= 1.2 ? "met" : "not met", FULL_RUN + " ([1](#1-fan-out-enableinjection-across-n-clusters-against-kubectl))");
     }
 
-    private static void reconcile(StringBuilder md, Benchmark.Settings settings, Benchmark.ReconcileResult r) {
+    private static Goal reconcile(StringBuilder md, Benchmark.Settings settings, Benchmark.ReconcileResult r) {
         md.append("## 2. Reconcile at scale\n\n");
         md.append(r.namespaces()).append(" mesh namespaces with `istio-injection=enabled`, in the control plane and in each of ")
                 .append(r.clusters()).append(" clusters (").append(settings.latency().toMillis())
@@ -122,9 +247,14 @@ final class Report {
                 && c.patch() <= r.driftedPerCluster());
         md.append("Goal: at most 1 LIST per cluster plus 1 PATCH per drifted namespace: **").append(met ? "met" : "missed")
                 .append("**.\n\n");
+        return new Goal("Reconcile after drift: at most 1 LIST per cluster plus 1 PATCH per drifted namespace",
+                range(r.perCluster(), Benchmark.ServerCount::list) + " LIST and " + range(r.perCluster(), Benchmark.ServerCount::patch)
+                        + " PATCH per cluster, " + r.driftedPerCluster() + " drifted there (" + r.namespaces() + " namespaces × "
+                        + r.clusters() + " clusters)",
+                met ? "met" : "not met", FULL_RUN + " ([2](#2-reconcile-at-scale))");
     }
 
-    private static void start(StringBuilder md, Benchmark.StartResult s) {
+    private static Goal start(StringBuilder md, Benchmark.StartResult s) {
         md.append("## 3. Start and memory (JVM, `java -jar target/quarkus-app/quarkus-run.jar`)\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| process start to the first answered call (`POST /listClusters`), median of ").append(s.startMillis().size())
@@ -137,9 +267,12 @@ final class Report {
                 .append(fixed(Stats.median(s.callMillis()), 1)).append(" ms per call |\n\n");
         md.append("The calls: 10 registerCluster, then enableInjection, getNamespace, disableInjection, listNamespaces and ")
                 .append("listClusters in turn, over 10 clusters that answer at once.\n\n");
+        return new Goal("Start-up: process start to the first answer (no target)",
+                ms(Stats.median(s.startMillis())) + " ms, " + mb(s.rssReadyKb()) + " resident", "–",
+                FULL_RUN + " ([3](#3-start-and-memory-jvm-java--jar-targetquarkus-appquarkus-runjar))");
     }
 
-    private static void roundTrips(StringBuilder md, Benchmark.Settings settings, RoundTrips.Result r) {
+    private static List<Goal> roundTrips(StringBuilder md, Benchmark.Settings settings, RoundTrips.Result r) {
         long cp = r.controlPlane().toMillis();
         long dp = r.dataPlane().toMillis();
         md.append("## 5. A remote control plane: round trips\n\n");
@@ -182,6 +315,22 @@ final class Report {
                 .append("), ").append(String.format(java.util.Locale.ROOT, "%.2f", described / one))
                 .append("× one cluster's namespace LIST (").append(ms(one)).append(" ms); control-plane requests: ")
                 .append(kinds(q.describeRequests())).append(".\n\n");
+        String command = (cp == 50 && dp == 150 ? FULL_RUN + " or " + ROUND_TRIPS_RUN : ROUND_TRIPS_RUN)
+                + " ([5](#5-a-remote-control-plane-round-trips))";
+        RoundTrips.Row most = r.rows().get(r.rows().size() - 1);
+        StringBuilder times = new StringBuilder();
+        r.rows().forEach(row -> times.append(times.length() == 0 ? "" : ", ").append(ms(Stats.median(row.millis())))
+                .append(" ms with ").append(row.clusters()).append(row.clusters() == 1 ? " cluster" : " clusters"));
+        boolean quietFast = Stats.median(q.quietMillis()) < 1000;
+        return List.of(
+                new Goal("Round trips: at most 4 control-plane requests per change, its Event aside",
+                        most.ofTheCall() + " (" + kinds(most.requests()) + ")", few ? "met" : "not met", command),
+                new Goal("`enableInjection` ≤ 500 ms, control plane 50 ms and clusters 150 ms away", times.toString(),
+                        cp == 50 && dp == 150 ? (fast ? "met" : "not met") : "not measured at those latencies", command),
+                new Goal("Quiet `reconcile` under 1 s, control plane 50 ms away",
+                        ms(Stats.median(q.quietMillis())) + " ms (" + q.namespaces() + " namespaces × " + q.clusters()
+                                + " clusters), " + kinds(q.quietRequests()),
+                        cp == 50 ? (quietFast ? "met" : "not met") : "not measured at 50 ms", command));
     }
 
     private static String kinds(java.util.Map<String, Integer> requests) {
@@ -191,7 +340,7 @@ final class Report {
     }
 
     private static void method(StringBuilder md, Benchmark.Settings settings) {
-        md.append("## How it is measured\n\n");
+        md.append(METHOD).append("\n\n");
         md.append("- The benchmark starts the packaged jar as a separate process against in-process mock Kubernetes API ")
                 .append("servers (`MockApiServer`, fabric8 CRUD mode) on loopback: one control plane, and one server per ")
                 .append("data-plane cluster, registered through `registerCluster`.\n");
@@ -202,8 +351,13 @@ final class Report {
         md.append("- kubectl runs with an empty kubeconfig and a discovery cache filled beforehand, as on a user's ")
                 .append("machine; each run still asks `/version`, reads the namespace and patches it.\n");
         md.append("- Requests are counted by the servers themselves. LIST is a GET of a collection; GET reads one object.\n");
-        md.append("- RSS and peak are `VmRSS` and `VmHWM` from `/proc/PID/status`. The JVM keeps its default heap limits ")
-                .append("(at most a quarter of the memory), so RSS shows what it chose to keep, not what it needs.\n");
+        md.append("- RSS and peak are `VmRSS` and `VmHWM` from `/proc/PID/status`. Sections 1–5 run the JVM with its ")
+                .append("default heap limits (at most a quarter of the memory), so RSS shows what it chose to keep, not what ")
+                .append("it needs; section 6 also runs it as `function.yaml`'s 512 MiB container does ")
+                .append("(`-XX:MaxRAM=512m` and the file's `JAVA_TOOL_OPTIONS`).\n");
+        md.append("- CPU per call (section 6) is the function process' user and system time (`/proc`, through ")
+                .append("`ProcessHandle`) and the benchmark JVM's own (`OperatingSystemMXBean.getProcessCpuTime`), each read ")
+                .append("before and after each measured call.\n");
         md.append("- The machine may be shared (see the load average): compare ratios rather than absolute times.\n");
     }
 

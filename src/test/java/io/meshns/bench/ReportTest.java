@@ -1,0 +1,64 @@
+package io.meshns.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/** A benchmark run rewrites BENCHMARKS.md in its own shape, keeping the goals and parts it did not measure. */
+class ReportTest {
+
+    private static final Benchmark.Machine MACHINE = new Benchmark.Machine("2026-01-01 00:00 UTC", 2, "cpu", "1.0 GB",
+            "JDK", "OS", "abc1234", "1 1 1", "1 1 1", 3);
+
+    private static String benchmarks() throws Exception {
+        return Files.readString(Path.of("BENCHMARKS.md"));
+    }
+
+    @Test
+    void aRunThatMeasuresNothingKeepsEveryGoalAndSection() throws Exception {
+        String existing = benchmarks();
+        String report = Report.markdown(Benchmark.Settings.fromSystemProperties(), MACHINE, Optional.empty(), null, null,
+                null, null, existing);
+
+        assertEquals(Report.goalsTable(existing, List.of()), Report.goalsTable(report, List.of()));
+        assertEquals(Report.numberedSections(existing), Report.numberedSections(report));
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), List.copyOf(Report.numberedSections(report).keySet()));
+        assertTrue(report.indexOf("## Goals") < report.indexOf("## Machine"), "the goals open the file");
+        assertTrue(report.stripTrailing().endsWith(existing.substring(existing.indexOf(Report.METHOD)).stripTrailing()),
+                "how it is measured is written as the file has it");
+        assertTrue(!report.contains("abc1234"), "no commit hash in the file");
+    }
+
+    @Test
+    void aPartRunAloneReplacesItsOwnGoalsAndSectionAndKeepsTheRest() throws Exception {
+        String existing = benchmarks();
+        RoundTrips.Row one = new RoundTrips.Row(1, List.of(610.0, 620.0, 630.0),
+                Map.of("LIST", 1, "PATCH", 1, "PUT", 2, "EVENT", 1));
+        RoundTrips.Quiet quiet = new RoundTrips.Quiet(1000, 20, 3000, Map.of("LIST", 3, "PUT", 1000), List.of(1500.0),
+                Map.of("LIST", 3), List.of(200.0), Map.of("LIST", 3), List.of(150.0));
+        RoundTrips.Result result = new RoundTrips.Result(Duration.ofMillis(50), Duration.ofMillis(150), List.of(one), quiet);
+
+        String report = Report.markdown(Benchmark.Settings.fromSystemProperties(), MACHINE, Optional.empty(), null, null,
+                null, result, existing);
+
+        String goals = Report.goalsTable(report, List.of());
+        assertTrue(goals.contains("| `enableInjection` ≤ 500 ms, control plane 50 ms and clusters 150 ms away | 620 ms with 1 cluster | not met |"),
+                goals);
+        assertTrue(goals.contains("| Quiet `reconcile` under 1 s, control plane 50 ms away | 1,500 ms"), goals);
+        assertEquals(Report.goalsTable(existing, List.of()).lines().count(), goals.lines().count(), "no row lost or added");
+        Map<Integer, String> before = Report.numberedSections(existing);
+        Map<Integer, String> after = Report.numberedSections(report);
+        for (int kept : List.of(1, 2, 3, 4, 6, 7)) {
+            assertEquals(before.get(kept), after.get(kept), "section " + kept);
+        }
+        assertTrue(after.get(5).contains("620"), after.get(5));
+    }
+}
