@@ -146,7 +146,7 @@ class FunctionYamlTest {
         assertEquals(Map.of("/events", Set.of("create")), rules(history.getRules()));
     }
 
-    /** What each function needs in the control plane, as the README's table "Who may call" says. */
+    /** What each function needs in the control plane, as the table "Who may call" of docs/reference.md says. */
     private static final Map<String, Set<String>> FUNCTION_RIGHTS = Map.ofEntries(
             Map.entry("createNamespace", Set.of("create namespaces")),
             Map.entry("getNamespace", Set.of("get namespaces")),

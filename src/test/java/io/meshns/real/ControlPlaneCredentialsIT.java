@@ -14,7 +14,8 @@ import io.meshns.testing.real.RealKubernetes;
 import io.meshns.testing.real.RealMesh;
 
 /**
- * Each way the README gives the function its control-plane credential works, and none of them
+ * Each way docs/operations.md ("Pointing it at real clusters") gives the function its control-plane
+ * credential works, and none of them
  * puts the credential in the log: fabric8's environment variables, a kubeconfig file, and the
  * Quarkus properties (whose start-up warning would print the token but for SecretRedaction).
  */

@@ -190,7 +190,7 @@ public final class RealMesh {
     }
 
     /**
-     * The packaged function, caller auth on, given its control-plane credential the way the README
+     * The packaged function, caller auth on, given its control-plane credential the way docs/operations.md
      * recommends: fabric8's own environment variables, which Quarkus never prints.
      */
     public FunctionProcess startFunction(String name, Map<String, String> settings) throws Exception {
