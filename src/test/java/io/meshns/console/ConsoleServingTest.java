@@ -6,7 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,7 @@ class ConsoleServingTest {
     void theRootIsThePageWithItsSecurityHeaders() {
         given().when().get("/").then().statusCode(200)
                 .contentType(startsWith("text/html"))
-                .body(containsString("console/app.js"))
+                .body(containsString("<script type=\"module\" src=\"console/main.js\"></script>"))
                 .header("Content-Security-Policy", equalTo(Console.CONTENT_SECURITY_POLICY))
                 .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
                 .header("Content-Security-Policy", containsString("script-src 'self'"))
@@ -35,9 +38,16 @@ class ConsoleServingTest {
 
     @Test
     void theAssetsAreServedWithTheirTypes() {
-        given().when().get("/console/app.js").then().statusCode(200)
-                .contentType(startsWith("text/javascript"))
-                .header("X-Content-Type-Options", equalTo("nosniff"));
+        Set<String> scripts = ConsoleFiles.scripts();
+        assertTrue(scripts.containsAll(List.of("/console/main.js", "/console/api.js", "/console/outcomes.js")),
+                "the entry module and the modules it imports: " + scripts);
+        for (String script : scripts) {
+            // A module script is refused by the browser unless it is served as JavaScript.
+            given().when().get(script).then().statusCode(200)
+                    .contentType(startsWith("text/javascript"))
+                    .header("X-Content-Type-Options", equalTo("nosniff"))
+                    .header("Content-Security-Policy", equalTo(Console.CONTENT_SECURITY_POLICY));
+        }
         given().when().get("/console/app.css").then().statusCode(200).contentType(startsWith("text/css"));
         given().when().head("/").then().statusCode(200);
     }
