@@ -10,7 +10,7 @@ import { namespacesView } from "./grid.js";
 import { clustersView } from "./clusters.js";
 
 /**
- * The page's views, top to bottom. A view is
+ * The page's views, top to bottom; each has a link in the masthead's nav. A view is
  * {id, title, mount(), load?(), render()}: mount() wires its controls and returns its section (a
  * section of index.html, or one it builds, which is then added to the page); load() reads what
  * only it shows, after the mesh and the clusters are read; render() draws it from what was read.
@@ -46,10 +46,12 @@ async function refresh() {
 }
 
 function mount() {
+  const nav = $("views");
   for (const view of VIEWS) {
     const section = view.mount();
     section.id = view.id;
     if (!section.isConnected) $("main").append(section);
+    nav.append(el("a", { href: "#" + view.id }, view.title));
   }
 }
 

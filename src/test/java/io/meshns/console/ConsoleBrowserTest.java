@@ -517,6 +517,15 @@ class ConsoleBrowserTest extends BrowserSession {
     }
 
     @Test
+    void theMastheadLinksEachView() {
+        ConsolePage page = open();
+        Map<String, String> views = page.views();
+        assertEquals(List.of("Namespaces", "Clusters"), List.copyOf(views.keySet()));
+        assertEquals("Namespaces", page.sectionHeading(views.get("Namespaces")));
+        assertEquals("Data-plane clusters", page.sectionHeading(views.get("Clusters")));
+    }
+
+    @Test
     void thePageLoadsWithoutAConsoleErrorAndFitsAPhone() {
         namespace(cp(), "phone-a", Map.of("istio-injection", "enabled"));
         ConsolePage page = open();

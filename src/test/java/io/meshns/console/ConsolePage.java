@@ -2,7 +2,9 @@ package io.meshns.console;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -103,6 +105,20 @@ public class ConsolePage {
         static Time of(WebElement time) {
             return new Time(time.getText(), time.getAttribute("title"));
         }
+    }
+
+    /** The masthead's links to the page's views: each link's words and the id of the section it leads to. */
+    Map<String, String> views() {
+        Map<String, String> views = new LinkedHashMap<>();
+        for (WebElement link : driver.findElements(By.cssSelector("#views a"))) {
+            views.put(link.getText(), URI.create(link.getAttribute("href")).getFragment());
+        }
+        return views;
+    }
+
+    /** The heading of the section with that id. */
+    String sectionHeading(String id) {
+        return driver.findElement(By.cssSelector("section[id='" + id + "'] h2")).getText();
     }
 
     /** The legend of the grid's states and modes. */
