@@ -66,6 +66,7 @@ public class ChangeHistory {
     public static final String CLUSTER_REGISTERED = "ClusterRegistered";
     public static final String CLUSTER_DEREGISTERED = "ClusterDeregistered";
     public static final String CLUSTER_UPDATED = "ClusterUpdated";
+    public static final String REVISION_MIGRATED = "RevisionMigrated";
 
     private final KubernetesClient client;
     private final StateStore store;

@@ -81,20 +81,30 @@ public class InjectionCheck {
         }
         List<String> missing = new ArrayList<>();
         look.live().forEach((cluster, read) -> {
-            if (read.failure() == null && read.namespace(namespace) != null && read.webhooks() != null
-                    && !InjectorPresence.present(wanted, read.webhooks())) {
+            if (lacksInjector(read, namespace, wanted)) {
                 missing.add(cluster);
             }
         });
         if (!missing.isEmpty()) {
-            String revision = InjectorPresence.revisionOf(wanted);
-            throw MeshException.conflict("injector-missing", "no sidecar injector for revision \"" + revision
-                    + "\" in cluster" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                    + " (no MutatingWebhookConfiguration labelled istio.io/rev=" + revision + " or istio.io/tag=" + revision
-                    + (wanted.revision() == null ? ", nor one named istio-sidecar-injector" : "")
-                    + "): new pods of namespace \"" + namespace + "\" would start without a proxy there. Install that revision,"
-                    + " or send \"force\": true to set the label anyway; nothing was changed");
+            throw injectorMissing(wanted, missing, "namespace \"" + namespace + "\"");
         }
+    }
+
+    /** True when {@code read} answered, has {@code namespace}, and has no injector for {@code wanted}. */
+    static boolean lacksInjector(LiveReader.Live read, String namespace, Injection wanted) {
+        return read != null && read.failure() == null && read.namespace(namespace) != null && read.webhooks() != null
+                && !InjectorPresence.present(wanted, read.webhooks());
+    }
+
+    /** The 409 refusing a change to {@code wanted} of {@code what} (e.g. namespace "shop") in {@code clusters}. */
+    static MeshException injectorMissing(Injection wanted, List<String> clusters, String what) {
+        String revision = InjectorPresence.revisionOf(wanted);
+        return MeshException.conflict("injector-missing", "no sidecar injector for revision \"" + revision
+                + "\" in cluster" + (clusters.size() > 1 ? "s " : " ") + String.join(", ", clusters)
+                + " (no MutatingWebhookConfiguration labelled istio.io/rev=" + revision + " or istio.io/tag=" + revision
+                + (wanted.revision() == null ? ", nor one named istio-sidecar-injector" : "")
+                + "): new pods of " + what + " would start without a proxy there. Install that revision,"
+                + " or send \"force\": true to set the label anyway; nothing was changed");
     }
 
     /** {@code outcome} with its restart impact, and notes on what could not be verified. */
