@@ -25,7 +25,7 @@ import io.meshns.kube.KubeErrors;
 import io.meshns.mesh.Labels;
 import io.meshns.mesh.Names;
 import io.meshns.state.ClusterRecord;
-import io.meshns.state.StateStore;
+import io.meshns.state.ClusterStore;
 
 /** The data-plane clusters of the mesh: registered in the control plane, each with a reusable client. */
 @ApplicationScoped
@@ -33,7 +33,7 @@ public class ClusterRegistry {
 
     private static final Logger LOG = Logger.getLogger(ClusterRegistry.class);
 
-    private final StateStore store;
+    private final ClusterStore store;
     private final DataPlaneClients clients;
     private final MeshConfig config;
     /**
@@ -52,7 +52,7 @@ public class ClusterRegistry {
     /** The clusters as {@link #dataPlanes()} last answered: a guess for reads that cannot wait for the LIST. */
     private volatile List<DataPlane> lastListed = List.of();
 
-    public ClusterRegistry(StateStore store, DataPlaneClients clients, MeshConfig config) {
+    public ClusterRegistry(ClusterStore store, DataPlaneClients clients, MeshConfig config) {
         this.store = store;
         this.clients = clients;
         this.config = config;
@@ -100,7 +100,7 @@ public class ClusterRegistry {
         if (update.credentials() != null) {
             requireUsable(update.credentials());
         }
-        StateStore.StoredCluster stored = store.storedCluster(update.name()).orElseThrow(() -> notRegistered(update.name()));
+        ClusterStore.StoredCluster stored = store.storedCluster(update.name()).orElseThrow(() -> notRegistered(update.name()));
         ClusterRecord updated = update.applyTo(stored.record());
         Credentials credentials = update.credentials() != null ? update.credentials()
                 : stored.secret() != null ? Credentials.fromSecret(stored.secret()) : new Credentials(null, null, null);
@@ -265,7 +265,7 @@ public class ClusterRegistry {
      * second (of the Secrets) only when a cluster is new to this instance or registered anew.
      */
     public List<DataPlane> dataPlanes() {
-        List<StateStore.RegisteredCluster> registered = store.registeredClusters();
+        List<ClusterStore.RegisteredCluster> registered = store.registeredClusters();
         Set<String> names = new java.util.HashSet<>();
         registered.forEach(c -> names.add(c.record().name()));
         secrets.keySet().retainAll(names);
@@ -275,7 +275,7 @@ public class ClusterRegistry {
         });
         if (!allKnown) {
             Map<String, Secret> listed = store.clusterSecrets();
-            for (StateStore.RegisteredCluster c : registered) {
+            for (ClusterStore.RegisteredCluster c : registered) {
                 Secret secret = listed.get(c.record().name());
                 if (secret == null) {
                     // Not written yet (a registration in progress), or deleted: read again next call.
@@ -286,7 +286,7 @@ public class ClusterRegistry {
             }
         }
         List<DataPlane> planes = new ArrayList<>();
-        for (StateStore.RegisteredCluster c : registered) {
+        for (ClusterStore.RegisteredCluster c : registered) {
             KnownSecret known = secrets.get(c.record().name());
             planes.add(dataPlane(c.record(), known == null ? null : known.secret()));
         }

@@ -31,7 +31,7 @@ import io.meshns.kube.KubeErrors;
 import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
-import io.meshns.state.StateStore;
+import io.meshns.state.StateNamespace;
 import io.quarkus.runtime.ShutdownEvent;
 
 /**
@@ -69,14 +69,14 @@ public class ChangeHistory {
     public static final String REVISION_MIGRATED = "RevisionMigrated";
 
     private final KubernetesClient client;
-    private final StateStore store;
+    private final StateNamespace stateNamespace;
     private final ThreadPoolExecutor sender;
     /** Events submitted and not yet sent or given up. */
     private final AtomicInteger pending = new AtomicInteger();
 
-    public ChangeHistory(KubernetesClient client, StateStore store) {
+    public ChangeHistory(KubernetesClient client, StateNamespace stateNamespace) {
         this.client = client;
-        this.store = store;
+        this.stateNamespace = stateNamespace;
         AtomicInteger count = new AtomicInteger();
         this.sender = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED), task -> {
             Thread thread = new Thread(task, "meshns-events-" + count.incrementAndGet());
@@ -118,8 +118,8 @@ public class ChangeHistory {
     public void clusterChanged(HasMetadata configMap, String cluster, String reason, String by, String what) {
         ObjectReference target = configMap != null ? reference(configMap)
                 : new ObjectReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
-                        .withNamespace(store.namespace()).withName("cluster-" + cluster).build();
-        event(target, store.namespace(), reason, "cluster " + cluster + " " + what + " by " + by);
+                        .withNamespace(stateNamespace.name()).withName("cluster-" + cluster).build();
+        event(target, stateNamespace.name(), reason, "cluster " + cluster + " " + what + " by " + by);
     }
 
     /**

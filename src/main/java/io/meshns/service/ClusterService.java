@@ -16,7 +16,8 @@ import io.meshns.cluster.DataPlane;
 import io.meshns.history.ChangeHistory;
 import io.meshns.kube.KubeErrors;
 import io.meshns.state.ClusterRecord;
-import io.meshns.state.StateStore;
+import io.meshns.state.ClusterStore;
+import io.meshns.state.NamespaceStates;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Registers and lists data-plane clusters, as callers see them (never with credentials). */
@@ -28,13 +29,16 @@ public class ClusterService {
     private final ClusterRegistry registry;
     private final ReconcileService reconcile;
     private final ChangeHistory history;
-    private final StateStore store;
+    private final NamespaceStates store;
+    private final ClusterStore clusterStore;
 
-    public ClusterService(ClusterRegistry registry, ReconcileService reconcile, ChangeHistory history, StateStore store) {
+    public ClusterService(ClusterRegistry registry, ReconcileService reconcile, ChangeHistory history, NamespaceStates store,
+            ClusterStore clusterStore) {
         this.registry = registry;
         this.reconcile = reconcile;
         this.history = history;
         this.store = store;
+        this.clusterStore = clusterStore;
     }
 
     /**
@@ -54,7 +58,7 @@ public class ClusterService {
             }
         }
         ClusterRecord record = registry.register(registration);
-        history.clusterChanged(store.clusterConfigMap(record.name()).orElse(null), record.name(),
+        history.clusterChanged(clusterStore.clusterConfigMap(record.name()).orElse(null), record.name(),
                 ChangeHistory.CLUSTER_REGISTERED, options.by(), "registered at " + record.server());
         Cluster cluster = view(record, registration.credentials().kind());
         try {
@@ -76,7 +80,7 @@ public class ClusterService {
      * delivery brought it up to date is not known, and the next reconcile does it in any case.
      */
     public Optional<Cluster> registeredSince(ClusterRegistry.Registration registration, Instant time) {
-        return store.clusterRegisteredSince(registration.name(), time)
+        return clusterStore.clusterRegisteredSince(registration.name(), time)
                 .map(record -> withResync(view(record, registration.credentials().kind()), null,
                         "not known: an earlier delivery of this event registered the cluster; the next reconcile brings it "
                                 + "up to date", false));
@@ -107,7 +111,7 @@ public class ClusterService {
         if (options.dryRun()) {
             return withResync(cluster, null, null, true);
         }
-        history.clusterChanged(store.clusterConfigMap(update.name()).orElse(null), update.name(),
+        history.clusterChanged(clusterStore.clusterConfigMap(update.name()).orElse(null), update.name(),
                 ChangeHistory.CLUSTER_UPDATED, options.by(), "updated (" + changed(update) + ")");
         return cluster;
     }
@@ -143,7 +147,7 @@ public class ClusterService {
         }
         // Read before anything changes, so the answer says what goes, and a failure changes nothing.
         List<Forgotten> forgets = settingsOf(name);
-        var configMap = store.clusterConfigMap(name).orElse(null);
+        var configMap = clusterStore.clusterConfigMap(name).orElse(null);
         registry.deregister(name);
         history.clusterChanged(configMap, name, ChangeHistory.CLUSTER_DEREGISTERED, options.by(), "deregistered");
         try {

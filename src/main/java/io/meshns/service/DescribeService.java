@@ -26,7 +26,7 @@ import io.meshns.mesh.MeshDescription;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.ProtectedNamespaces;
 import io.meshns.mesh.Rollout;
-import io.meshns.state.StateStore;
+import io.meshns.state.NamespaceStates;
 
 /**
  * describeMesh: what every cluster really has of every mesh namespace, read live and written
@@ -44,10 +44,10 @@ public class DescribeService {
     private final LiveReader reader;
     private final FanOut fanOut;
     private final ProtectedNamespaces protectedNamespaces;
-    private final StateStore store;
+    private final NamespaceStates store;
 
     public DescribeService(ControlPlane controlPlane, ClusterRegistry registry, LiveReader reader, FanOut fanOut,
-            ProtectedNamespaces protectedNamespaces, StateStore store) {
+            ProtectedNamespaces protectedNamespaces, NamespaceStates store) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.reader = reader;
@@ -121,7 +121,7 @@ public class DescribeService {
      */
     private record Planned(String name, Injection meshWide, Rollout rollout, boolean managed, String lastRepair) {
 
-        static Planned of(Namespace namespace, StateStore.Overview state) {
+        static Planned of(Namespace namespace, NamespaceStates.Overview state) {
             Injection meshWide = Injection.fromLabels(namespace.getMetadata().getLabels());
             Rollout rollout = new Rollout(meshWide, state.intent().settings());
             return new Planned(namespace.getMetadata().getName(), meshWide, rollout, rollout.managed(state.intent().manages()),
@@ -136,15 +136,15 @@ public class DescribeService {
     private MeshPlan plan(String only) {
         if (only != null) {
             Namespace namespace = controlPlane.get(only);
-            StateStore.Overview state = store.namespaceState(only)
-                    .map(s -> new StateStore.Overview(s.intent(), HistoryEntry.newestOf(s.history(), HistoryEntry.REPAIRED)))
-                    .orElse(StateStore.Overview.NONE);
+            NamespaceStates.Overview state = store.namespaceState(only)
+                    .map(s -> new NamespaceStates.Overview(s.intent(), HistoryEntry.newestOf(s.history(), HistoryEntry.REPAIRED)))
+                    .orElse(NamespaceStates.Overview.NONE);
             return new MeshPlan(List.of(Planned.of(namespace, state)));
         }
-        Map<String, StateStore.Overview> states = store.allNamespaceOverviews();
+        Map<String, NamespaceStates.Overview> states = store.allNamespaceOverviews();
         return new MeshPlan(controlPlane.list(null).stream()
                 .filter(ns -> !protectedNamespaces.contains(ns.getMetadata().getName()))
-                .map(ns -> Planned.of(ns, states.getOrDefault(ns.getMetadata().getName(), StateStore.Overview.NONE)))
+                .map(ns -> Planned.of(ns, states.getOrDefault(ns.getMetadata().getName(), NamespaceStates.Overview.NONE)))
                 .toList());
     }
 

@@ -29,7 +29,7 @@ import io.meshns.mesh.ProtectedNamespaces;
 import io.meshns.service.NamespaceLock.Change;
 import io.meshns.service.NamespaceLock.Locked;
 import io.meshns.state.NamespaceState;
-import io.meshns.state.StateStore;
+import io.meshns.state.NamespaceStates;
 
 /**
  * Enables, disables or removes sidecar injection, or enables ambient mode, for a mesh namespace: the
@@ -51,11 +51,11 @@ public class InjectionService {
     private final ProtectedNamespaces protectedNamespaces;
     private final CallBudget budget;
     private final InjectionCheck check;
-    private final StateStore store;
+    private final NamespaceStates store;
     private final ChangeRecorder recorder;
 
     public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceLock lock,
-            ProtectedNamespaces protectedNamespaces, CallBudget budget, InjectionCheck check, StateStore store,
+            ProtectedNamespaces protectedNamespaces, CallBudget budget, InjectionCheck check, NamespaceStates store,
             ChangeRecorder recorder) {
         this.controlPlane = controlPlane;
         this.registry = registry;

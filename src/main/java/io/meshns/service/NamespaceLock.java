@@ -23,7 +23,7 @@ import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
 import io.meshns.state.NamespaceState;
-import io.meshns.state.StateStore;
+import io.meshns.state.NamespaceStates;
 
 /**
  * Serializes injection changes to one namespace across all instances, so the control plane and
@@ -43,7 +43,7 @@ public class NamespaceLock {
     private static final long FIRST_WAIT_MILLIS = 20;
     private static final long MAX_WAIT_MILLIS = 250;
 
-    private final StateStore store;
+    private final NamespaceStates store;
     private final Duration work;
     private final Duration ttl;
     private final LongSupplier ticker;
@@ -55,12 +55,12 @@ public class NamespaceLock {
     }
 
     @Inject
-    public NamespaceLock(StateStore store, CallBudget budget) {
+    public NamespaceLock(NamespaceStates store, CallBudget budget) {
         this(store, budget.work(), budget.leaseTtl(), System::nanoTime, NamespaceLock::sleep);
     }
 
     /** With a clock and a way to wait of the caller's choosing (tests run many instances' time). */
-    NamespaceLock(StateStore store, Duration work, Duration ttl, LongSupplier ticker, LongConsumer sleeper) {
+    NamespaceLock(NamespaceStates store, Duration work, Duration ttl, LongSupplier ticker, LongConsumer sleeper) {
         this.store = store;
         this.work = work;
         this.ttl = ttl;
@@ -182,7 +182,7 @@ public class NamespaceLock {
             // The lease is counted from before the write is sent: it cannot end later for us than for others.
             long sent = ticker.getAsLong();
             boolean[] wasFree = {false};
-            StateStore.Stored taken = store.applyToNamespaceState(namespace, current -> {
+            NamespaceStates.Stored taken = store.applyToNamespaceState(namespace, current -> {
                 wasFree[0] = current.lockHolder() == null;
                 return wasFree[0] || abandoned(namespace, current) ? current.withLock(holder, ttl) : current;
             });

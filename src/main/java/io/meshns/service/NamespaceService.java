@@ -20,7 +20,8 @@ import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
 import io.meshns.mesh.Rollout;
 import io.meshns.state.NamespaceState;
-import io.meshns.state.StateStore;
+import io.meshns.state.ClusterStore;
+import io.meshns.state.NamespaceStates;
 
 /**
  * Mesh namespaces: Namespace objects of the control plane, with their recorded per-cluster outcomes.
@@ -30,14 +31,16 @@ import io.meshns.state.StateStore;
 public class NamespaceService {
 
     private final ControlPlane controlPlane;
-    private final StateStore store;
+    private final NamespaceStates store;
+    private final ClusterStore clusterStore;
     private final ProtectedNamespaces protectedNamespaces;
     private final ChangeRecorder recorder;
 
-    public NamespaceService(ControlPlane controlPlane, StateStore store, ProtectedNamespaces protectedNamespaces,
-            ChangeRecorder recorder) {
+    public NamespaceService(ControlPlane controlPlane, NamespaceStates store, ClusterStore clusterStore,
+            ProtectedNamespaces protectedNamespaces, ChangeRecorder recorder) {
         this.controlPlane = controlPlane;
         this.store = store;
+        this.clusterStore = clusterStore;
         this.protectedNamespaces = protectedNamespaces;
         this.recorder = recorder;
     }
@@ -84,7 +87,7 @@ public class NamespaceService {
     public List<MeshNamespace> list(String labelSelector) {
         LabelSelectors.requireValid(labelSelector);
         List<Namespace> namespaces = controlPlane.list(labelSelector);
-        Map<String, StateStore.Stored> states = store.allNamespaceStates();
+        Map<String, NamespaceStates.Stored> states = store.allNamespaceStates();
         Map<String, Instant> clusters = registeredClusters();
         return namespaces.stream()
                 .map(ns -> view(ns, states.containsKey(ns.getMetadata().getName())
@@ -109,7 +112,7 @@ public class NamespaceService {
     /** Each registered cluster's registration time, by name. */
     private Map<String, Instant> registeredClusters() {
         Map<String, Instant> clusters = new java.util.HashMap<>();
-        store.clusters().forEach(c -> clusters.put(c.name(), c.registered() == null ? Instant.EPOCH : c.registered()));
+        clusterStore.clusters().forEach(c -> clusters.put(c.name(), c.registered() == null ? Instant.EPOCH : c.registered()));
         return clusters;
     }
 

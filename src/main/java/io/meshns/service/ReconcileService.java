@@ -39,7 +39,7 @@ import io.meshns.mesh.Rollout;
 import io.meshns.service.NamespaceLock.Change;
 import io.meshns.service.NamespaceLock.Locked;
 import io.meshns.state.NamespaceState;
-import io.meshns.state.StateStore;
+import io.meshns.state.NamespaceStates;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -63,14 +63,14 @@ public class ReconcileService {
     private final ControlPlane controlPlane;
     private final ClusterRegistry registry;
     private final FanOut fanOut;
-    private final StateStore store;
+    private final NamespaceStates store;
     private final NamespaceLock lock;
     private final ProtectedNamespaces protectedNamespaces;
     private final CallBudget budget;
     private final ChangeRecorder recorder;
     private final int pageSize;
 
-    public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, StateStore store,
+    public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceStates store,
             NamespaceLock lock, ProtectedNamespaces protectedNamespaces, CallBudget budget,
             ChangeRecorder recorder, io.meshns.config.MeshConfig config) {
         this.pageSize = Math.max(1, config.listPageSize());
@@ -114,7 +114,7 @@ public class ReconcileService {
         // only over a state read before them. The control plane's namespaces and the clusters' at once:
         // a repair compares the intent it read under the lock with the listed one anyway.
         CompletableFuture<List<DataPlane>> planes = SideBySide.start(registry::dataPlanes);
-        Map<String, StateStore.Stored> states = store.allNamespaceStates();
+        Map<String, NamespaceStates.Stored> states = store.allNamespaceStates();
         List<DataPlane> clusters = SideBySide.join(planes);
         // The clusters' listings keep only the mesh's namespaces, known once the control plane answers.
         CompletableFuture<Set<String>> managed = new CompletableFuture<>();
@@ -146,7 +146,7 @@ public class ReconcileService {
     /** Brings one (newly registered) cluster up to date with every mesh namespace. */
     public Report resync(DataPlane cluster, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
-        Map<String, StateStore.Stored> states = store.allNamespaceStates();
+        Map<String, NamespaceStates.Stored> states = store.allNamespaceStates();
         Map<String, Rollout> wanted = wanted(controlPlane.list(null), states);
         return reconcile(wanted, states, List.of(cluster),
                 () -> list(List.of(cluster), CompletableFuture.completedFuture(wanted.keySet()), call), call, options);
@@ -158,7 +158,7 @@ public class ReconcileService {
      * meshns has state for it (a removal is wanted too), its history aside; one with none is left
      * alone everywhere.
      */
-    private Map<String, Rollout> wanted(List<Namespace> namespaces, Map<String, StateStore.Stored> states) {
+    private Map<String, Rollout> wanted(List<Namespace> namespaces, Map<String, NamespaceStates.Stored> states) {
         Map<String, Rollout> wanted = new TreeMap<>();
         for (Namespace namespace : namespaces) {
             String name = namespace.getMetadata().getName();
@@ -176,7 +176,7 @@ public class ReconcileService {
     }
 
     /** Deletes the state of namespaces that are gone, unless it changed since it was read or is locked. */
-    private void removeStale(Map<String, StateStore.Stored> states, List<Namespace> namespaces) {
+    private void removeStale(Map<String, NamespaceStates.Stored> states, List<Namespace> namespaces) {
         Set<String> present = new HashSet<>();
         namespaces.forEach(ns -> present.add(ns.getMetadata().getName()));
         List<String> stale = states.entrySet().stream()
@@ -189,7 +189,7 @@ public class ReconcileService {
         });
     }
 
-    private Report reconcile(Map<String, Rollout> wanted, Map<String, StateStore.Stored> states,
+    private Report reconcile(Map<String, Rollout> wanted, Map<String, NamespaceStates.Stored> states,
             List<DataPlane> clusters, java.util.function.Supplier<Map<String, Listing>> listClusters, Deadline call,
             ChangeOptions options) {
         Boolean dryRun = options.dryRun() ? Boolean.TRUE : null;
@@ -234,7 +234,7 @@ public class ReconcileService {
             if (!repaired.contains(ns)) {
                 recorder.checked(ordered);
             }
-            StateStore.Stored stored = states.get(ns);
+            NamespaceStates.Stored stored = states.get(ns);
             NamespaceState state = stored == null ? NamespaceState.EMPTY : stored.state();
             if (!plan.drifted().containsKey(ns) && state.lockHolder() == null
                     && !state.agreesWith(entry.getValue().meshWide(), ordered)) {
@@ -242,7 +242,7 @@ public class ReconcileService {
             }
         }
         fanOut.forEach(toRecord, PARALLEL_NAMESPACES, ns -> {
-            StateStore.Stored stored = states.get(ns);
+            NamespaceStates.Stored stored = states.get(ns);
             NamespaceState state = stored == null ? NamespaceState.EMPTY : stored.state();
             if (!store.replaceNamespaceState(ns, stored == null ? null : stored.version(),
                     state.withOutcomes(wanted.get(ns).meshWide(), inClusterOrder(outcomes.get(ns), clusters), now))) {
@@ -259,7 +259,7 @@ public class ReconcileService {
      * read (a change ran in between), the LISTs are stale: every cluster is read again instead.
      * A lock it cannot get, or no time left, is reported for this namespace, not thrown.
      */
-    private boolean repair(String ns, Rollout listedIntent, StateStore.Stored stateBefore, Map<String, Namespace> listed,
+    private boolean repair(String ns, Rollout listedIntent, NamespaceStates.Stored stateBefore, Map<String, Namespace> listed,
             List<DataPlane> clusters, Map<String, Outcome> outcomes, Deadline call, String by) {
         if (budget.lockWait(call).passed()) {
             notRepaired(listed, outcomes, "not repaired: this reconcile ran out of time (meshns.call-timeout); "

@@ -34,7 +34,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.meshns.config.MeshConfig;
 import io.meshns.error.MeshException;
 import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.CreationTimes;
@@ -68,7 +67,7 @@ public class EventLedger {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
-    private final StateStore store;
+    private final StateNamespace stateNamespace;
     private final String namespace;
     private final LongSupplier ticker;
     private final InstantSource clock;
@@ -81,20 +80,20 @@ public class EventLedger {
     }
 
     @Inject
-    public EventLedger(KubernetesClient client, StateStore store, MeshConfig config) {
-        this(client, store, config, System::nanoTime);
+    public EventLedger(KubernetesClient client, StateNamespace stateNamespace) {
+        this(client, stateNamespace, System::nanoTime);
     }
 
-    EventLedger(KubernetesClient client, StateStore store, MeshConfig config, LongSupplier ticker) {
-        this(client, store, config, ticker, InstantSource.system(), PRUNE_PAGE_SIZE);
+    EventLedger(KubernetesClient client, StateNamespace stateNamespace, LongSupplier ticker) {
+        this(client, stateNamespace, ticker, InstantSource.system(), PRUNE_PAGE_SIZE);
     }
 
     /** {@code clock} tells when entries expire; {@code prunePageSize} entries are listed at a time. */
-    EventLedger(KubernetesClient client, StateStore store, MeshConfig config, LongSupplier ticker, InstantSource clock,
+    EventLedger(KubernetesClient client, StateNamespace stateNamespace, LongSupplier ticker, InstantSource clock,
             long prunePageSize) {
         this.client = client;
-        this.store = store;
-        this.namespace = config.stateNamespace();
+        this.stateNamespace = stateNamespace;
+        this.namespace = stateNamespace.name();
         this.ticker = ticker;
         this.clock = clock;
         this.prunePageSize = prunePageSize;
@@ -130,15 +129,14 @@ public class EventLedger {
         String name = entryName(source, id);
         String digest = digest(input);
         String claimant = UUID.randomUUID().toString();
-        store.ensureNamespace();
+        stateNamespace.ensureExists();
         pruneNowAndThen(waitUntil);
         long wait = FIRST_WAIT_MILLIS;
         try {
             while (true) {
                 try {
                     ConfigMap created = client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
-                            .withNewMetadata().withName(name).withNamespace(namespace).addToLabels(LEDGER_LABEL, "event")
-                            .addToLabels(StateStore.MANAGED_BY, "meshns").endMetadata()
+                            .withMetadata(stateNamespace.metadata(name, Map.of(LEDGER_LABEL, "event")))
                             .addToData("function", function).addToData("input", digest).addToData("claimant", claimant)
                             // Entries expire by their creationTimestamp; "time" is for builds that expire them by it and may
                             // run beside this one during a rollout.

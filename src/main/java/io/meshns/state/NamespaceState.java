@@ -17,7 +17,7 @@ import io.meshns.mesh.Outcome;
  * What meshns remembers of one mesh namespace: the injection last asked for mesh-wide, the
  * settings of clusters that were given their own, each cluster's last outcome, and who holds the
  * namespace's change lock for how long (a duration, not a time: each instance measures it on its
- * own clock), and its last changes, newest first. Immutable; stored by {@link StateStore}.
+ * own clock), and its last changes, newest first. Immutable; stored by {@link NamespaceStates}.
  */
 public record NamespaceState(Injection desired, Map<String, ClusterRecord> clusters, String lockHolder,
         Duration lockLease, Map<String, Injection> settings, List<HistoryEntry> history) {

@@ -25,7 +25,7 @@ import io.meshns.mesh.Outcome;
 import io.meshns.mock.MockApiServer;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateCodec;
-import io.meshns.state.StateStore;
+import io.meshns.state.NamespaceStates;
 import io.meshns.testing.FunctionProcess;
 
 /**
@@ -152,7 +152,7 @@ final class LookBenchmark {
         Map<String, String> data = StateCodec.encode(state);
         names.forEach(name -> control.configMaps().inNamespace("meshns-system").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("namespace-" + name).withNamespace("meshns-system")
-                .withLabels(Map.of(StateStore.NAMESPACE_LABEL, name, "app.kubernetes.io/managed-by", "meshns")).endMetadata()
+                .withLabels(Map.of(NamespaceStates.NAMESPACE_LABEL, name, "app.kubernetes.io/managed-by", "meshns")).endMetadata()
                 .withData(data).build()).createOr(existing -> existing.update()));
     }
 

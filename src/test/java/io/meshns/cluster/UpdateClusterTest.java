@@ -163,7 +163,7 @@ class UpdateClusterTest {
                     .statusCode(200);
             call("enableInjection", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"north\"]}").statusCode(200);
             var config = io.meshns.testing.TestConfig.withFanoutTimeout(java.time.Duration.ofSeconds(2));
-            ClusterRegistry otherInstance = new ClusterRegistry(new io.meshns.state.StateStore(cp(), config),
+            ClusterRegistry otherInstance = new ClusterRegistry(new io.meshns.state.ClusterStore(cp(), new io.meshns.state.StateNamespace(cp(), config)),
                     new DataPlaneClients(config, vertx, new io.fabric8.kubernetes.client.utils.KubernetesSerialization()), config);
             north.acceptingOnlyToken("second-token");
 

@@ -25,7 +25,8 @@ import io.meshns.service.NamespaceLock.Locked;
 import io.meshns.mesh.Outcome;
 import io.meshns.mock.MockApiServer;
 import io.meshns.state.NamespaceState;
-import io.meshns.state.StateStore;
+import io.meshns.state.NamespaceStates;
+import io.meshns.state.StateNamespace;
 import io.meshns.testing.TestConfig;
 
 /**
@@ -38,7 +39,8 @@ class NamespaceLockTest {
     private static final Duration TTL = Duration.ofSeconds(9);
 
     private final MockApiServer controlPlane = MockApiServer.start();
-    private final StateStore store = new StateStore(controlPlane.client(), TestConfig.withFanoutTimeout(Duration.ofSeconds(2)));
+    private final NamespaceStates store = new NamespaceStates(controlPlane.client(),
+            new StateNamespace(controlPlane.client(), TestConfig.withFanoutTimeout(Duration.ofSeconds(2))));
 
     @AfterEach
     void stop() {
@@ -50,7 +52,7 @@ class NamespaceLockTest {
         final AtomicLong nanos = new AtomicLong();
         final NamespaceLock lock;
 
-        Instance(StateStore store, long start) {
+        Instance(NamespaceStates store, long start) {
             nanos.set(start);
             lock = new NamespaceLock(store, WORK, TTL, nanos::get, millis -> nanos.addAndGet(millis * 1_000_000));
         }
@@ -166,7 +168,7 @@ class NamespaceLockTest {
     }
 
     private String version(String ns) {
-        return controlPlane.client().configMaps().inNamespace("meshns-system").withLabel(StateStore.NAMESPACE_LABEL, ns)
+        return controlPlane.client().configMaps().inNamespace("meshns-system").withLabel(NamespaceStates.NAMESPACE_LABEL, ns)
                 .list().getItems().get(0).getMetadata().getResourceVersion();
     }
 

@@ -26,7 +26,8 @@ import io.meshns.service.NamespaceLock.Locked;
 import io.meshns.mesh.Outcome;
 import io.meshns.state.NamespaceState;
 import io.meshns.state.StateCodec;
-import io.meshns.state.StateStore;
+import io.meshns.state.NamespaceStates;
+import io.meshns.state.StateNamespace;
 import io.meshns.testing.TestConfig;
 import io.meshns.testing.real.RealKube;
 import io.meshns.testing.real.RealKubernetes;
@@ -40,12 +41,14 @@ import io.meshns.testing.real.RealKubernetes;
 class RealStateBudgetIT {
 
     private static KubernetesClient admin;
-    private static StateStore store;
+    private static StateNamespace stateNamespace;
+    private static NamespaceStates store;
 
     @BeforeAll
     static void controlPlane() throws Exception {
         admin = RealKube.servers().controlPlane().admin();
-        store = new StateStore(admin, TestConfig.withFanoutTimeout(Duration.ofSeconds(2)));
+        stateNamespace = new StateNamespace(admin, TestConfig.withFanoutTimeout(Duration.ofSeconds(2)));
+        store = new NamespaceStates(admin, stateNamespace);
     }
 
     private static List<Outcome> refusals(int clusters, int length) {
@@ -57,7 +60,7 @@ class RealStateBudgetIT {
     }
 
     private static ConfigMap stateConfigMap(String ns) {
-        return admin.configMaps().inNamespace(store.namespace()).withLabel(StateStore.NAMESPACE_LABEL, ns).list().getItems()
+        return admin.configMaps().inNamespace(stateNamespace.name()).withLabel(NamespaceStates.NAMESPACE_LABEL, ns).list().getItems()
                 .get(0);
     }
 
@@ -67,14 +70,14 @@ class RealStateBudgetIT {
 
     @Test
     void theServerRefusesAStateOverOneMebibyte() {
-        store.ensureNamespace();
+        stateNamespace.ensureExists();
         // Forty clusters refusing with 30 KB each, written whole: what meshns would store without its budget.
         Map<String, String> whole = new TreeMap<>();
         for (int i = 0; i < 40; i++) {
             whole.put("cluster.cluster-" + i, "{\"outcome\":\"failed\",\"message\":\"" + "x".repeat(30_000) + "\"}");
         }
         KubernetesClientException refused = assertThrows(KubernetesClientException.class, () -> admin.configMaps()
-                .inNamespace(store.namespace()).resource(new ConfigMapBuilder().withNewMetadata().withName("too-large")
+                .inNamespace(stateNamespace.name()).resource(new ConfigMapBuilder().withNewMetadata().withName("too-large")
                         .endMetadata().withData(whole).build()).create());
         assertEquals(422, refused.getCode());
     }

@@ -28,8 +28,8 @@ class EventLedgerTest {
 
     private final MockApiServer controlPlane = MockApiServer.start();
     private final TestConfig config = TestConfig.withFanoutTimeout(Duration.ofSeconds(2));
-    private final EventLedger ledger = new EventLedger(controlPlane.client(), new StateStore(controlPlane.client(), config),
-            config);
+    private final StateNamespace stateNamespace = new StateNamespace(controlPlane.client(), config);
+    private final EventLedger ledger = new EventLedger(controlPlane.client(), stateNamespace);
 
     @AfterEach
     void stop() {
@@ -88,7 +88,7 @@ class EventLedgerTest {
         }
         var configMaps = controlPlane.client().configMaps().inNamespace("meshns-system");
         configMaps.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("namespace-shop")
-                .addToLabels(StateStore.NAMESPACE_LABEL, "shop").endMetadata().build()).create();
+                .addToLabels(NamespaceStates.NAMESPACE_LABEL, "shop").endMetadata().build()).create();
         Instant lastOld = creationOf("old-14");
         // Creation times are whole seconds: the fresh entries come in a later second than the old ones.
         while (!Instant.now().isAfter(lastOld.plusSeconds(1))) {
@@ -101,7 +101,7 @@ class EventLedgerTest {
         Requests.drain(controlPlane.mock());
 
         // Another instance, at a time when the fresh entries have just reached the retention: it prunes on its first claim.
-        new EventLedger(controlPlane.client(), new StateStore(controlPlane.client(), config), config, System::nanoTime,
+        new EventLedger(controlPlane.client(), new StateNamespace(controlPlane.client(), config), System::nanoTime,
                 () -> firstFresh.plus(EventLedger.RETENTION), 10)
                 .claim("/broker", "new", "enableInjection", "{}", Deadline.in(Duration.ofSeconds(5)), Duration.ofSeconds(50));
 
@@ -148,7 +148,7 @@ class EventLedgerTest {
         Duration call = Duration.ofSeconds(50);
         AtomicLong clock = new AtomicLong();
         EventLedger otherInstance = new EventLedger(controlPlane.client(),
-                new StateStore(controlPlane.client(), config), config, clock::get);
+                new StateNamespace(controlPlane.client(), config), clock::get);
         EventLedger.Claimed first = assertInstanceOf(EventLedger.Claimed.class, claim("silent-1", "enableInjection", "{}"));
         MeshException waiting = assertThrows(MeshException.class, () -> otherInstance.claim("/broker", "silent-1",
                 "enableInjection", "{}", Deadline.in(Duration.ZERO), call));
