@@ -105,7 +105,6 @@ public class NamespaceService {
         }
         controlPlane.delete(name);
         store.deleteNamespaceState(name);
-        store.deleteLegacyHistory(name);
         recorder.namespaceDeleted(namespace, options.by());
     }
 

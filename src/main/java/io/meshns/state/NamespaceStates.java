@@ -188,19 +188,6 @@ public class NamespaceStates {
         });
     }
 
-    /**
-     * Deletes the history ConfigMap ({@code history-<name>}) that builds of main between issue 13 and
-     * issue 11 kept beside the state; history now lives in the state itself. No release wrote one,
-     * so this goes once those builds are gone. Best effort.
-     */
-    public void deleteLegacyHistory(String name) {
-        try {
-            configMaps().withName("history-" + name).delete();
-        } catch (KubernetesClientException e) {
-            // Only a leftover: the namespace's own state is gone already.
-        }
-    }
-
     public void deleteNamespaceState(String name) {
         remembered.forget(configMapName(name));
         StateNamespace.call("deleting the state of " + name, () -> configMaps().withName(configMapName(name)).delete());
