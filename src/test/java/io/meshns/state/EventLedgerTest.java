@@ -67,6 +67,19 @@ class EventLedgerTest {
         assertEquals(huge, answerFor(ids.get(50), "registerCluster"));
     }
 
+    /** The ledger keeps its entries where every other state object is, labelled as meshns' like them. */
+    @Test
+    void aClaimMakesTheStateNamespaceAndItsEntryIsLabelledAsEveryStateObject() {
+        assertFalse(stateNamespace.exists());
+        EventLedger.Claimed claimed = assertInstanceOf(EventLedger.Claimed.class, claim("first", "enableInjection", "{}"));
+
+        assertTrue(stateNamespace.exists());
+        var entry = controlPlane.client().configMaps().inNamespace("meshns-system").withName(claimed.name()).get();
+        assertEquals(java.util.Map.of(EventLedger.LEDGER_LABEL, "event", StateNamespace.MANAGED_BY, "meshns"),
+                entry.getMetadata().getLabels());
+        assertEquals("enableInjection", entry.getData().get("function"));
+    }
+
     @Test
     void aSecondClaimWhileTheFirstRunsWaitsThenSaysSo() {
         assertInstanceOf(EventLedger.Claimed.class, claim("busy-1", "enableInjection", "{}"));
