@@ -1,41 +1,27 @@
 package io.meshns.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.error.MeshException;
-import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.CreationTimes;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
@@ -45,7 +31,8 @@ import io.meshns.mesh.UntrustedText;
  * The CloudEvents handled, by source and id, so that a redelivered event gets the first answer on
  * any instance. One ConfigMap per event in the state namespace: created to claim the event before
  * acting (creation is atomic, so of two copies only one acts), then given the answer, gzipped.
- * Each entry stands alone, so no entry can push out another; entries go after {@link #RETENTION}.
+ * Each entry stands alone, so no entry can push out another; entries go after {@link #RETENTION}
+ * ({@link LedgerPruning}).
  */
 @ApplicationScoped
 public class EventLedger {
@@ -54,27 +41,19 @@ public class EventLedger {
 
     public static final String LEDGER_LABEL = "meshns.io/ledger";
     static final Duration RETENTION = Duration.ofHours(24);
-    /** A ConfigMap holds at most 1 MiB; an answer beyond this is kept without its lists. */
-    static final int MAX_ANSWER_BYTES = 900 * 1024;
-    private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
-    /** The most of a call that pruning may take; what is left waits for the next time. */
-    private static final Duration PRUNE_FOR = Duration.ofSeconds(2);
     private static final long PRUNE_PAGE_SIZE = 500;
     private static final long FIRST_WAIT_MILLIS = 50;
     private static final long MAX_WAIT_MILLIS = 500;
     /** Writes of one entry retried after a 409 (it changed since it was read) before giving up. */
     private static final int MAX_CONFLICTS = 5;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
     private final StateNamespace stateNamespace;
     private final String namespace;
     private final LongSupplier ticker;
-    private final InstantSource clock;
-    private final long prunePageSize;
+    private final LedgerPruning pruning;
     /** Per event: which claimant this instance saw running it, and since when (its own clock). */
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
-    private volatile long lastPrune = Long.MIN_VALUE;
 
     private record Seen(String claimant, long sinceNanos) {
     }
@@ -88,15 +67,14 @@ public class EventLedger {
         this(client, stateNamespace, ticker, InstantSource.system(), PRUNE_PAGE_SIZE);
     }
 
-    /** {@code clock} tells when entries expire; {@code prunePageSize} entries are listed at a time. */
+    /** {@code clock} tells when entries expire; {@code prunePageSize} entries are listed at a time when pruning. */
     EventLedger(KubernetesClient client, StateNamespace stateNamespace, LongSupplier ticker, InstantSource clock,
             long prunePageSize) {
         this.client = client;
         this.stateNamespace = stateNamespace;
         this.namespace = stateNamespace.name();
         this.ticker = ticker;
-        this.clock = clock;
-        this.prunePageSize = prunePageSize;
+        this.pruning = new LedgerPruning(client, namespace, ticker, clock, prunePageSize);
     }
 
     /** What claiming an event gave: the first answer, or the right (and duty) to act. */
@@ -130,7 +108,7 @@ public class EventLedger {
         String digest = digest(input);
         String claimant = UUID.randomUUID().toString();
         stateNamespace.ensureExists();
-        pruneNowAndThen(waitUntil);
+        pruning.nowAndThen(waitUntil);
         long wait = FIRST_WAIT_MILLIS;
         try {
             while (true) {
@@ -156,7 +134,7 @@ public class EventLedger {
                     throw MeshException.conflict("event-id-reused", "an event with source \"" + source + "\" and id \"" + id
                             + "\" was already handled, for " + data.get("function") + " with other data; give each event an id of its own");
                 }
-                String answer = answerOf(entry);
+                String answer = LedgerAnswers.of(entry);
                 if (answer != null) {
                     seen.remove(name);
                     return new Answered(answer);
@@ -196,7 +174,7 @@ public class EventLedger {
      * the event again. A claim taken over meanwhile is left to its new handler.
      */
     public void complete(Claimed claim, String answer, Deadline deadline) {
-        String stored = storable(answer);
+        String stored = LedgerAnswers.storable(answer);
         long backoff = FIRST_WAIT_MILLIS;
         while (true) {
             try {
@@ -205,7 +183,7 @@ public class EventLedger {
                     LOG.warnf("ledger entry %s was taken over or removed before its answer was recorded", claim.name());
                     return;
                 }
-                entry.setBinaryData(Map.of("answer.gz", stored));
+                entry.setBinaryData(Map.of(LedgerAnswers.KEY, stored));
                 // Conditional on the resourceVersion read: a 409 means the entry changed (a takeover?), read it again.
                 client.configMaps().inNamespace(namespace).resource(entry).update();
                 return;
@@ -273,95 +251,6 @@ public class EventLedger {
         Seen since = seen.compute(name, (k, old) -> old != null && old.claimant().equals(claimant) ? old
                 : new Seen(claimant, now));
         return now - since.sinceNanos() > after.toNanos();
-    }
-
-    private static String answerOf(ConfigMap entry) {
-        String stored = entry.getBinaryData() == null ? null : entry.getBinaryData().get("answer.gz");
-        if (stored == null) {
-            return null;
-        }
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(stored)))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException | IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The answer gzipped and base64-encoded, as stored. One too big even so (a registerCluster of
-     * hundreds of thousands of namespaces) is kept without its lists, which a redelivery then lacks.
-     */
-    static String storable(String answer) {
-        String stored = gzip(answer);
-        if (stored.length() <= MAX_ANSWER_BYTES) {
-            return stored;
-        }
-        try {
-            JsonNode tree = JSON.readTree(answer);
-            if (tree instanceof ObjectNode object) {
-                object.properties().removeIf(field -> field.getValue().isArray());
-                return gzip(object.toString());
-            }
-        } catch (IOException e) {
-            // not JSON: nothing to slim
-        }
-        return gzip("{}");
-    }
-
-    private static String gzip(String text) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Base64.getEncoder().encodeToString(bytes.toByteArray());
-    }
-
-    /**
-     * Deletes entries created longer than {@link #RETENTION} ago, at most every ten minutes per
-     * instance and for at most {@link #PRUNE_FOR} of a call, page by page and reading only each
-     * entry's metadata (an entry may hold an answer of up to 900 KiB); what is left waits for the
-     * next time, as does a failure. An entry is claimed when created, so its creationTimestamp is
-     * its age; a delete is conditional on the resourceVersion listed, so an entry written since stays.
-     */
-    private void pruneNowAndThen(Deadline callWaits) {
-        long now = ticker.getAsLong();
-        if (lastPrune != Long.MIN_VALUE && now - lastPrune < PRUNE_EVERY.toNanos()) {
-            return;
-        }
-        lastPrune = now;
-        Instant cutoff = clock.instant().minus(RETENTION);
-        Deadline deadline = Deadline.in(PRUNE_FOR).min(callWaits);
-        String path = "api/v1/namespaces/" + namespace + "/configmaps";
-        try {
-            String next = null;
-            do {
-                ClusterRequests.MetadataPage page = ClusterRequests.metadataPage(client, path, LEDGER_LABEL, prunePageSize, next,
-                        deadline).join();
-                KubernetesClient bounded = deadline.bound(client);
-                for (ObjectMeta entry : page.items()) {
-                    Instant created = CreationTimes.of(entry);
-                    if (created != null && created.isBefore(cutoff) && !deadline.passed()) {
-                        deleteUnchanged(bounded, entry);
-                    }
-                }
-                next = page.continueToken();
-            } while (next != null && !deadline.passed());
-        } catch (CompletionException | KubernetesClientException | Deadline.Exceeded e) {
-            LOG.warnf("pruning the event ledger failed: %s", KubeErrors.describe(Deadline.unwrap(e)));
-        }
-    }
-
-    private void deleteUnchanged(KubernetesClient bounded, ObjectMeta entry) {
-        try {
-            bounded.configMaps().inNamespace(namespace).withName(entry.getName()).lockResourceVersion(entry.getResourceVersion())
-                    .delete();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
     }
 
     /** The name of one event's ConfigMap: a digest of its source and id, which may hold any characters. */
