@@ -1,7 +1,5 @@
 package io.meshns.cluster;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,12 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.MeshException;
-import io.meshns.kube.ClusterRequests;
-import io.meshns.kube.Deadline;
-import io.meshns.kube.KubeErrors;
 import io.meshns.mesh.Labels;
 import io.meshns.mesh.Names;
 import io.meshns.state.ClusterRecord;
@@ -35,7 +29,7 @@ public class ClusterRegistry {
 
     private final ClusterStore store;
     private final DataPlaneClients clients;
-    private final MeshConfig config;
+    private final AccessChecks checks;
     /**
      * Each cluster's credentials Secret as last listed, beside the resourceVersion of the cluster's
      * ConfigMap it was listed with. Credentials change only with a new or changed ConfigMap
@@ -55,7 +49,7 @@ public class ClusterRegistry {
     public ClusterRegistry(ClusterStore store, DataPlaneClients clients, MeshConfig config) {
         this.store = store;
         this.clients = clients;
-        this.config = config;
+        this.checks = new AccessChecks(clients, config);
     }
 
     /** A new cluster to register, validated. */
@@ -92,20 +86,20 @@ public class ClusterRegistry {
     public Updated update(Update update, boolean dryRun) {
         Names.requireValid("name", update.name());
         if (update.server() != null) {
-            requireValidServer(update.server());
+            checks.requireValidServer(update.server());
         }
         if (update.labels() != null) {
             Labels.requireValid(update.labels());
         }
         if (update.credentials() != null) {
-            requireUsable(update.credentials());
+            AccessChecks.requireUsable(update.credentials());
         }
         ClusterStore.StoredCluster stored = store.storedCluster(update.name()).orElseThrow(() -> notRegistered(update.name()));
         ClusterRecord updated = update.applyTo(stored.record());
         Credentials credentials = update.credentials() != null ? update.credentials()
                 : stored.secret() != null ? Credentials.fromSecret(stored.secret()) : new Credentials(null, null, null);
         if (update.changesAccess()) {
-            requireAccepted(updated, credentials);
+            checks.requireAccepted(updated, credentials);
         }
         Map<String, String> secretData = update.credentials() == null ? null : update.credentials().toSecretData();
         if (dryRun) {
@@ -118,44 +112,6 @@ public class ClusterRegistry {
         LOG.infof("updated cluster %s at %s with %s credentials%s", written.name(), written.server(), credentials.kind(),
                 update.credentials() == null ? " (kept)" : " (new)");
         return new Updated(written, credentials.kind());
-    }
-
-    /**
-     * Tries a cluster's server and credentials: one namespace read (a LIST of one) within the fan-out
-     * timeout. 400 {@code credentials-refused} when the cluster answers 401 or 403, 502 when it cannot
-     * be reached or answers otherwise; the message says what it answered, never a credential.
-     */
-    private void requireAccepted(ClusterRecord cluster, Credentials credentials) {
-        KubernetesClient client;
-        try {
-            client = clients.temporary(cluster.server(), credentials);
-        } catch (DataPlaneClients.UnusableCredentials e) {
-            throw MeshException.badRequest("invalid-credentials", "cluster \"" + cluster.name() + "\": " + e.getMessage());
-        } catch (RuntimeException e) {
-            // The exception may quote the credentials; only its type is reported.
-            throw MeshException.badRequest("invalid-credentials", "no client could be built from the credentials of cluster \""
-                    + cluster.name() + "\" (" + e.getClass().getSimpleName() + ")");
-        }
-        try {
-            Deadline deadline = Deadline.in(config.fanoutTimeout());
-            deadline.retryAsync(() -> ClusterRequests.namespaces(client, 1L, null, deadline), ClusterRequests.work()).join();
-        } catch (RuntimeException e) {
-            Throwable failure = Deadline.unwrap(e);
-            int status = KubeErrors.status(failure);
-            String answer = KubeErrors.describe(failure);
-            if (status == 401 || status == 403) {
-                throw MeshException.badRequest("credentials-refused", "the credentials were tried against cluster \""
-                        + cluster.name() + "\" at " + cluster.server() + " and " + answer + "; nothing was changed");
-            }
-            if (status != 0) {
-                throw new MeshException(502, "cluster-error", "cluster \"" + cluster.name() + "\" at " + cluster.server()
-                        + " answered a namespace read with an error: " + answer + "; nothing was changed");
-            }
-            throw new MeshException(502, "cluster-unreachable", "cluster \"" + cluster.name() + "\" at " + cluster.server()
-                    + " could not be reached: " + answer + "; nothing was changed");
-        } finally {
-            client.close();
-        }
     }
 
     private static MeshException notRegistered(String name) {
@@ -203,18 +159,10 @@ public class ClusterRegistry {
 
     private ClusterRecord validated(Registration registration) {
         Names.requireValid("name", registration.name());
-        requireValidServer(registration.server());
+        checks.requireValidServer(registration.server());
         Labels.requireValid(registration.labels());
-        requireUsable(registration.credentials());
+        AccessChecks.requireUsable(registration.credentials());
         return new ClusterRecord(registration.name(), registration.server(), registration.labels(), Instant.now());
-    }
-
-    /** Credentials that can be stored: well formed, and a kubeconfig that runs nothing and reads no file. */
-    private static void requireUsable(Credentials credentials) {
-        credentials.requireWellFormed();
-        if (credentials.kubeconfig() != null) {
-            Credentials.requireSafeKubeconfig(credentials.kubeconfig());
-        }
     }
 
     public void deregister(String name) {
@@ -338,32 +286,6 @@ public class ClusterRegistry {
             // The exception may quote the credentials; only its type is reported.
             return DataPlane.broken(cluster.name(), "no client could be built from its credentials ("
                     + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private void requireValidServer(String server) {
-        if (server.contains("@")) {
-            // Never echo it: the part before '@' may be a password.
-            throw MeshException.badRequest("invalid-server",
-                    "'server' must not carry user info; pass credentials in 'token' or 'kubeconfig'");
-        }
-        URI uri;
-        try {
-            uri = new URI(server);
-        } catch (URISyntaxException e) {
-            throw MeshException.badRequest("invalid-server", "'server' \"" + server + "\" is not a URL: " + e.getReason());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw MeshException.badRequest("invalid-server",
-                    "'server' \"" + server + "\" must be an absolute URL like https://api.cluster.example:6443");
-        }
-        if (scheme.equals("http") && !config.allowPlaintextClusters()) {
-            throw MeshException.badRequest("plaintext-server", "'server' \"" + server
-                    + "\" is plain http; meshns only sends credentials over https (set meshns.allow-plaintext-clusters=true for local demos and tests)");
-        }
-        if (uri.getQuery() != null || uri.getFragment() != null) {
-            throw MeshException.badRequest("invalid-server", "'server' \"" + server + "\" must not carry a query or a fragment");
         }
     }
 }
