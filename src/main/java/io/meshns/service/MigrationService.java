@@ -36,7 +36,7 @@ import io.meshns.mesh.Rollout;
 import io.meshns.service.NamespaceLock.Change;
 import io.meshns.service.NamespaceLock.Locked;
 import io.meshns.state.NamespaceState;
-import io.meshns.state.StateStore;
+import io.meshns.state.NamespaceStates;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -55,7 +55,7 @@ public class MigrationService {
     private static final int PARALLEL_NAMESPACES = 64;
 
     private final ControlPlane controlPlane;
-    private final StateStore store;
+    private final NamespaceStates store;
     private final ClusterRegistry registry;
     private final LiveReader reader;
     private final InjectionCheck check;
@@ -65,7 +65,7 @@ public class MigrationService {
     private final ProtectedNamespaces protectedNamespaces;
     private final ChangeRecorder recorder;
 
-    public MigrationService(ControlPlane controlPlane, StateStore store, ClusterRegistry registry, LiveReader reader,
+    public MigrationService(ControlPlane controlPlane, NamespaceStates store, ClusterRegistry registry, LiveReader reader,
             InjectionCheck check, NamespaceLock lock, FanOut fanOut, CallBudget budget,
             ProtectedNamespaces protectedNamespaces, ChangeRecorder recorder) {
         this.controlPlane = controlPlane;

@@ -1,9 +1,9 @@
 package io.meshns.service;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,8 +19,8 @@ import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ProtectedNamespaces;
 import io.meshns.mesh.Rollout;
-import io.meshns.state.NamespaceState;
 import io.meshns.state.ClusterStore;
+import io.meshns.state.NamespaceState;
 import io.meshns.state.NamespaceStates;
 
 /**
