@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.meshns.error.MeshException;
+import io.meshns.error.ErrorCode;
 import io.meshns.function.ClusterFunctions;
 import io.meshns.function.DescribeFunction;
 import io.meshns.function.InjectionFunctions;
@@ -54,7 +54,8 @@ public class PubSubTrigger {
         String function = event == null ? null : event.path("function").asText(null);
         Function<JsonNode, Object> target = functions().get(function);
         if (target == null) {
-            throw MeshException.badRequest("unknown-function", "the message names no function of meshns: " + function
+            // The function is named by the message's data, not by a path: a 400, like an unknown event type.
+            throw ErrorCode.UNKNOWN_FUNCTION.withStatus(400, "the message names no function of meshns: " + function
                     + "; send {\"function\": \"enableInjection\", \"input\": {...}}");
         }
         Object answer = target.apply(event.get("input"));

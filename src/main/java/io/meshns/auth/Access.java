@@ -3,7 +3,7 @@ package io.meshns.auth;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.meshns.config.MeshConfig;
-import io.meshns.error.MeshException;
+import io.meshns.error.ErrorCode;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -48,10 +48,10 @@ public class Access {
         }
         String token = bearerToken(request.getCurrent());
         if (token == null) {
-            throw MeshException.unauthorized(
+            throw ErrorCode.UNAUTHORIZED.error(
                     "send a Kubernetes bearer token of the control plane: Authorization: Bearer <token>");
         }
-        Caller caller = reviews.authenticate(token).orElseThrow(() -> MeshException.unauthorized(
+        Caller caller = reviews.authenticate(token).orElseThrow(() -> ErrorCode.UNAUTHORIZED.error(
                 "the control plane does not accept this bearer token (expired, revoked or for another audience)"));
         for (Permission permission : permissions) {
             if (reviews.allows(caller, permission)) {
@@ -60,7 +60,7 @@ public class Access {
         }
         String needed = java.util.Arrays.stream(permissions).map(Permission::describe)
                 .collect(java.util.stream.Collectors.joining(" or "));
-        throw MeshException.forbidden("forbidden", "user \"" + caller.username() + "\" may not " + needed
+        throw ErrorCode.FORBIDDEN.error("user \"" + caller.username() + "\" may not " + needed
                 + " in the control plane (kubectl auth can-i " + permissions[0].describe() + ")");
     }
 

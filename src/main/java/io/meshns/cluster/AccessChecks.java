@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.config.MeshConfig;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.Deadline;
@@ -31,26 +32,24 @@ final class AccessChecks {
     void requireValidServer(String server) {
         if (server.contains("@")) {
             // Never echo it: the part before '@' may be a password.
-            throw MeshException.badRequest("invalid-server",
-                    "'server' must not carry user info; pass credentials in 'token' or 'kubeconfig'");
+            throw ErrorCode.INVALID_SERVER.error("'server' must not carry user info; pass credentials in 'token' or 'kubeconfig'");
         }
         URI uri;
         try {
             uri = new URI(server);
         } catch (URISyntaxException e) {
-            throw MeshException.badRequest("invalid-server", "'server' \"" + server + "\" is not a URL: " + e.getReason());
+            throw ErrorCode.INVALID_SERVER.error("'server' \"" + server + "\" is not a URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw MeshException.badRequest("invalid-server",
-                    "'server' \"" + server + "\" must be an absolute URL like https://api.cluster.example:6443");
+            throw ErrorCode.INVALID_SERVER.error("'server' \"" + server + "\" must be an absolute URL like https://api.cluster.example:6443");
         }
         if (scheme.equals("http") && !config.allowPlaintextClusters()) {
-            throw MeshException.badRequest("plaintext-server", "'server' \"" + server
+            throw ErrorCode.PLAINTEXT_SERVER.error("'server' \"" + server
                     + "\" is plain http; meshns only sends credentials over https (set meshns.allow-plaintext-clusters=true for local demos and tests)");
         }
         if (uri.getQuery() != null || uri.getFragment() != null) {
-            throw MeshException.badRequest("invalid-server", "'server' \"" + server + "\" must not carry a query or a fragment");
+            throw ErrorCode.INVALID_SERVER.error("'server' \"" + server + "\" must not carry a query or a fragment");
         }
     }
 
@@ -72,10 +71,10 @@ final class AccessChecks {
         try {
             client = clients.temporary(cluster.server(), credentials);
         } catch (DataPlaneClients.UnusableCredentials e) {
-            throw MeshException.badRequest("invalid-credentials", "cluster \"" + cluster.name() + "\": " + e.getMessage());
+            throw ErrorCode.INVALID_CREDENTIALS.error("cluster \"" + cluster.name() + "\": " + e.getMessage());
         } catch (RuntimeException e) {
             // The exception may quote the credentials; only its type is reported.
-            throw MeshException.badRequest("invalid-credentials", "no client could be built from the credentials of cluster \""
+            throw ErrorCode.INVALID_CREDENTIALS.error("no client could be built from the credentials of cluster \""
                     + cluster.name() + "\" (" + e.getClass().getSimpleName() + ")");
         }
         try {
@@ -86,14 +85,14 @@ final class AccessChecks {
             int status = KubeErrors.status(failure);
             String answer = KubeErrors.describe(failure);
             if (status == 401 || status == 403) {
-                throw MeshException.badRequest("credentials-refused", "the credentials were tried against cluster \""
+                throw ErrorCode.CREDENTIALS_REFUSED.error("the credentials were tried against cluster \""
                         + cluster.name() + "\" at " + cluster.server() + " and " + answer + "; nothing was changed");
             }
             if (status != 0) {
-                throw new MeshException(502, "cluster-error", "cluster \"" + cluster.name() + "\" at " + cluster.server()
+                throw ErrorCode.CLUSTER_ERROR.error("cluster \"" + cluster.name() + "\" at " + cluster.server()
                         + " answered a namespace read with an error: " + answer + "; nothing was changed");
             }
-            throw new MeshException(502, "cluster-unreachable", "cluster \"" + cluster.name() + "\" at " + cluster.server()
+            throw ErrorCode.CLUSTER_UNREACHABLE.error("cluster \"" + cluster.name() + "\" at " + cluster.server()
                     + " could not be reached: " + answer + "; nothing was changed");
         } finally {
             client.close();

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.meshns.config.MeshConfig;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.mesh.Labels;
 import io.meshns.mesh.Names;
@@ -115,7 +116,7 @@ public class ClusterRegistry {
     }
 
     private static MeshException notRegistered(String name) {
-        return MeshException.notFound("cluster-not-found", "cluster \"" + name + "\" is not registered");
+        return ErrorCode.CLUSTER_NOT_FOUND.error("cluster \"" + name + "\" is not registered");
     }
 
     public ClusterRecord register(Registration registration) {
@@ -185,7 +186,7 @@ public class ClusterRegistry {
      */
     public Set<String> requireRegistered(List<String> names) {
         if (names.isEmpty()) {
-            throw MeshException.badRequest("empty-clusters",
+            throw ErrorCode.EMPTY_CLUSTERS.error(
                     "'clusters' must name at least one registered cluster; leave it out to change every cluster");
         }
         Set<String> wanted = new LinkedHashSet<>();
@@ -194,7 +195,7 @@ public class ClusterRegistry {
         store.clusters().forEach(cluster -> registered.add(cluster.name()));
         List<String> unknown = wanted.stream().filter(name -> !registered.contains(name)).toList();
         if (!unknown.isEmpty()) {
-            throw MeshException.notFound("cluster-not-found", (unknown.size() == 1 ? "cluster \"" + unknown.get(0)
+            throw ErrorCode.CLUSTER_NOT_FOUND.error((unknown.size() == 1 ? "cluster \"" + unknown.get(0)
                     + "\" is not registered" : "clusters " + unknown + " are not registered")
                     + "; registered clusters: " + registered);
         }

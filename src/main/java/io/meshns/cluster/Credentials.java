@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.mesh.UntrustedText;
 
@@ -55,14 +56,14 @@ public record Credentials(String token, String caCert, String kubeconfig) {
      */
     public void requireWellFormed() {
         if (UntrustedText.hasControlCharacters(token)) {
-            throw MeshException.badRequest("invalid-token", "'token' contains a control character (often the "
+            throw ErrorCode.INVALID_TOKEN.error("'token' contains a control character (often the "
                     + "trailing newline of a token file: strip it, e.g. with tr -d '\\n', or jq's rtrimstr(\"\\n\"))");
         }
         if (caCert != null) {
             requirePem(caCert);
         }
         if (kubeconfig != null && UntrustedText.hasControlCharacters(kubeconfig.replaceAll("[\\r\\n\\t]", ""))) {
-            throw MeshException.badRequest("invalid-kubeconfig", "'kubeconfig' contains a control character other than "
+            throw ErrorCode.INVALID_KUBECONFIG.error("'kubeconfig' contains a control character other than "
                     + "line breaks and tabs");
         }
     }
@@ -71,14 +72,14 @@ public record Credentials(String token, String caCert, String kubeconfig) {
     private static void requirePem(String caCert) {
         if (!caCert.contains("-----BEGIN CERTIFICATE-----")
                 || UntrustedText.hasControlCharacters(caCert.replaceAll("[\\r\\n\\t]", ""))) {
-            throw MeshException.badRequest("invalid-ca-cert", "'caCert' must be the PEM text of the cluster's CA "
+            throw ErrorCode.INVALID_CA_CERT.error("'caCert' must be the PEM text of the cluster's CA "
                     + "certificate (-----BEGIN CERTIFICATE----- ...), e.g. from kubectl config view --raw");
         }
         try {
             java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(
                     new java.io.ByteArrayInputStream(caCert.getBytes(StandardCharsets.US_ASCII)));
         } catch (java.security.cert.CertificateException e) {
-            throw MeshException.badRequest("invalid-ca-cert", "'caCert' is not a readable PEM certificate");
+            throw ErrorCode.INVALID_CA_CERT.error("'caCert' is not a readable PEM certificate");
         }
     }
 
@@ -91,10 +92,10 @@ public record Credentials(String token, String caCert, String kubeconfig) {
         try {
             parsed = new KubernetesSerialization().unmarshal(kubeconfig, io.fabric8.kubernetes.api.model.Config.class);
         } catch (RuntimeException e) {
-            throw MeshException.badRequest("invalid-kubeconfig", "'kubeconfig' is not a kubeconfig document (YAML or JSON)");
+            throw ErrorCode.INVALID_KUBECONFIG.error("'kubeconfig' is not a kubeconfig document (YAML or JSON)");
         }
         if (parsed == null || parsed.getClusters() == null || parsed.getClusters().isEmpty()) {
-            throw MeshException.badRequest("invalid-kubeconfig", "'kubeconfig' names no cluster");
+            throw ErrorCode.INVALID_KUBECONFIG.error("'kubeconfig' names no cluster");
         }
         for (NamedCluster cluster : list(parsed.getClusters())) {
             Cluster c = cluster.getCluster();
@@ -109,7 +110,7 @@ public record Credentials(String token, String caCert, String kubeconfig) {
             }
             if (UntrustedText.hasControlCharacters(auth.getToken()) || UntrustedText.hasControlCharacters(auth.getPassword())
                     || UntrustedText.hasControlCharacters(auth.getUsername())) {
-                throw MeshException.badRequest("invalid-kubeconfig", "user " + user.getName()
+                throw ErrorCode.INVALID_KUBECONFIG.error("user " + user.getName()
                         + " has a token, user name or password with a control character in it");
             }
             if (auth.getExec() != null || auth.getAuthProvider() != null) {
@@ -127,7 +128,7 @@ public record Credentials(String token, String caCert, String kubeconfig) {
     }
 
     private static MeshException unsafe(String why) {
-        return MeshException.badRequest("unsafe-kubeconfig", "'kubeconfig' cannot be used: " + why);
+        return ErrorCode.UNSAFE_KUBECONFIG.error("'kubeconfig' cannot be used: " + why);
     }
 
     private static <T> List<T> list(List<T> items) {

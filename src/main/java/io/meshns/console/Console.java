@@ -7,17 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.event.Observes;
-
 import io.meshns.http.SecurityHeaders;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The console: static files under META-INF/resources/ served at GET /, and the
- * {@link SecurityHeaders} on every answer (page or function).
+ * The console: static files under META-INF/resources/ served at GET /; the HTTP pipeline puts
+ * {@link SecurityHeaders} on them as on every answer.
  */
 @jakarta.inject.Singleton
 public class Console {
@@ -44,18 +41,8 @@ public class Console {
                 && (path.equals("/") || path.equals("/index.html") || path.startsWith("/console/"));
     }
 
-    void install(@Observes Router router) {
-        // Before everything else, so that refusals and errors carry the headers too.
-        router.route().order(-200).handler(context -> {
-            SecurityHeaders.apply(context.response().headers(),
-                    isPageRequest(context.request().method(), context.request().path()));
-            context.next();
-        });
-        // Right after ErrorResponder's screen (order -100), before Funqy, which would take GET / for itself.
-        router.route().order(-90).handler(this::serve);
-    }
-
-    private void serve(RoutingContext context) {
+    /** Serves the page and its assets; any other request goes on to the next route. */
+    public void serve(RoutingContext context) {
         String path = context.normalizedPath();
         if (!isPageRequest(context.request().method(), path) || path.contains("..")) {
             context.next();

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 
 /**
@@ -29,16 +30,16 @@ final class Input {
     static Input of(JsonNode body, String function, String... fields) {
         Input input = new Input(body, function, List.of(fields));
         if (body == null || body.isMissingNode() || body.isNull()) {
-            throw MeshException.badRequest("empty-body", function + " needs a JSON object body, e.g. " + input.example());
+            throw ErrorCode.EMPTY_BODY.error(function + " needs a JSON object body, e.g. " + input.example());
         }
         if (!body.isObject()) {
-            throw MeshException.badRequest("invalid-body", function + " needs a JSON object body, not a JSON "
+            throw ErrorCode.INVALID_BODY.error(function + " needs a JSON object body, not a JSON "
                     + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + "; e.g. " + input.example());
         }
         for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!input.fields.contains(name)) {
-                throw MeshException.badRequest("unknown-field", function + " has no field '" + name + "'; its fields are "
+                throw ErrorCode.UNKNOWN_FIELD.error(function + " has no field '" + name + "'; its fields are "
                         + input.fields);
             }
         }
@@ -53,7 +54,7 @@ final class Input {
     String requiredString(String field) {
         String value = optionalString(field);
         if (value == null) {
-            throw MeshException.badRequest("missing-field", function + " needs the string field '" + field + "'; e.g. "
+            throw ErrorCode.MISSING_FIELD.error(function + " needs the string field '" + field + "'; e.g. "
                     + example());
         }
         return value;
@@ -127,7 +128,7 @@ final class Input {
     }
 
     private MeshException wrongType(String field, String wanted, JsonNode got) {
-        return MeshException.badRequest("wrong-type", function + ": field '" + field + "' must be " + wanted + ", not a JSON "
+        return ErrorCode.WRONG_TYPE.error(function + ": field '" + field + "' must be " + wanted + ", not a JSON "
                 + got.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.meshns.auth.Access;
 import io.meshns.auth.Permission;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.service.ChangeOptions;
 import io.meshns.service.InjectionService;
@@ -30,7 +31,7 @@ public class RevisionFunctions {
         String from = revision(input, "from");
         String to = revision(input, "to");
         if (from.equals(to)) {
-            throw MeshException.badRequest("same-revision", "'from' and 'to' are both \"" + from
+            throw ErrorCode.SAME_REVISION.error("'from' and 'to' are both \"" + from
                     + "\": name the revision namespaces run now and the one they should move to");
         }
         MigrationService.Migration asked = new MigrationService.Migration(from, to, input.optionalStringList("clusters"),

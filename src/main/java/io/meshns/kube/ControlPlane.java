@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
@@ -85,7 +86,7 @@ public class ControlPlane {
             return remember(name, client.namespaces().resource(wanted).create());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                throw MeshException.conflict("namespace-exists", "namespace \"" + name + "\" already exists in the control plane");
+                throw ErrorCode.NAMESPACE_EXISTS.error("namespace \"" + name + "\" already exists in the control plane");
             }
             throw KubeErrors.controlPlane(e, "creating namespace " + name);
         }
@@ -97,14 +98,14 @@ public class ControlPlane {
      */
     public void createDryRun(String name, Map<String, String> labels) {
         if (find(name).isPresent()) {
-            throw MeshException.conflict("namespace-exists", "namespace \"" + name + "\" already exists in the control plane");
+            throw ErrorCode.NAMESPACE_EXISTS.error("namespace \"" + name + "\" already exists in the control plane");
         }
         Namespace wanted = new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build();
         try {
             client.namespaces().resource(wanted).dryRun().create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                throw MeshException.conflict("namespace-exists", "namespace \"" + name + "\" already exists in the control plane");
+                throw ErrorCode.NAMESPACE_EXISTS.error("namespace \"" + name + "\" already exists in the control plane");
             }
             throw KubeErrors.controlPlane(e, "checking the creation of namespace " + name);
         }
@@ -148,15 +149,15 @@ public class ControlPlane {
         try {
             return call("labelling namespace " + name, labelling);
         } catch (ControlPlaneLabeler.Stale e) {
-            throw MeshException.unavailable(e.getMessage() + "; nothing was changed in any data plane", e);
+            throw ErrorCode.CONTROL_PLANE_UNAVAILABLE.error(e.getMessage() + "; nothing was changed in any data plane", e);
         } catch (Deadline.Exceeded e) {
-            throw MeshException.unavailable("the control plane did not answer in time while labelling namespace " + name
+            throw ErrorCode.CONTROL_PLANE_UNAVAILABLE.error("the control plane did not answer in time while labelling namespace " + name
                     + "; nothing was changed in any data plane", e);
         }
     }
 
     private static MeshException notFound(String name) {
-        return MeshException.notFound("namespace-not-found", "namespace \"" + name + "\" does not exist in the control plane");
+        return ErrorCode.NAMESPACE_NOT_FOUND.error("namespace \"" + name + "\" does not exist in the control plane");
     }
 
     private static <T> T call(String doing, Supplier<T> call) {

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.mesh.UntrustedText;
 
@@ -138,13 +139,13 @@ public final class KubeErrors {
     }
 
     /** Wraps a control-plane failure for the caller: 503 when it could not be reached. */
-    public static RuntimeException controlPlane(KubernetesClientException failure, String doing) {
+    public static MeshException controlPlane(KubernetesClientException failure, String doing) {
         if (isUnreachable(failure)) {
-            return MeshException.unavailable("the control plane could not be reached while " + doing + ": "
+            return ErrorCode.CONTROL_PLANE_UNAVAILABLE.error("the control plane could not be reached while " + doing + ": "
                     + describe(failure) + "; check quarkus.kubernetes-client.api-server-url or the in-cluster config",
                     failure);
         }
-        return new MeshException(502, "control-plane-error",
+        return ErrorCode.CONTROL_PLANE_ERROR.error(
                 "the control plane answered while " + doing + ": " + describe(failure), failure);
     }
 }

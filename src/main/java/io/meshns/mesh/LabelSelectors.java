@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.meshns.error.MeshException;
+import io.meshns.error.ErrorCode;
 
 /**
  * Kubernetes label selector syntax ("team=a,tier!=gold,env in (dev,prod),!legacy"), checked before
@@ -35,7 +35,7 @@ public final class LabelSelectors {
         if (selector != null && !selector.isBlank()) {
             String problem = problemWith(selector);
             if (problem != null) {
-                throw MeshException.badRequest("invalid-label-selector", "'labelSelector' \"" + selector + "\": " + problem
+                throw ErrorCode.INVALID_LABEL_SELECTOR.error("'labelSelector' \"" + selector + "\": " + problem
                         + "; e.g. \"team=a,tier!=gold,env in (dev,prod),!legacy\"");
             }
         }

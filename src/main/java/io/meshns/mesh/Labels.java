@@ -3,7 +3,7 @@ package io.meshns.mesh;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.meshns.error.MeshException;
+import io.meshns.error.ErrorCode;
 
 /** Kubernetes label syntax: qualified keys with an optional DNS-subdomain prefix, and short values. */
 public final class Labels {
@@ -53,11 +53,11 @@ public final class Labels {
         for (Map.Entry<String, String> label : labels.entrySet()) {
             String problem = problemWithKey(label.getKey());
             if (problem != null) {
-                throw MeshException.badRequest("invalid-label", "label key \"" + label.getKey() + "\" " + problem);
+                throw ErrorCode.INVALID_LABEL.error("label key \"" + label.getKey() + "\" " + problem);
             }
             problem = problemWithValue(label.getValue());
             if (problem != null) {
-                throw MeshException.badRequest("invalid-label",
+                throw ErrorCode.INVALID_LABEL.error(
                         "label \"" + label.getKey() + "\" has value \"" + label.getValue() + "\", which " + problem);
             }
         }

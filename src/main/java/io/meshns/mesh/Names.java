@@ -2,7 +2,7 @@ package io.meshns.mesh;
 
 import java.util.regex.Pattern;
 
-import io.meshns.error.MeshException;
+import io.meshns.error.ErrorCode;
 
 /** Kubernetes name rules for namespaces and clusters: an RFC 1123 label. */
 public final class Names {
@@ -31,7 +31,7 @@ public final class Names {
     public static String requireValid(String field, String name) {
         String problem = problemWith(name);
         if (problem != null) {
-            throw MeshException.badRequest("invalid-name", "'" + field + "' value \"" + name + "\" " + problem);
+            throw ErrorCode.INVALID_NAME.error("'" + field + "' value \"" + name + "\" " + problem);
         }
         return name;
     }

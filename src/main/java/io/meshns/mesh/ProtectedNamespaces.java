@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.meshns.error.MeshException;
+import io.meshns.error.ErrorCode;
 
 /** Namespaces no call may create, delete or relabel: Kubernetes' and Istio's own, and meshns' state. */
 public final class ProtectedNamespaces {
@@ -27,7 +27,7 @@ public final class ProtectedNamespaces {
     /** Throws a 403 when {@code name} is protected. */
     public void requireUnprotected(String name) {
         if (contains(name)) {
-            throw MeshException.forbidden("protected-namespace", "namespace \"" + name
+            throw ErrorCode.PROTECTED_NAMESPACE.error("namespace \"" + name
                     + "\" is protected: meshns never creates, deletes or relabels it (protected: " + names + ")");
         }
     }

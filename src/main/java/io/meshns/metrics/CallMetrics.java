@@ -1,12 +1,10 @@
 package io.meshns.metrics;
 
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.funqy.runtime.FunctionRecorder;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -24,11 +22,8 @@ public class CallMetrics {
         this.registry = registry;
     }
 
-    void install(@Observes Router router) {
-        router.route().order(-110).handler(this::measure);
-    }
-
-    private void measure(RoutingContext context) {
+    /** Counts and times the call once its answer has gone; health and metrics requests are not calls. */
+    public void measure(RoutingContext context) {
         String path = context.request().path();
         if (path.startsWith("/q/")) {
             context.next();

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.LiveReader;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.kube.Deadline;
 import io.meshns.mesh.Injection;
@@ -99,7 +100,7 @@ public class InjectionCheck {
     /** The 409 refusing a change to {@code wanted} of {@code what} (e.g. namespace "shop") in {@code clusters}. */
     static MeshException injectorMissing(Injection wanted, List<String> clusters, String what) {
         String revision = InjectorPresence.revisionOf(wanted);
-        return MeshException.conflict("injector-missing", "no sidecar injector for revision \"" + revision
+        return ErrorCode.INJECTOR_MISSING.error("no sidecar injector for revision \"" + revision
                 + "\" in cluster" + (clusters.size() > 1 ? "s " : " ") + String.join(", ", clusters)
                 + " (no MutatingWebhookConfiguration labelled istio.io/rev=" + revision + " or istio.io/tag=" + revision
                 + (wanted.revision() == null ? ", nor one named istio-sidecar-injector" : "")

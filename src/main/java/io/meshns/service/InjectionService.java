@@ -14,6 +14,7 @@ import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.FanOut;
 import io.meshns.cluster.LiveReader;
 import io.meshns.config.CallBudget;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.history.ChangeHistory;
 import io.meshns.kube.ControlPlane;
@@ -71,7 +72,7 @@ public class InjectionService {
     /** Validates a revision name before anything is touched. */
     public static Injection revision(String revision) {
         if (revision.isEmpty() || Labels.problemWithValue(revision) != null) {
-            throw MeshException.badRequest("invalid-revision", "'revision' \"" + revision
+            throw ErrorCode.INVALID_REVISION.error("'revision' \"" + revision
                     + "\" must be a non-empty label value, e.g. 1-24-0 or canary");
         }
         return Injection.revision(revision);

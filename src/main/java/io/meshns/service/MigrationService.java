@@ -20,6 +20,7 @@ import io.meshns.cluster.DataPlane;
 import io.meshns.cluster.FanOut;
 import io.meshns.cluster.LiveReader;
 import io.meshns.config.CallBudget;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.history.ChangeHistory;
 import io.meshns.kube.ControlPlane;
@@ -100,7 +101,7 @@ public class MigrationService {
         Injection to = RevisionMigration.wanted(migration.to());
         if (migration.namespaces() != null) {
             if (migration.namespaces().isEmpty()) {
-                throw MeshException.badRequest("empty-namespaces", "'namespaces' is empty: name at least one namespace,"
+                throw ErrorCode.EMPTY_NAMESPACES.error("'namespaces' is empty: name at least one namespace,"
                         + " or leave it out to move every namespace meshns manages");
             }
             migration.namespaces().forEach(ns -> {

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.meshns.config.CallBudget;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.kube.Deadline;
 import io.meshns.mesh.HistoryEntry;
@@ -192,7 +193,7 @@ public class NamespaceLock {
                         wasFree[0]);
             }
             if (waitUntil.remaining().toMillis() < wait) {
-                throw MeshException.conflict("namespace-busy", "another change to namespace \"" + namespace
+                throw ErrorCode.NAMESPACE_BUSY.error("another change to namespace \"" + namespace
                         + "\" is still running; try again");
             }
             sleeper.accept(wait);

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.kube.CreationTimes;
 
@@ -186,7 +187,7 @@ public class ClusterStore {
                 StateNamespace.call("removing the credentials of cluster " + name,
                         () -> secrets().withName(objectName(name)).delete());
             }
-            throw MeshException.notFound("cluster-not-found", "cluster \"" + name + "\" is not registered");
+            throw ErrorCode.CLUSTER_NOT_FOUND.error("cluster \"" + name + "\" is not registered");
         }
         return written[0];
     }
@@ -197,8 +198,7 @@ public class ClusterStore {
      */
     public void updateClusterDryRun(ClusterRecord updated, Map<String, String> secretData) {
         String name = updated.name();
-        ConfigMap current = clusterConfigMap(name).orElseThrow(() -> MeshException.notFound("cluster-not-found",
-                "cluster \"" + name + "\" is not registered"));
+        ConfigMap current = clusterConfigMap(name).orElseThrow(() -> ErrorCode.CLUSTER_NOT_FOUND.error("cluster \"" + name + "\" is not registered"));
         StateNamespace.call("checking the update of cluster " + name, () -> {
             configMaps().resource(new ConfigMapBuilder(current)
                     .withData(clusterData(updated, current.getData() == null ? null : current.getData().get(SECRET_VERSION)))
@@ -229,7 +229,7 @@ public class ClusterStore {
     }
 
     private static MeshException alreadyRegistered(String name) {
-        return MeshException.conflict("cluster-exists", "cluster \"" + name
+        return ErrorCode.CLUSTER_EXISTS.error("cluster \"" + name
                 + "\" is already registered; deregister it first to change it");
     }
 

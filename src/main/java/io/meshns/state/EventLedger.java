@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
 import io.meshns.kube.CreationTimes;
 import io.meshns.kube.Deadline;
@@ -131,7 +132,7 @@ public class EventLedger {
                 }
                 Map<String, String> data = entry.getData() == null ? Map.of() : entry.getData();
                 if (!function.equals(data.get("function")) || !digest.equals(data.get("input"))) {
-                    throw MeshException.conflict("event-id-reused", "an event with source \"" + source + "\" and id \"" + id
+                    throw ErrorCode.EVENT_ID_REUSED.error("an event with source \"" + source + "\" and id \"" + id
                             + "\" was already handled, for " + data.get("function") + " with other data; give each event an id of its own");
                 }
                 String answer = LedgerAnswers.of(entry);
@@ -156,7 +157,7 @@ public class EventLedger {
                     }
                 }
                 if (waitUntil.remaining().toMillis() < wait) {
-                    throw new MeshException(503, "event-in-progress", "event " + id + " of " + source
+                    throw ErrorCode.EVENT_IN_PROGRESS.error("event " + id + " of " + source
                             + " is still being handled by an earlier delivery; deliver it again later for its answer");
                 }
                 sleep(wait);
