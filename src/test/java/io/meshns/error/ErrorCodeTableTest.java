@@ -1,5 +1,6 @@
 package io.meshns.error;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,9 +41,10 @@ class ErrorCodeTableTest {
                 .filter(code -> documented.containsKey(code) && !documented.get(code).equals(answered.get(code)))
                 .map(code -> code + ": " + answered.get(code) + " in the code, " + documented.get(code) + " in the table")
                 .toList();
-        assertEquals(List.of(), undocumented, "codes missing from the errors table");
-        assertEquals(List.of(), unknown, "codes in the errors table that the code never answers");
-        assertEquals(List.of(), wrongStatus, "codes whose status differs");
+        assertAll(
+                () -> assertEquals(List.of(), undocumented, "codes missing from the errors table"),
+                () -> assertEquals(List.of(), unknown, "codes in the errors table that the code never answers"),
+                () -> assertEquals(List.of(), wrongStatus, "codes whose status differs"));
     }
 
     /** An enum of what the code answers holds nothing it never answers. */
