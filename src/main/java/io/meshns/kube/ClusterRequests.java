@@ -110,6 +110,23 @@ public final class ClusterRequests {
         return send(client, get(client, path), deadline, MetadataReader::pods, false);
     }
 
+    /**
+     * One page of the pods of every namespace: at most {@code limit}, from {@code continueToken} on;
+     * of each, what {@link MetadataReader#pods} keeps.
+     */
+    public static CompletableFuture<ListPages.Page<Pod>> pods(KubernetesClient client, long limit, String continueToken,
+            Deadline deadline) {
+        StringBuilder path = new StringBuilder("api/v1/pods?limit=").append(limit);
+        if (continueToken != null) {
+            path.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
+        }
+        return send(client, get(client, path.toString()), deadline, body -> {
+            ListMeta meta = new ListMeta();
+            List<Pod> items = MetadataReader.pods(body, meta);
+            return new ListPages.Page<>(items, meta.getContinue());
+        }, false);
+    }
+
     private static HttpRequest get(KubernetesClient client, String path) {
         return builder(client, path).build();
     }

@@ -67,7 +67,12 @@ final class MetadataReader {
      * containers' names, and its phase ({@code ProxyMismatch}, {@code Workloads}).
      */
     static List<Pod> pods(byte[] body) throws IOException {
-        return items(body, MetadataReader::readPod, new ListMeta());
+        return pods(body, new ListMeta());
+    }
+
+    /** The same, the list's continue token going to {@code meta}. */
+    static List<Pod> pods(byte[] body, ListMeta meta) throws IOException {
+        return items(body, MetadataReader::readPod, meta);
     }
 
     /**
