@@ -18,6 +18,7 @@ import io.meshns.function.DescribeFunction;
 import io.meshns.function.InjectionFunctions;
 import io.meshns.function.NamespaceFunctions;
 import io.meshns.function.ReconcileFunction;
+import io.meshns.function.RevisionsFunction;
 import io.quarkus.funqy.Funq;
 import io.quarkus.funqy.gcp.functions.event.PubsubMessage;
 
@@ -44,6 +45,9 @@ public class PubSubTrigger {
 
     @Inject
     DescribeFunction describe;
+
+    @Inject
+    RevisionsFunction revisions;
 
     @Inject
     ObjectMapper json;
@@ -77,6 +81,7 @@ public class PubSubTrigger {
                 Map.entry("deregisterCluster", clusters::deregisterCluster),
                 Map.entry("listClusters", clusters::listClusters),
                 Map.entry("reconcile", reconcile::reconcile),
-                Map.entry("describeMesh", describe::describeMesh));
+                Map.entry("describeMesh", describe::describeMesh),
+                Map.entry("describeRevisions", revisions::describeRevisions));
     }
 }

@@ -80,6 +80,15 @@ class PubSubTriggerTest {
     }
 
     @Test
+    void aMessageDescribesRevisionsAndAnUnknownClusterFailsIt() throws Exception {
+        publish("{\"function\": \"describeRevisions\", \"input\": {}}");
+        Exception failure = assertThrows(Exception.class,
+                () -> publish("{\"function\": \"describeRevisions\", \"input\": {\"clusters\": [\"nowhere\"]}}"));
+        assertTrue(String.valueOf(failure.getMessage()).contains("not registered")
+                || String.valueOf(failure.getCause()).contains("not registered"), failure.toString());
+    }
+
+    @Test
     void aDryRunRunsTheSameChecksAndDescribeMeshAnswers() throws Exception {
         // The test server of this binding knows no dryRun=All (it would store), so the dry run here is
         // one that its own checks refuse: the namespace exists.

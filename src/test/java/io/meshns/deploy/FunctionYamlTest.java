@@ -35,6 +35,7 @@ import io.meshns.function.DescribeFunction;
 import io.meshns.function.InjectionFunctions;
 import io.meshns.function.NamespaceFunctions;
 import io.meshns.function.ReconcileFunction;
+import io.meshns.function.RevisionsFunction;
 import io.meshns.mock.MockApiServer;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.FunctionYaml;
@@ -153,6 +154,7 @@ class FunctionYamlTest {
             Map.entry("listNamespaces", Set.of("list namespaces")),
             Map.entry("deleteNamespace", Set.of("delete namespaces")),
             Map.entry("describeMesh", Set.of("list namespaces", "get namespaces")),
+            Map.entry("describeRevisions", Set.of("list namespaces")),
             Map.entry("enableInjection", Set.of("patch namespaces")),
             Map.entry("disableInjection", Set.of("patch namespaces")),
             Map.entry("removeInjection", Set.of("patch namespaces")),
@@ -309,7 +311,7 @@ class FunctionYamlTest {
     void everyFunctionHasAnEventTypeAndATrigger() throws IOException {
         Set<String> functions = new TreeSet<>();
         for (Class<?> type : List.of(NamespaceFunctions.class, InjectionFunctions.class, ClusterFunctions.class,
-                ReconcileFunction.class, DescribeFunction.class)) {
+                ReconcileFunction.class, DescribeFunction.class, RevisionsFunction.class)) {
             for (Method method : type.getDeclaredMethods()) {
                 if (method.isAnnotationPresent(Funq.class)) {
                     functions.add(method.getName());
