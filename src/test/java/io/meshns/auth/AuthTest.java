@@ -165,6 +165,20 @@ class AuthTest {
     }
 
     @Test
+    void describeRevisionsIsForWhoMayListNamespacesAndWritesNothing() {
+        AuthorizingControlPlane.TOKENS.put("viewer-token", "viewer");
+        AuthorizingControlPlane.GRANTS.add("viewer list namespaces");
+        Snapshot before = Snapshot.of(cp());
+        call("viewer-token", "describeRevisions", "{}").statusCode(200)
+                .body("revisions.revision", equalTo(java.util.List.of("1-24-0", "canary", "default")))
+                .body("revisions[0].clusters[0].cluster", equalTo("dp"));
+        call(BOB, "describeRevisions", "{}").statusCode(403)
+                .body("error", equalTo("forbidden")).body("message", containsString("\"bob\" may not list namespaces"));
+        call(ALICE, "describeRevisions", "{}").statusCode(403);
+        assertEquals(before, Snapshot.of(cp()));
+    }
+
+    @Test
     void healthNeedsNoToken() {
         given().when().get("/q/health/live").then().statusCode(200);
     }
