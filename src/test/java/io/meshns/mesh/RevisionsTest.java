@@ -20,15 +20,15 @@ import io.meshns.mesh.RevisionReport.ClusterUse;
 
 class RevisionsTest {
 
-    static final Webhook CLASSIC = new Webhook("istio-sidecar-injector", Map.of());
-    static final Webhook REV_DEFAULT = new Webhook("istio-sidecar-injector", Map.of("istio.io/rev", "default"));
-    static final Webhook REV_1_24 = new Webhook("istio-sidecar-injector-1-24", Map.of("istio.io/rev", "1-24"));
+    // The injectors of InjectorPresenceTest, and 1-25 with the tag prod beside them.
+    static final Webhook CLASSIC = InjectorPresenceTest.CLASSIC;
+    static final Webhook REV_DEFAULT = InjectorPresenceTest.DEFAULT_REV;
+    static final Webhook REV_1_24 = InjectorPresenceTest.REV_1_24;
+    static final Webhook TAG_DEFAULT_1_24 = InjectorPresenceTest.TAG_DEFAULT;
+    static final Webhook OTHER = InjectorPresenceTest.OTHER;
     static final Webhook REV_1_25 = new Webhook("istio-sidecar-injector-1-25", Map.of("istio.io/rev", "1-25"));
-    static final Webhook TAG_DEFAULT_1_24 = new Webhook("istio-revision-tag-default",
-            Map.of("istio.io/tag", "default", "istio.io/rev", "1-24"));
     static final Webhook TAG_PROD_1_25 = new Webhook("istio-revision-tag-prod",
             Map.of("istio.io/tag", "prod", "istio.io/rev", "1-25"));
-    static final Webhook OTHER = new Webhook("cert-manager-webhook", Map.of("app", "cert-manager"));
 
     /** A cluster "c" with these webhooks, namespace labels (name -> labels) and pods' revisions. */
     private static Revisions.ClusterRead cluster(List<Webhook> webhooks, Map<String, Map<String, String>> namespaces,

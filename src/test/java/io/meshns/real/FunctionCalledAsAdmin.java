@@ -1,12 +1,19 @@
 package io.meshns.real;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.testing.Events;
 import io.meshns.testing.FunctionProcess;
+import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealMesh;
 
 /**
@@ -43,5 +50,25 @@ abstract class FunctionCalledAsAdmin {
 
     static JsonNode ok(String name, String json) throws Exception {
         return function.ok(name, json, admin).body();
+    }
+
+    /** The resourceVersion of every object meshns could touch, in every server: a write of any kind shows. */
+    static Map<String, String> versions() {
+        // The Events of the calls before, sent after their answers, are part of "before".
+        Events.settledIn(mesh.controlPlane().admin(), java.time.Duration.ofMillis(300));
+        Map<String, String> versions = new TreeMap<>();
+        for (KubeApiServer server : mesh.servers().all()) {
+            KubernetesClient c = server.admin();
+            List<HasMetadata> objects = new ArrayList<>();
+            objects.addAll(c.namespaces().list().getItems());
+            objects.addAll(c.configMaps().inAnyNamespace().list().getItems());
+            objects.addAll(c.secrets().inAnyNamespace().list().getItems());
+            objects.addAll(c.v1().events().inAnyNamespace().list().getItems());
+            objects.addAll(c.pods().inAnyNamespace().list().getItems());
+            objects.addAll(c.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems());
+            objects.forEach(o -> versions.put(server.name() + " " + o.getKind() + " " + o.getMetadata().getNamespace() + "/"
+                    + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+        }
+        return versions;
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,11 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.meshns.testing.Events;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
 import io.meshns.testing.real.RealMesh;
@@ -68,25 +64,6 @@ class RealRevisionsIT extends FunctionCalledAsAdmin {
         createNamespace(server, ns, labels);
         server.admin().serviceAccounts().inNamespace(ns).resource(new ServiceAccountBuilder().withNewMetadata()
                 .withName("default").endMetadata().build()).create();
-    }
-
-    /** The resourceVersion of every object in every server. */
-    private static Map<String, String> versions() {
-        Events.settledIn(mesh.controlPlane().admin(), java.time.Duration.ofMillis(300));
-        Map<String, String> versions = new TreeMap<>();
-        for (KubeApiServer server : mesh.servers().all()) {
-            KubernetesClient c = server.admin();
-            List<HasMetadata> objects = new ArrayList<>();
-            objects.addAll(c.namespaces().list().getItems());
-            objects.addAll(c.configMaps().inAnyNamespace().list().getItems());
-            objects.addAll(c.secrets().inAnyNamespace().list().getItems());
-            objects.addAll(c.v1().events().inAnyNamespace().list().getItems());
-            objects.addAll(c.pods().inAnyNamespace().list().getItems());
-            objects.addAll(c.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems());
-            objects.forEach(o -> versions.put(server.name() + " " + o.getKind() + " " + o.getMetadata().getNamespace() + "/"
-                    + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
-        }
-        return versions;
     }
 
     private static JsonNode use(JsonNode answer, String revision, String cluster) {
