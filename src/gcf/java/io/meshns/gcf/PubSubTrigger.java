@@ -82,6 +82,7 @@ public class PubSubTrigger {
                 Map.entry("listClusters", clusters::listClusters),
                 Map.entry("reconcile", reconcile::reconcile),
                 Map.entry("describeMesh", describe::describeMesh),
-                Map.entry("describeRevisions", revisions::describeRevisions));
+                Map.entry("describeRevisions", revisions::describeRevisions),
+                Map.entry("migrateRevision", revisions::migrateRevision));
     }
 }

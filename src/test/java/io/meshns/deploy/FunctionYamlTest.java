@@ -155,6 +155,7 @@ class FunctionYamlTest {
             Map.entry("deleteNamespace", Set.of("delete namespaces")),
             Map.entry("describeMesh", Set.of("list namespaces", "get namespaces")),
             Map.entry("describeRevisions", Set.of("list namespaces")),
+            Map.entry("migrateRevision", Set.of("patch namespaces")),
             Map.entry("enableInjection", Set.of("patch namespaces")),
             Map.entry("disableInjection", Set.of("patch namespaces")),
             Map.entry("removeInjection", Set.of("patch namespaces")),
