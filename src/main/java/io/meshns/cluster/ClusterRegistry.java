@@ -11,8 +11,6 @@ import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import io.fabric8.kubernetes.api.model.Secret;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.ErrorCode;
@@ -25,8 +23,6 @@ import io.meshns.state.ClusterStore;
 /** The data-plane clusters of the mesh: registered in the control plane, each with a reusable client. */
 @ApplicationScoped
 public class ClusterRegistry {
-
-    private static final Logger LOG = Logger.getLogger(ClusterRegistry.class);
 
     private final ClusterStore store;
     private final DataPlaneClients clients;
@@ -110,8 +106,6 @@ public class ClusterRegistry {
         // Read again on this instance's next call, even if the ConfigMap write below does not happen.
         secrets.remove(update.name());
         ClusterRecord written = store.updateCluster(update.name(), update::applyTo, secretData);
-        LOG.infof("updated cluster %s at %s with %s credentials%s", written.name(), written.server(), credentials.kind(),
-                update.credentials() == null ? " (kept)" : " (new)");
         return new Updated(written, credentials.kind());
     }
 
@@ -122,8 +116,6 @@ public class ClusterRegistry {
     public ClusterRecord register(Registration registration) {
         ClusterRecord record = validated(registration);
         store.createCluster(record, registration.credentials().toSecretData());
-        LOG.infof("registered cluster %s at %s with %s credentials", record.name(), record.server(),
-                registration.credentials().kind());
         return record;
     }
 
@@ -173,7 +165,6 @@ public class ClusterRegistry {
             throw notRegistered(name);
         }
         clients.forget(name);
-        LOG.infof("deregistered cluster %s", name);
     }
 
     public List<ClusterRecord> list() {

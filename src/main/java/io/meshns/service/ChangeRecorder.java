@@ -6,15 +6,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.meshns.history.ChangeHistory;
 import io.meshns.mesh.Outcome;
 import io.meshns.metrics.OutcomeMetrics;
 
 /**
- * What follows a change of a mesh namespace once its lock is released: the clusters' outcomes
- * counted, one log line, and its Event in the control plane. Its history entry went with the
- * change's own record, under the lock.
+ * What follows any change once it is made: for a mesh namespace (after its lock is released) the
+ * clusters' outcomes counted, one log line and its Event in the control plane, its history entry
+ * having gone with the change's own record under the lock; for a cluster, one log line and its Event.
  */
 @ApplicationScoped
 public class ChangeRecorder {
@@ -47,6 +48,12 @@ public class ChangeRecorder {
     public void namespaceDeleted(Namespace namespace, String by) {
         LOG.infof("deleted namespace %s from the control plane, by %s", namespace.getMetadata().getName(), by);
         history.namespaceDeleted(namespace, by);
+    }
+
+    /** A cluster registered, updated or deregistered ({@code what}: never a credential): logged, and an Event on its ConfigMap. */
+    public void clusterChanged(HasMetadata configMap, String cluster, String reason, String by, String what) {
+        LOG.infof("cluster %s %s, by %s", cluster, what, by);
+        history.clusterChanged(configMap, cluster, reason, by, what);
     }
 
     /** Outcomes of a look that changed nothing (a reconcile that found a namespace in sync): counted only. */

@@ -28,15 +28,15 @@ public class ClusterService {
 
     private final ClusterRegistry registry;
     private final ReconcileService reconcile;
-    private final ChangeHistory history;
+    private final ChangeRecorder recorder;
     private final NamespaceStates store;
     private final ClusterStore clusterStore;
 
-    public ClusterService(ClusterRegistry registry, ReconcileService reconcile, ChangeHistory history, NamespaceStates store,
+    public ClusterService(ClusterRegistry registry, ReconcileService reconcile, ChangeRecorder recorder, NamespaceStates store,
             ClusterStore clusterStore) {
         this.registry = registry;
         this.reconcile = reconcile;
-        this.history = history;
+        this.recorder = recorder;
         this.store = store;
         this.clusterStore = clusterStore;
     }
@@ -58,8 +58,9 @@ public class ClusterService {
             }
         }
         ClusterRecord record = registry.register(registration);
-        history.clusterChanged(clusterStore.clusterConfigMap(record.name()).orElse(null), record.name(),
-                ChangeHistory.CLUSTER_REGISTERED, options.by(), "registered at " + record.server());
+        recorder.clusterChanged(clusterStore.clusterConfigMap(record.name()).orElse(null), record.name(),
+                ChangeHistory.CLUSTER_REGISTERED, options.by(), "registered at " + record.server() + " with "
+                        + registration.credentials().kind() + " credentials");
         Cluster cluster = view(record, registration.credentials().kind());
         try {
             // A cluster registered again under an old name starts from the mesh-wide default, even if
@@ -111,7 +112,7 @@ public class ClusterService {
         if (options.dryRun()) {
             return withResync(cluster, null, null, true);
         }
-        history.clusterChanged(clusterStore.clusterConfigMap(update.name()).orElse(null), update.name(),
+        recorder.clusterChanged(clusterStore.clusterConfigMap(update.name()).orElse(null), update.name(),
                 ChangeHistory.CLUSTER_UPDATED, options.by(), "updated (" + changed(update) + ")");
         return cluster;
     }
@@ -149,7 +150,7 @@ public class ClusterService {
         List<Forgotten> forgets = settingsOf(name);
         var configMap = clusterStore.clusterConfigMap(name).orElse(null);
         registry.deregister(name);
-        history.clusterChanged(configMap, name, ChangeHistory.CLUSTER_DEREGISTERED, options.by(), "deregistered");
+        recorder.clusterChanged(configMap, name, ChangeHistory.CLUSTER_DEREGISTERED, options.by(), "deregistered");
         try {
             forget(name, forgets);
         } catch (RuntimeException e) {
