@@ -8,17 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -26,6 +22,7 @@ import org.jboss.logging.Logger;
 import io.meshns.config.MeshConfig;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
+import io.meshns.kube.Threads;
 
 /**
  * Runs one piece of work against every data-plane cluster at once and waits for all of them, each
@@ -43,23 +40,13 @@ public class FanOut {
 
     /** How long a cluster's work may outlive its deadline: its requests time out at the deadline itself. */
     private static final Duration STRAGGLER_GRACE = Duration.ofSeconds(2);
-    /** Threads for {@link #forEach}: its items block (locks, control-plane calls), so they are capped. */
-    private static final int MAX_WORKERS = 64;
-
     private final Duration timeout;
-    private final ThreadPoolExecutor workers;
+    /** For {@link #forEach}, whose items block: capped, and run by the caller when all are busy. */
+    private final Executor workers;
 
-    public FanOut(MeshConfig config) {
+    public FanOut(MeshConfig config, Threads threads) {
         this.timeout = config.fanoutTimeout();
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory threads = task -> {
-            Thread thread = new Thread(task, "meshns-fanout-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-        // Threads are made only when none is idle, up to the cap; past it, the caller runs the item itself.
-        this.workers = new ThreadPoolExecutor(0, MAX_WORKERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads,
-                new ThreadPoolExecutor.CallerRunsPolicy());
+        this.workers = threads.fanOut();
     }
 
     public Duration timeout() {
@@ -207,10 +194,5 @@ public class FanOut {
             }, workers));
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
-    }
-
-    @PreDestroy
-    void stop() {
-        workers.shutdownNow();
     }
 }

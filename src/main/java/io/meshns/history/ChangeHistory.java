@@ -7,14 +7,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -28,6 +26,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.kube.KubeErrors;
+import io.meshns.kube.Threads;
 import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
@@ -55,8 +54,6 @@ public class ChangeHistory {
      */
     static final String CLUSTER_SCOPED_EVENTS = "default";
     static final String COMPONENT = "meshns";
-    /** Events waiting to be sent at most; a control plane that answers is far from it. */
-    static final int QUEUED = 1_000;
     /** How long a stopping instance gives its last Events. */
     private static final Duration LAST_EVENTS = Duration.ofSeconds(5);
 
@@ -70,20 +67,15 @@ public class ChangeHistory {
 
     private final KubernetesClient client;
     private final StateNamespace stateNamespace;
-    private final ThreadPoolExecutor sender;
+    /** A few threads and a bounded queue, which refuses an Event when full. */
+    private final Executor sender;
     /** Events submitted and not yet sent or given up. */
     private final AtomicInteger pending = new AtomicInteger();
 
-    public ChangeHistory(KubernetesClient client, StateNamespace stateNamespace) {
+    public ChangeHistory(KubernetesClient client, StateNamespace stateNamespace, Threads threads) {
         this.client = client;
         this.stateNamespace = stateNamespace;
-        AtomicInteger count = new AtomicInteger();
-        this.sender = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED), task -> {
-            Thread thread = new Thread(task, "meshns-events-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        sender.allowCoreThreadTimeOut(true);
+        this.sender = threads.events();
     }
 
     /** The reason of an injection change: InjectionEnabled, InjectionDisabled, InjectionRemoved, AmbientEnabled. */
@@ -152,11 +144,6 @@ public class ChangeHistory {
         }
     }
 
-    @PreDestroy
-    void stop() {
-        sender.shutdownNow();
-    }
-
     static String message(String reason, String by, String what, List<Outcome> outcomes) {
         String clusters = outcomes.isEmpty() ? "no data-plane cluster"
                 : outcomes.stream().map(o -> o.cluster() + "=" + o.outcome().word()).collect(Collectors.joining(", "));
@@ -195,7 +182,7 @@ public class ChangeHistory {
         } catch (RejectedExecutionException e) {
             sent();
             LOG.warnf("event %s on %s %s dropped: %d events are already waiting for the control plane", reason,
-                    target.getKind(), target.getName(), QUEUED);
+                    target.getKind(), target.getName(), Threads.EVENTS_QUEUED);
         }
     }
 

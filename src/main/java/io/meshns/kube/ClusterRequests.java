@@ -186,6 +186,7 @@ public final class ClusterRequests {
     }
 
     /** Made on first use, so building a native image starts no thread. */
+    // Not from Threads: it serves static helpers on pure async chains, and its threads never block, so one per CPU is enough.
     private static final class Work {
         private static final AtomicInteger COUNT = new AtomicInteger();
         static final ExecutorService POOL = Executors.newFixedThreadPool(

@@ -45,15 +45,17 @@ public class DescribeService {
     private final FanOut fanOut;
     private final ProtectedNamespaces protectedNamespaces;
     private final NamespaceStates store;
+    private final SideBySide sideBySide;
 
     public DescribeService(ControlPlane controlPlane, ClusterRegistry registry, LiveReader reader, FanOut fanOut,
-            ProtectedNamespaces protectedNamespaces, NamespaceStates store) {
+            ProtectedNamespaces protectedNamespaces, NamespaceStates store, SideBySide sideBySide) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.reader = reader;
         this.fanOut = fanOut;
         this.protectedNamespaces = protectedNamespaces;
         this.store = store;
+        this.sideBySide = sideBySide;
     }
 
     /** Every mesh namespace (or only {@code only}) against every registered cluster. */
@@ -66,11 +68,11 @@ public class DescribeService {
         // the call costs about one cluster's LIST, not that plus the control plane's. One namespace
         // is read first, so an unknown one is a 404 that asked no cluster anything.
         CompletableFuture<MeshPlan> plan = only != null ? CompletableFuture.completedFuture(plan(only))
-                : SideBySide.start(() -> plan(null));
+                : sideBySide.start(() -> plan(null));
         // The clusters too: those this instance listed last are read while the registry is listed
         // again; any the new listing does not confirm (registered since, or with new credentials)
         // are read after it, and any it no longer has are left out.
-        CompletableFuture<List<DataPlane>> registered = SideBySide.start(registry::dataPlanes);
+        CompletableFuture<List<DataPlane>> registered = sideBySide.start(registry::dataPlanes);
         List<DataPlane> guessed = registry.lastListed();
         // Of a cluster's namespaces, read in pages, only the plan's are kept (all until it is known).
         LiveReader.Needs needs = new LiveReader.Needs(pods, pods, plan.handle((wanted, failure) -> wanted == null ? null
@@ -81,12 +83,12 @@ public class DescribeService {
         BiFunction<DataPlane, LiveReader.Live, Column> toColumn = (cluster, read) -> new Column(read,
                 ready(plan) ? column(cluster.name(), read, plan.join(), pods) : null);
         Map<String, Column> columns = new HashMap<>(reader.read(guessed, only, needs, deadline, toColumn));
-        List<DataPlane> clusters = SideBySide.join(registered);
+        List<DataPlane> clusters = sideBySide.join(registered);
         List<DataPlane> unread = ClusterRegistry.unconfirmed(guessed, clusters);
         if (!unread.isEmpty()) {
             columns.putAll(reader.read(unread, only, needs, deadline, toColumn));
         }
-        MeshPlan wanted = SideBySide.join(plan);
+        MeshPlan wanted = sideBySide.join(plan);
         List<List<MeshDescription.Cell>> byCluster = new ArrayList<>(clusters.size());
         // The webhooks were read with the pods (restart impact judges proxies by them): their revisions come free.
         Map<String, List<String>> injectors = pods ? new LinkedHashMap<>() : null;

@@ -31,6 +31,7 @@ import io.meshns.mesh.Injection;
  */
 final class EarlyRead {
 
+    private final SideBySide sideBySide;
     private final InjectionCheck check;
     private final String namespace;
     private final Injection wanted;
@@ -41,9 +42,10 @@ final class EarlyRead {
     private final List<DataPlane> read;
     private final CompletableFuture<Map<String, LiveReader.Live>> found;
 
-    private EarlyRead(InjectionCheck check, String namespace, Injection wanted, String seenVersion,
-            CompletableFuture<List<DataPlane>> registered, List<DataPlane> read,
+    private EarlyRead(SideBySide sideBySide, InjectionCheck check, String namespace, Injection wanted,
+            String seenVersion, CompletableFuture<List<DataPlane>> registered, List<DataPlane> read,
             CompletableFuture<Map<String, LiveReader.Live>> found) {
+        this.sideBySide = sideBySide;
         this.check = check;
         this.namespace = namespace;
         this.wanted = wanted;
@@ -57,19 +59,19 @@ final class EarlyRead {
      * Starts the read of every cluster for a change of {@code namespace} to {@code wanted}; 409
      * injector-missing, before anything is written, when a read made first refuses it.
      */
-    static EarlyRead start(InjectionCheck check, ClusterRegistry registry, String seenVersion, String namespace,
-            Injection wanted, boolean force, Deadline readBy) {
-        CompletableFuture<List<DataPlane>> registered = SideBySide.start(registry::dataPlanes);
+    static EarlyRead start(SideBySide sideBySide, InjectionCheck check, ClusterRegistry registry, String seenVersion,
+            String namespace, Injection wanted, boolean force, Deadline readBy) {
+        CompletableFuture<List<DataPlane>> registered = sideBySide.start(registry::dataPlanes);
         if (!force && check.mayRefuse(registry.lastListed(), wanted)) {
-            List<DataPlane> clusters = SideBySide.join(registered);
+            List<DataPlane> clusters = sideBySide.join(registered);
             Look look = check.look(clusters, namespace, wanted, readBy);
             check.requireInjectors(namespace, wanted, look, false);
-            return new EarlyRead(check, namespace, wanted, seenVersion, registered, clusters,
+            return new EarlyRead(sideBySide, check, namespace, wanted, seenVersion, registered, clusters,
                     CompletableFuture.completedFuture(look.live()));
         }
         List<DataPlane> guessed = registry.lastListed();
-        return new EarlyRead(check, namespace, wanted, seenVersion, registered, guessed,
-                SideBySide.start(() -> check.look(guessed, namespace, wanted, readBy).live()));
+        return new EarlyRead(sideBySide, check, namespace, wanted, seenVersion, registered, guessed,
+                sideBySide.start(() -> check.look(guessed, namespace, wanted, readBy).live()));
     }
 
     /**
@@ -77,9 +79,9 @@ final class EarlyRead {
      * it still holds, read again by {@code deadline} where it does not.
      */
     Look underLock(NamespaceLock.Lease lease, Deadline deadline) {
-        List<DataPlane> targets = SideBySide.join(registered);
+        List<DataPlane> targets = sideBySide.join(registered);
         List<DataPlane> again = readAgain(seenVersion, lease, read, targets);
-        Map<String, LiveReader.Live> early = again.size() == targets.size() ? Map.of() : SideBySide.join(found);
+        Map<String, LiveReader.Live> early = again.size() == targets.size() ? Map.of() : sideBySide.join(found);
         Map<String, LiveReader.Live> fresh = again.isEmpty() ? Map.of() : check.look(again, namespace, wanted, deadline).live();
         Map<String, LiveReader.Live> live = new LinkedHashMap<>();
         targets.forEach(t -> live.put(t.name(), fresh.containsKey(t.name()) ? fresh.get(t.name()) : early.get(t.name())));

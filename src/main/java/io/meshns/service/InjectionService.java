@@ -54,10 +54,11 @@ public class InjectionService {
     private final InjectionCheck check;
     private final NamespaceStates store;
     private final ChangeRecorder recorder;
+    private final SideBySide sideBySide;
 
     public InjectionService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceLock lock,
             ProtectedNamespaces protectedNamespaces, CallBudget budget, InjectionCheck check, NamespaceStates store,
-            ChangeRecorder recorder) {
+            ChangeRecorder recorder, SideBySide sideBySide) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
@@ -67,6 +68,7 @@ public class InjectionService {
         this.check = check;
         this.store = store;
         this.recorder = recorder;
+        this.sideBySide = sideBySide;
     }
 
     /** Validates a revision name before anything is touched. */
@@ -100,8 +102,8 @@ public class InjectionService {
         // A namespace this instance has seen is not read again: the label patch, conditional on the
         // copy it remembers, checks it (404) and saves a round trip to the control plane.
         controlPlane.lastKnown(namespace).orElseGet(() -> controlPlane.get(namespace));
-        EarlyRead early = EarlyRead.start(check, registry, store.rememberedVersion(namespace), namespace, wanted,
-                options.force(), fanOut.requestDeadline(call));
+        EarlyRead early = EarlyRead.start(sideBySide, check, registry, store.rememberedVersion(namespace), namespace,
+                wanted, options.force(), fanOut.requestDeadline(call));
 
         // Every write below is bounded by the lease: none is sent, or still on its way, after it ends.
         Locked<Namespace> done = lock.run(namespace, budget.lockWait(call), lease -> {

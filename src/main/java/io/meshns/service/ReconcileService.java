@@ -68,11 +68,12 @@ public class ReconcileService {
     private final ProtectedNamespaces protectedNamespaces;
     private final CallBudget budget;
     private final ChangeRecorder recorder;
+    private final SideBySide sideBySide;
     private final int pageSize;
 
     public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceStates store,
             NamespaceLock lock, ProtectedNamespaces protectedNamespaces, CallBudget budget,
-            ChangeRecorder recorder, io.meshns.config.MeshConfig config) {
+            ChangeRecorder recorder, io.meshns.config.MeshConfig config, SideBySide sideBySide) {
         this.pageSize = Math.max(1, config.listPageSize());
         this.controlPlane = controlPlane;
         this.registry = registry;
@@ -82,6 +83,7 @@ public class ReconcileService {
         this.protectedNamespaces = protectedNamespaces;
         this.budget = budget;
         this.recorder = recorder;
+        this.sideBySide = sideBySide;
     }
 
     /** One namespace's outcomes in every cluster reconciled. */
@@ -113,12 +115,12 @@ public class ReconcileService {
         // missing from the later LIST is stale. State before the clusters' LISTs: outcomes are recorded
         // only over a state read before them. The control plane's namespaces and the clusters' at once:
         // a repair compares the intent it read under the lock with the listed one anyway.
-        CompletableFuture<List<DataPlane>> planes = SideBySide.start(registry::dataPlanes);
+        CompletableFuture<List<DataPlane>> planes = sideBySide.start(registry::dataPlanes);
         Map<String, NamespaceStates.Stored> states = store.allNamespaceStates();
-        List<DataPlane> clusters = SideBySide.join(planes);
+        List<DataPlane> clusters = sideBySide.join(planes);
         // The clusters' listings keep only the mesh's namespaces, known once the control plane answers.
         CompletableFuture<Set<String>> managed = new CompletableFuture<>();
-        CompletableFuture<Map<String, Listing>> listings = SideBySide.start(() -> list(clusters, managed, call));
+        CompletableFuture<Map<String, Listing>> listings = sideBySide.start(() -> list(clusters, managed, call));
         Map<String, Rollout> wanted = null;
         try {
             List<Namespace> namespaces = only != null ? List.of(controlPlane.get(only)) : controlPlane.list(null);
@@ -129,7 +131,7 @@ public class ReconcileService {
         } finally {
             managed.complete(wanted == null ? null : wanted.keySet());
         }
-        return reconcile(wanted, states, clusters, () -> SideBySide.join(listings), call, options);
+        return reconcile(wanted, states, clusters, () -> sideBySide.join(listings), call, options);
     }
 
     /**

@@ -2,31 +2,33 @@ package io.meshns.service;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.meshns.kube.Threads;
 
 /**
  * Control-plane reads that a call makes beside another request instead of after it, to save a
- * round trip to a remote control plane. Its threads only wait for an answer.
+ * round trip to a remote control plane. Its threads only wait for an answer; when all are busy,
+ * the caller makes the read itself, as it would without them.
  */
-final class SideBySide {
+@ApplicationScoped
+class SideBySide {
 
-    private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "meshns-side-by-side");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Executor threads;
 
-    private SideBySide() {
+    SideBySide(Threads threads) {
+        this.threads = threads.sideBySide();
     }
 
-    static <T> CompletableFuture<T> start(Supplier<T> read) {
-        return CompletableFuture.supplyAsync(read, THREADS);
+    <T> CompletableFuture<T> start(Supplier<T> read) {
+        return CompletableFuture.supplyAsync(read, threads);
     }
 
     /** Its result; what it threw, as it threw it. */
-    static <T> T join(CompletableFuture<T> future) {
+    <T> T join(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {
