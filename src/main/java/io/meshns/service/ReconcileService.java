@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -69,12 +70,11 @@ public class ReconcileService {
     private final CallBudget budget;
     private final ChangeRecorder recorder;
     private final SideBySide sideBySide;
-    private final int pageSize;
+    private final ClusterListings clusterListings;
 
     public ReconcileService(ControlPlane controlPlane, ClusterRegistry registry, FanOut fanOut, NamespaceStates store,
             NamespaceLock lock, ProtectedNamespaces protectedNamespaces, CallBudget budget,
-            ChangeRecorder recorder, io.meshns.config.MeshConfig config, SideBySide sideBySide) {
-        this.pageSize = Math.max(1, config.listPageSize());
+            ChangeRecorder recorder, SideBySide sideBySide, ClusterListings clusterListings) {
         this.controlPlane = controlPlane;
         this.registry = registry;
         this.fanOut = fanOut;
@@ -84,6 +84,7 @@ public class ReconcileService {
         this.budget = budget;
         this.recorder = recorder;
         this.sideBySide = sideBySide;
+        this.clusterListings = clusterListings;
     }
 
     /** One namespace's outcomes in every cluster reconciled. */
@@ -120,7 +121,8 @@ public class ReconcileService {
         List<DataPlane> clusters = sideBySide.join(planes);
         // The clusters' listings keep only the mesh's namespaces, known once the control plane answers.
         CompletableFuture<Set<String>> managed = new CompletableFuture<>();
-        CompletableFuture<Map<String, Listing>> listings = sideBySide.start(() -> list(clusters, managed, call));
+        CompletableFuture<Map<String, ClusterListings.Listing>> listings = sideBySide.start(
+                () -> clusterListings.list(clusters, managed, budget.lockWait(call)));
         Map<String, Rollout> wanted = null;
         try {
             List<Namespace> namespaces = only != null ? List.of(controlPlane.get(only)) : controlPlane.list(null);
@@ -134,24 +136,14 @@ public class ReconcileService {
         return reconcile(wanted, states, clusters, () -> sideBySide.join(listings), call, options);
     }
 
-    /**
-     * One LIST per cluster (page by page), all clusters at once, each keeping only the namespaces
-     * in {@code managed} (all until it is known; all when it is null: the control plane did not answer).
-     * Each page may take the fan-out timeout; the whole listing, the call's time but what repairs need.
-     */
-    private Map<String, Listing> list(List<DataPlane> clusters, CompletableFuture<Set<String>> managed, Deadline call) {
-        return fanOut.acrossClustersPaged(clusters, budget.lockWait(call),
-                (cluster, deadline) -> listAll(cluster, managed, deadline).thenApply(Listing::new),
-                (cluster, why) -> Listing.failed(why));
-    }
-
     /** Brings one (newly registered) cluster up to date with every mesh namespace. */
     public Report resync(DataPlane cluster, ChangeOptions options) {
         Deadline call = Deadline.in(budget.call());
         Map<String, NamespaceStates.Stored> states = store.allNamespaceStates();
         Map<String, Rollout> wanted = wanted(controlPlane.list(null), states);
         return reconcile(wanted, states, List.of(cluster),
-                () -> list(List.of(cluster), CompletableFuture.completedFuture(wanted.keySet()), call), call, options);
+                () -> clusterListings.list(List.of(cluster), CompletableFuture.completedFuture(wanted.keySet()),
+                        budget.lockWait(call)), call, options);
     }
 
     /**
@@ -192,7 +184,7 @@ public class ReconcileService {
     }
 
     private Report reconcile(Map<String, Rollout> wanted, Map<String, NamespaceStates.Stored> states,
-            List<DataPlane> clusters, java.util.function.Supplier<Map<String, Listing>> listClusters, Deadline call,
+            List<DataPlane> clusters, Supplier<Map<String, ClusterListings.Listing>> listClusters, Deadline call,
             ChangeOptions options) {
         Boolean dryRun = options.dryRun() ? Boolean.TRUE : null;
         if (wanted.isEmpty() || clusters.isEmpty()) {
@@ -200,7 +192,7 @@ public class ReconcileService {
                     dryRun);
         }
         // 1. One LIST per cluster, all clusters at once.
-        Map<String, Listing> listings = listClusters.get();
+        Map<String, ClusterListings.Listing> listings = listClusters.get();
 
         // 2. What each cluster needs, from those listings alone.
         Map<String, ReconcilePlan.Listing> listed = new LinkedHashMap<>();
@@ -306,25 +298,9 @@ public class ReconcileService {
         return false;
     }
 
-    /**
-     * A cluster's namespaces of the mesh, page by page ({@link NamespacePages}): of each page only
-     * the namespaces in {@code managed} are kept (every one, while the control plane has not
-     * answered, until it has). Each page has the fan-out timeout, the whole listing {@code deadline}.
-     */
-    private CompletableFuture<Map<String, Listed>> listAll(DataPlane cluster, CompletableFuture<Set<String>> managed,
-            Deadline deadline) {
-        // Pages read before the control plane answered were kept whole: trimmed once it has.
-        return NamespacePages.read(cluster.client(), pageSize, () -> fanOut.requestDeadline(deadline), managed, Listed::of)
-                .thenCombine(managed, (all, names) -> {
-                    if (names != null) {
-                        all.keySet().retainAll(names);
-                    }
-                    return all;
-                });
-    }
-
     /** The listed copies of {@code ns} in {@code clusters}, for their patches. */
-    private static Map<String, Namespace> copies(List<String> clusters, String ns, Map<String, Listing> listings) {
+    private static Map<String, Namespace> copies(List<String> clusters, String ns,
+            Map<String, ClusterListings.Listing> listings) {
         Map<String, Namespace> copies = new LinkedHashMap<>();
         clusters.forEach(c -> copies.put(c, listings.get(c).namespaces().get(ns).toNamespace(ns)));
         return copies;
@@ -336,53 +312,5 @@ public class ReconcileService {
 
     private static List<Outcome> inClusterOrder(Map<String, Outcome> outcomes, List<DataPlane> clusters) {
         return clusters.stream().map(c -> outcomes.get(c.name())).filter(Objects::nonNull).toList();
-    }
-
-    /**
-     * What a reconcile keeps of a listed namespace of the mesh: its resourceVersion and its injection
-     * labels, no more. A thousand clusters' listings, held until they are compared, stay within a
-     * small heap; a repair's patch needs no other label (it only sets or removes the injection keys).
-     */
-    private record Listed(String resourceVersion, Map<String, String> labels) {
-
-        static Listed of(Namespace namespace) {
-            Map<String, String> all = namespace.getMetadata().getLabels();
-            Map<String, String> injection = new HashMap<>(4);
-            if (all != null) {
-                Injection.KEYS.forEach(key -> {
-                    if (all.containsKey(key)) {
-                        injection.put(key, all.get(key));
-                    }
-                });
-            }
-            return new Listed(namespace.getMetadata().getResourceVersion(), Map.copyOf(injection));
-        }
-
-        /** A copy for the patch: with no injection label it is sent as a merge patch, which keeps every other label. */
-        Namespace toNamespace(String name) {
-            return new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(name)
-                    .withResourceVersion(resourceVersion).withLabels(labels).endMetadata().build();
-        }
-    }
-
-    /** One cluster's namespaces, by name, from its LIST, or why the LIST failed. */
-    private record Listing(Map<String, Listed> namespaces, String failure) {
-
-        Listing(Map<String, Listed> namespaces) {
-            this(namespaces, null);
-        }
-
-        static Listing failed(String why) {
-            return new Listing(Map.of(), why);
-        }
-
-        ReconcilePlan.Listing forPlan() {
-            if (failure != null) {
-                return ReconcilePlan.Listing.failed(failure);
-            }
-            Map<String, Map<String, String>> labels = new HashMap<>();
-            namespaces.forEach((name, listed) -> labels.put(name, listed.labels()));
-            return ReconcilePlan.Listing.of(labels);
-        }
     }
 }
