@@ -8,6 +8,7 @@ import { loadClusters, loadMesh } from "./mesh.js";
 import { askForToken, CHANGED, closeDialog, showIdentity } from "./dialogs.js";
 import { namespacesView } from "./grid.js";
 import { clustersView } from "./clusters.js";
+import { revisionsView } from "./revisions.js";
 
 /**
  * The page's views, top to bottom; each has a link in the masthead's nav. A view is
@@ -15,7 +16,7 @@ import { clustersView } from "./clusters.js";
  * section of index.html, or one it builds, which is then added to the page); load() reads what
  * only it shows, after the mesh and the clusters are read; render() draws it from what was read.
  */
-const VIEWS = [namespacesView, clustersView];
+const VIEWS = [namespacesView, clustersView, revisionsView];
 
 /** Shows the page-wide errors (each with the API's message), or hides the notice when there are none. */
 function notice(errors) {

@@ -97,3 +97,39 @@ export function lastOutcomes(outcomes) {
     ],
   });
 }
+
+/** migrateRevision's results: each namespace's outcome in each cluster it moves in, with the pods still on the old proxy. */
+export function migrationOutcomes(results, preview) {
+  return outcomeTable({
+    caption: preview ? "What the migration would do" : "What the migration did",
+    className: "outcomes migration",
+    rows: results.flatMap((r) => (r.clusters || []).map((o) => ({ ...o, namespace: r.namespace }))),
+    rowAttributes: (o) => ({ "data-namespace": o.namespace, "data-cluster": o.cluster, "data-outcome": o.outcome }),
+    columns: [
+      { heading: "Namespace", cell: (o) => o.namespace },
+      { heading: "Cluster", cell: (o) => o.cluster },
+      outcomeColumn(preview),
+      { heading: "Pods to restart", cell: (o) => restartText(o.restart) },
+    ],
+  });
+}
+
+/** restartWorkloads' clusters: what was (or would be) restarted in each, and what was skipped and why. */
+export function restartOutcomes(clusters, preview) {
+  if (!clusters || clusters.length === 0) return el("p", { class: "muted" }, "No data-plane cluster is involved.");
+  return outcomeTable({
+    caption: preview ? "What would be restarted in each cluster" : "What was restarted in each cluster",
+    className: "outcomes restarts",
+    rows: clusters,
+    rowAttributes: (o) => ({ "data-cluster": o.cluster, "data-outcome": o.outcome }),
+    columns: [
+      { heading: "Cluster", cell: (o) => o.cluster },
+      outcomeColumn(preview),
+      { heading: preview ? "Would restart" : "Restarted",
+        cell: (o) => ((o.restarted || []).length ? workloadList(o.restarted) : el("span", { class: "muted" }, "none")) },
+      { heading: "Skipped", cell: (o) => ((o.skipped || []).length
+        ? el("ul", { class: "workloads skipped" }, o.skipped.map((s) => el("li", {}, el("code", {}, s.workload || ""), ": ", s.reason || "")))
+        : el("span", { class: "muted" }, "none")) },
+    ],
+  });
+}

@@ -56,6 +56,27 @@ public class ChangeDialog {
         return this;
     }
 
+    /** A migration's revisions: the one to move away from (picked from those seen) and the one to move to. */
+    ChangeDialog migrate(String from, String to) {
+        new org.openqa.selenium.support.ui.Select(dialog().findElement(By.id("migrate-from"))).selectByValue(from);
+        WebElement field = dialog().findElement(By.id("migrate-to"));
+        field.clear();
+        field.sendKeys(to);
+        return this;
+    }
+
+    /** Limits a migration or a restart to a ring of the named clusters (and only those). */
+    ChangeDialog ring(String... clusters) {
+        dialog().findElement(By.cssSelector("input[name=scope][value=some]")).click();
+        List<String> wanted = List.of(clusters);
+        for (WebElement box : dialog().findElements(By.cssSelector("input[name=cluster]"))) {
+            if (box.isSelected() != wanted.contains(box.getAttribute("value"))) {
+                box.click();
+            }
+        }
+        return this;
+    }
+
     ChangeDialog preview() {
         button("Preview").click();
         page.waitIdle();
@@ -93,6 +114,24 @@ public class ChangeDialog {
     /** The outcome shown for a cluster in the result table ("changed", "unchanged", "applied", …). */
     String outcome(String cluster) {
         return dialog().findElement(By.cssSelector(".result tr[data-cluster='" + cluster + "'] .badge")).getText();
+    }
+
+    /** The outcome (applied, unchanged, absent, failed) of a namespace in a cluster, as a migration's result table has it. */
+    String outcome(String namespace, String cluster) {
+        return dialog().findElement(By.cssSelector(".result tr[data-namespace='" + namespace + "'][data-cluster='" + cluster + "']"))
+                .getAttribute("data-outcome");
+    }
+
+    /** The clusters a migration's result table has a row for, for one namespace, top to bottom. */
+    List<String> outcomeClusters(String namespace) {
+        return dialog().findElements(By.cssSelector(".result tr[data-namespace='" + namespace + "'][data-cluster]")).stream()
+                .map(row -> row.getAttribute("data-cluster")).toList();
+    }
+
+    /** All the text of a namespace's row in a cluster in a migration's result table. */
+    String outcomeRow(String namespace, String cluster) {
+        return dialog().findElement(By.cssSelector(".result tr[data-namespace='" + namespace + "'][data-cluster='" + cluster + "']"))
+                .getText();
     }
 
     /** The clusters the result table has a row for, top to bottom. */

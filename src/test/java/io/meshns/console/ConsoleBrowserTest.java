@@ -520,9 +520,10 @@ class ConsoleBrowserTest extends BrowserSession {
     void theMastheadLinksEachView() {
         ConsolePage page = open();
         Map<String, String> views = page.views();
-        assertEquals(List.of("Namespaces", "Clusters"), List.copyOf(views.keySet()));
+        assertEquals(List.of("Namespaces", "Clusters", "Revisions"), List.copyOf(views.keySet()));
         assertEquals("Namespaces", page.sectionHeading(views.get("Namespaces")));
         assertEquals("Data-plane clusters", page.sectionHeading(views.get("Clusters")));
+        assertEquals("Istio revisions", page.sectionHeading(views.get("Revisions")));
     }
 
     @Test

@@ -116,6 +116,12 @@ public class ConsolePage {
         return views;
     }
 
+    /** Follows the masthead's link to the Revisions view. */
+    RevisionsView revisions() {
+        driver.findElement(By.cssSelector("#views a[href='#view-revisions']")).click();
+        return new RevisionsView(driver, this);
+    }
+
     /** The heading of the section with that id. */
     String sectionHeading(String id) {
         return driver.findElement(By.cssSelector("section[id='" + id + "'] h2")).getText();

@@ -1,0 +1,162 @@
+package io.meshns.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.mock.MockApiServer;
+import io.meshns.testing.Api;
+import io.meshns.testing.Mesh;
+import io.meshns.testing.MeshServers;
+import io.meshns.testing.browser.Browser;
+import io.meshns.testing.browser.InBrowser;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * The console's Revisions view in headless Chromium, over a fleet of two data planes that both run
+ * the injectors of 1-24-0 and 1-25-0: a canary upgrade of one ring, previewed, applied and seen.
+ */
+@InBrowser
+@QuarkusTest
+@QuarkusTestResource(value = MeshServers.class, restrictToAnnotatedClass = true)
+class RevisionsBrowserTest extends BrowserSession {
+
+    private static final String OLD = "1-24-0";
+    private static final String NEW = "1-25-0";
+    private static int counter;
+
+    private MockApiServer canary;
+    private MockApiServer stable;
+    private String shop;
+
+    @BeforeEach
+    void twoClustersRunningBothRevisionsAndANamespaceOnTheOldOne() {
+        // Only this fleet is registered: what the view lists is this test's.
+        Mesh.deregisterAll();
+        canary = MockApiServer.start().withInjectors(OLD, NEW);
+        stable = MockApiServer.start().withInjectors(OLD, NEW);
+        Mesh.register("canary", canary.url());
+        Mesh.register("stable", stable.url());
+        shop = "rev-shop-" + counter++;
+        for (KubernetesClient client : List.of(cp(), canary.client(), stable.client())) {
+            Mesh.createNamespace(client, shop, Map.of());
+        }
+        Api.call("enableInjection", "{\"namespace\": \"" + shop + "\", \"revision\": \"" + OLD + "\"}").statusCode(200);
+        // A pod of Deployment/web running the old proxy in the canary cluster: what moving it there asks to restart.
+        canary.client().pods().inNamespace(shop).resource(new PodBuilder().withNewMetadata().withName("web-1-a")
+                .withNamespace(shop).addToLabels("pod-template-hash", "1").addToLabels("istio.io/rev", OLD)
+                .addNewOwnerReference().withKind("ReplicaSet").withName("web-1").withController(true).endOwnerReference()
+                .endMetadata().withNewSpec().addNewContainer().withName("app").endContainer().addNewContainer()
+                .withName("istio-proxy").endContainer().endSpec().build()).create();
+        browser.viewport(Browser.DESKTOP);
+    }
+
+    @AfterEach
+    void deregister() {
+        Mesh.deregisterAll();
+        canary.close();
+        stable.close();
+    }
+
+    private static KubernetesClient cp() {
+        return MeshServers.controlPlane.client();
+    }
+
+    private ConsolePage open() {
+        try {
+            return ConsolePage.open(browser.driver(), base);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            browser.screenshot("revisions-failed-to-load");
+            throw new AssertionError("the console did not finish loading; browser console: " + browser.consoleErrors()
+                    + "; page: " + browser.driver().findElement(By.tagName("body")).getText(), e);
+        }
+    }
+
+    @Test
+    void migratingOneRingMovesItsNamespaceToTheNewRevisionThereOnly() {
+        ConsolePage page = open();
+        assertNull(page.notice());
+        RevisionsView view = page.revisions();
+        assertEquals(List.of(OLD, NEW), view.revisions());
+        assertTrue(view.heading(OLD).contains("in use") && !view.heading(OLD).contains("safe to uninstall"), view.heading(OLD));
+        assertTrue(view.heading(NEW).contains("not in use") && view.heading(NEW).contains("safe to uninstall"), view.heading(NEW));
+        assertEquals(List.of(shop), view.namespaces(OLD, "canary"));
+        assertEquals(List.of(shop), view.namespaces(OLD, "stable"));
+        assertEquals(List.of(), view.namespaces(NEW, "canary"));
+        String canaryRow = view.clusterRow(OLD, "canary");
+        assertTrue(canaryRow.contains("installed") && !canaryRow.contains("not installed") && canaryRow.contains("1 pod"), canaryRow);
+        assertTrue(view.clusterRow(NEW, "stable").contains("0 pods"), view.clusterRow(NEW, "stable"));
+        assertNull(view.unreachable());
+        browser.screenshot("revisions-before-migration");
+
+        ChangeDialog migrate = view.migrate().migrate(OLD, NEW).ring("canary");
+        assertFalse(migrate.canApply(), "nothing to apply before a preview");
+        migrate.preview();
+        assertEquals("Preview: nothing has changed yet", migrate.resultHeading(), migrate.text());
+        assertEquals(List.of("canary"), migrate.outcomeClusters(shop), "only the ring is involved");
+        assertEquals("applied", migrate.outcome(shop, "canary"), migrate.text());
+        String restart = migrate.outcomeRow(shop, "canary");
+        assertTrue(restart.contains("1 pod") && restart.contains("Deployment/web"), "restart impact: " + restart);
+        assertEquals(Map.of("istio.io/rev", OLD), injection(canary.client()), "a preview changes nothing");
+        browser.screenshot("revisions-migration-preview");
+
+        assertTrue(migrate.canApply());
+        migrate.apply();
+        assertEquals("Done", migrate.resultHeading(), migrate.text());
+        assertEquals("applied", migrate.outcome(shop, "canary"), migrate.text());
+        assertEquals(List.of("canary"), migrate.outcomeClusters(shop));
+        migrate.close();
+        page.waitIdle();
+
+        // The view, read again: the namespace under the new revision in the ring, under the old one elsewhere.
+        assertEquals(List.of(shop), view.namespaces(NEW, "canary"));
+        assertEquals(List.of(), view.namespaces(OLD, "canary"));
+        assertEquals(List.of(shop), view.namespaces(OLD, "stable"));
+        assertEquals(List.of(), view.namespaces(NEW, "stable"));
+        assertTrue(view.heading(NEW).contains("in use") && !view.heading(NEW).contains("safe to uninstall"), view.heading(NEW));
+        browser.screenshot("revisions-after-migration");
+
+        // The clusters' labels and the API agree: the ring has its own setting, the control plane is as it was.
+        assertEquals(Map.of("istio.io/rev", NEW), injection(canary.client()));
+        assertEquals(Map.of("istio.io/rev", OLD), injection(stable.client()));
+        assertEquals(Map.of("istio.io/rev", OLD), injection(cp()));
+        JsonPath ns = Api.call("getNamespace", "{\"name\": \"" + shop + "\"}").statusCode(200).extract().jsonPath();
+        assertEquals("rev:" + NEW, ns.getString("clusters.find { it.cluster == 'canary' }.wanted"));
+        assertEquals("rev:" + OLD, ns.getString("clusters.find { it.cluster == 'stable' }.wanted"));
+        JsonPath revisions = Api.call("describeRevisions", "{}").statusCode(200).extract().jsonPath();
+        assertEquals(List.of(shop), revisions.getList("revisions.find { it.revision == '" + NEW
+                + "' }.clusters.find { it.cluster == 'canary' }.namespaces"));
+        assertEquals(true, revisions.getBoolean("revisions.find { it.revision == '" + NEW + "' }.inUse"));
+        assertEquals(List.of(), browser.consoleErrors());
+    }
+
+    @Test
+    void aClusterThatCannotBeReadIsAWarningAndNoRevisionIsCalledSafeWithoutIt() {
+        Mesh.register("stopped", "http://127.0.0.1:1");
+        RevisionsView view = open().revisions();
+        String warning = view.unreachable();
+        assertTrue(warning != null && warning.contains("stopped"), String.valueOf(warning));
+        String heading = view.heading(NEW);
+        assertTrue(heading.contains("not in use") && heading.contains("check the unreachable ones first"), heading);
+    }
+
+    /** The injection labels of the rev-shop namespace in one API server (without the name label an API server adds). */
+    private Map<String, String> injection(KubernetesClient client) {
+        Map<String, String> labels = new java.util.TreeMap<>(Mesh.labels(client, shop));
+        labels.remove("kubernetes.io/metadata.name");
+        return labels;
+    }
+}
