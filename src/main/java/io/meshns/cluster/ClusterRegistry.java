@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.ErrorCode;
 import io.meshns.error.MeshException;
+import io.meshns.mesh.LabelSelectors;
 import io.meshns.mesh.Labels;
 import io.meshns.mesh.Names;
 import io.meshns.state.ClusterRecord;
@@ -191,6 +192,21 @@ public class ClusterRegistry {
                     + "; registered clusters: " + registered);
         }
         return wanted;
+    }
+
+    /**
+     * The names of the registered clusters whose labels {@code selector} selects, in name order: what
+     * a call given "clusterSelector" acts on, as if it had named them. 404 naming the selector when
+     * it selects none.
+     */
+    public List<String> select(LabelSelectors.Selector selector) {
+        List<String> selected = new ArrayList<>(new TreeSet<>(store.clusters().stream()
+                .filter(cluster -> selector.matches(cluster.labels())).map(ClusterRecord::name).toList()));
+        if (selected.isEmpty()) {
+            throw ErrorCode.CLUSTER_NOT_FOUND.error("no registered cluster matches 'clusterSelector' \""
+                    + selector.text() + "\"; listClusters shows each cluster's labels");
+        }
+        return selected;
     }
 
     /** What kind of credentials each cluster has (token, kubeconfig, none), by cluster name. */

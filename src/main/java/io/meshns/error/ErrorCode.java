@@ -21,6 +21,7 @@ public enum ErrorCode {
     INVALID_SERVER(400, "invalid-server"),
     PLAINTEXT_SERVER(400, "plaintext-server"),
     EMPTY_CLUSTERS(400, "empty-clusters"),
+    CLUSTERS_AND_SELECTOR(400, "clusters-and-selector"),
     EMPTY_NAMESPACES(400, "empty-namespaces"),
     SAME_REVISION(400, "same-revision"),
     INVALID_TOKEN(400, "invalid-token"),

@@ -235,6 +235,55 @@ class RolloutTest extends EastAndWest {
         assertEquals(before, List.of(Snapshot.of(cp()), Snapshot.of(east.client()), Snapshot.of(west.client())));
     }
 
+    private static void labelEastAndWest() {
+        call("updateCluster", "{\"name\": \"east\", \"labels\": {\"ring\": \"canary\", \"region\": \"eu\"}}").statusCode(200);
+        call("updateCluster", "{\"name\": \"west\", \"labels\": {\"ring\": \"stable\", \"region\": \"us\"}}").statusCode(200);
+    }
+
+    @Test
+    void aClusterSelectorActsExactlyAsNamingTheClustersItMatches() {
+        labelEastAndWest();
+        String westVersion = version(west, ns);
+
+        JsonPath canary = call("enableInjection", "{\"namespace\": \"" + ns + "\", \"clusterSelector\": \"ring=canary\"}")
+                .statusCode(200)
+                .body("injection", equalTo("unset"))
+                .body("clusters[0].wanted", equalTo("enabled"))
+                .extract().jsonPath();
+
+        assertEquals(Map.of("east", "applied"), outcomes(canary));
+        assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(east.client(), ns));
+        assertEquals(westVersion, version(west, ns), "west was not even patched");
+        assertEquals(Map.of("team", "a"), labels(cp(), ns), "the control plane stays the mesh-wide default");
+        assertEquals("enabled", state().get("setting.east"));
+        assertEquals(Map.of("east", "enabled", "west", "unset"), wanted());
+
+        JsonPath both = call("disableInjection", "{\"namespace\": \"" + ns
+                + "\", \"clusterSelector\": \"region in (eu,us),!legacy,ring!=nightly\"}").statusCode(200).extract().jsonPath();
+        assertEquals(Map.of("east", "applied", "west", "applied"), outcomes(both));
+        assertEquals(Map.of("east", "disabled", "west", "disabled"), wanted());
+        assertEquals(Map.of("team", "a"), labels(cp(), ns));
+    }
+
+    @Test
+    void selectorMistakesAreRefusedAndChangeNothing() {
+        labelEastAndWest();
+        List<Snapshot> before = List.of(Snapshot.of(cp()), Snapshot.of(east.client()), Snapshot.of(west.client()));
+
+        fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"east\"], \"clusterSelector\": \"ring=canary\"}",
+                400, "clusters-and-selector");
+        fails("enableAmbient", "{\"namespace\": \"" + ns + "\", \"clusterSelector\": \"ring in (canary\"}", 400,
+                "invalid-label-selector").body("message", containsString("clusterSelector"));
+        fails("removeInjection", "{\"namespace\": \"" + ns + "\", \"clusterSelector\": \"\"}", 400, "invalid-label-selector");
+        fails("removeInjection", "{\"namespace\": \"" + ns + "\", \"clusterSelector\": [\"ring=canary\"]}", 400, "wrong-type");
+        fails("disableInjection", "{\"namespace\": \"" + ns + "\", \"clusterSelector\": \"ring=nightly\"}", 404,
+                "cluster-not-found").body("message", containsString("\"ring=nightly\""));
+        fails("enableInjection", "{\"namespace\": \"" + ns + "\", \"clusterSelector\": \"ring=nightly\", \"dryRun\": true}",
+                404, "cluster-not-found");
+
+        assertEquals(before, List.of(Snapshot.of(cp()), Snapshot.of(east.client()), Snapshot.of(west.client())));
+    }
+
     /** Calls with and without "clusters" at once, as from many instances: each cluster ends at what its last call asked. */
     @Test
     void concurrentMeshWideAndPerClusterCallsLeaveEveryClusterAtItsRecordedSetting() throws Exception {

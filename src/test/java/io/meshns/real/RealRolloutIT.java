@@ -205,6 +205,30 @@ class RealRolloutIT {
     }
 
     @Test
+    void aClusterSelectorRollsOutToTheClustersWhoseLabelsMatch() throws Exception {
+        String ns = "r12-selected";
+        for (KubeApiServer server : mesh.servers().all()) {
+            createNamespace(server, ns, Map.of());
+        }
+        ok("updateCluster", "{\"name\": \"r-east\", \"labels\": {\"ring\": \"canary\"}}");
+        String westVersion = mesh.west().admin().namespaces().withName(ns).get().getMetadata().getResourceVersion();
+
+        FunctionProcess.Answer none = function.call("enableInjection",
+                "{\"namespace\": \"" + ns + "\", \"clusterSelector\": \"ring in (nightly)\"}", admin);
+        assertEquals(404, none.status(), none.body().toString());
+        assertTrue(none.text("message").contains("\"ring in (nightly)\""), none.text("message"));
+
+        JsonNode canary = ok("enableInjection", "{\"namespace\": \"" + ns + "\", \"clusterSelector\": \"ring=canary\"}");
+
+        assertEquals(Map.of("r-east", "applied"), Answers.outcomes(canary));
+        assertEquals(Map.of("istio-injection", "enabled"), labels(mesh.east(), ns));
+        assertEquals(westVersion, mesh.west().admin().namespaces().withName(ns).get().getMetadata().getResourceVersion(),
+                "west is not touched");
+        assertEquals(Map.of(), labels(mesh.controlPlane(), ns));
+        assertEquals(Map.of("r-east", "enabled", "r-west", "unset"), wanted(ns));
+    }
+
+    @Test
     void aBadClusterListIsRefusedAndChangesNothing() throws Exception {
         String ns = "r12-refused";
         for (KubeApiServer server : mesh.servers().all()) {
