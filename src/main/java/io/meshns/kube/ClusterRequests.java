@@ -90,7 +90,7 @@ public final class ClusterRequests {
     /** A label patch of a namespace; with {@code dryRun}, checked by the API server and not stored. */
     public static CompletableFuture<Namespace> patch(KubernetesClient client, String name, LabelPatch patch, boolean dryRun,
             Deadline deadline) {
-        HttpRequest request = builder(client, "api/v1/namespaces/" + name + (dryRun ? "?dryRun=All" : ""))
+        HttpRequest request = builder(client, FieldManager.on("api/v1/namespaces/" + name + (dryRun ? "?dryRun=All" : "")))
                 .patch(patch.kind().contentType(), patch.body()).build();
         return send(client, request, deadline, MetadataReader::namespace, false);
     }

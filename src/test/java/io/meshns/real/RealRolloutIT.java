@@ -228,6 +228,36 @@ class RealRolloutIT {
         assertEquals(Map.of("r-east", "enabled", "r-west", "unset"), wanted(ns));
     }
 
+    /** The fields of {@code object} that the manager meshns owns, as the API server records them (JSON). */
+    private static String ownedByMeshns(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        StringBuilder owned = new StringBuilder();
+        object.getMetadata().getManagedFields().stream().filter(f -> "meshns".equals(f.getManager()))
+                .forEach(f -> owned.append(io.fabric8.kubernetes.client.utils.Serialization.asJson(f.getFieldsV1())));
+        return owned.toString();
+    }
+
+    @Test
+    void managedFieldsNameMeshnsAsTheOwnerOfTheLabelsAndStateItWrites() throws Exception {
+        String ns = "r12-managed";
+        for (KubeApiServer server : mesh.servers().all()) {
+            createNamespace(server, ns, Map.of("team", "a"));
+        }
+
+        ok("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"canary\"}");
+
+        for (KubeApiServer server : mesh.servers().all()) {
+            var namespace = server.admin().namespaces().withName(ns).get();
+            String owned = ownedByMeshns(namespace);
+            assertTrue(owned.contains("\"f:istio.io/rev\""), server.name() + ": " + namespace.getMetadata().getManagedFields());
+            assertFalse(owned.contains("\"f:team\""), "meshns does not own what it did not set: " + owned);
+        }
+        var state = mesh.controlPlane().admin().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).get();
+        assertTrue(ownedByMeshns(state).contains("\"f:data\""), state.getMetadata().getManagedFields().toString());
+        var cluster = mesh.controlPlane().admin().configMaps().inNamespace("meshns-system")
+                .withLabel("meshns.io/cluster", "r-east").list().getItems().get(0);
+        assertTrue(ownedByMeshns(cluster).contains("\"f:data\""), cluster.getMetadata().getManagedFields().toString());
+    }
+
     @Test
     void aBadClusterListIsRefusedAndChangesNothing() throws Exception {
         String ns = "r12-refused";
