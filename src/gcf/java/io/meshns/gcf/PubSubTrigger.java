@@ -19,6 +19,7 @@ import io.meshns.function.InjectionFunctions;
 import io.meshns.function.NamespaceFunctions;
 import io.meshns.function.ReconcileFunction;
 import io.meshns.function.RevisionsFunction;
+import io.meshns.function.RestartFunction;
 import io.quarkus.funqy.Funq;
 import io.quarkus.funqy.gcp.functions.event.PubsubMessage;
 
@@ -48,6 +49,7 @@ public class PubSubTrigger {
 
     @Inject
     RevisionsFunction revisions;
+    RestartFunction restart;
 
     @Inject
     ObjectMapper json;
@@ -83,6 +85,7 @@ public class PubSubTrigger {
                 Map.entry("reconcile", reconcile::reconcile),
                 Map.entry("describeMesh", describe::describeMesh),
                 Map.entry("describeRevisions", revisions::describeRevisions),
-                Map.entry("migrateRevision", revisions::migrateRevision));
+                Map.entry("migrateRevision", revisions::migrateRevision),
+                Map.entry("restartWorkloads", restart::restartWorkloads));
     }
 }

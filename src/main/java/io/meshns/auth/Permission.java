@@ -11,6 +11,11 @@ public record Permission(String verb, String group, String resource, String name
         return new Permission(verb, "", "namespaces", null, name);
     }
 
+    /** A verb on Deployments in one namespace, e.g. patch deployments.apps -n shop: what a rollout restart takes. */
+    public static Permission deployments(String verb, String namespace) {
+        return new Permission(verb, "apps", "deployments", namespace, null);
+    }
+
     /** A verb on a resource in meshns' state namespace, e.g. create secrets there. */
     public static Permission inStateNamespace(String verb, String resource, String stateNamespace) {
         return new Permission(verb, "", resource, stateNamespace, null);

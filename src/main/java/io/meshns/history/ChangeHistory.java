@@ -64,6 +64,7 @@ public class ChangeHistory {
     public static final String CLUSTER_DEREGISTERED = "ClusterDeregistered";
     public static final String CLUSTER_UPDATED = "ClusterUpdated";
     public static final String REVISION_MIGRATED = "RevisionMigrated";
+    public static final String WORKLOADS_RESTARTED = "WorkloadsRestarted";
 
     private final KubernetesClient client;
     private final StateNamespace stateNamespace;

@@ -95,6 +95,18 @@ public final class ClusterRequests {
         return send(client, request, deadline, MetadataReader::namespace, false);
     }
 
+    /**
+     * A JSON merge patch of one apps/v1 workload ({@code resource}: deployments, statefulsets or
+     * daemonsets) of {@code namespace}; completes when the API server accepted it. (A strategic merge
+     * patch, which kubectl sends, would do the same to a map of annotations.)
+     */
+    public static CompletableFuture<Void> mergePatchWorkload(KubernetesClient client, String namespace, String resource,
+            String name, String patch, boolean dryRun, Deadline deadline) {
+        String path = "apis/apps/v1/namespaces/" + namespace + "/" + resource + "/" + name + (dryRun ? "?dryRun=All" : "");
+        HttpRequest request = builder(client, FieldManager.on(path)).patch(LabelPatch.Kind.MERGE.contentType(), patch).build();
+        return send(client, request, deadline, body -> null, false);
+    }
+
     /** The cluster's MutatingWebhookConfigurations (where sidecar injectors are): their names and labels. */
     public static CompletableFuture<List<MutatingWebhookConfiguration>> webhooks(KubernetesClient client, Deadline deadline) {
         return send(client, get(client, "apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations"), deadline,

@@ -107,6 +107,23 @@ class AuthTest {
     }
 
     @Test
+    void restartingWorkloadsTakesTheRightToPatchDeploymentsInThatNamespace() {
+        Snapshot before = Snapshot.of(cp());
+        // alice may patch and read the namespace itself: a viewer of its workloads, not one who may restart them.
+        call(ALICE, "restartWorkloads", "{\"namespace\": \"team-a\"}").statusCode(403)
+                .body("error", equalTo("forbidden"))
+                .body("message", containsString("patch deployments.apps -n team-a"));
+        call(ALICE, "restartWorkloads", "{\"namespace\": \"team-a\", \"dryRun\": true}").statusCode(403);
+        assertEquals(before, Snapshot.of(cp()));
+
+        AuthorizingControlPlane.GRANTS.add("alice patch deployments -n team-a");
+        call(ALICE, "restartWorkloads", "{\"namespace\": \"team-a\"}").statusCode(200)
+                .body("clusters[0].outcome", equalTo("unchanged"));
+        call(ALICE, "restartWorkloads", "{\"namespace\": \"team-b\"}").statusCode(403)
+                .body("message", containsString("patch deployments.apps -n team-b"));
+    }
+
+    @Test
     void rightsForOneNamespaceAreNotRightsForAnother() {
         call(ALICE, "enableInjection", "{\"namespace\": \"team-a\"}").statusCode(200)
                 .body("clusters[0].outcome", equalTo("applied"));

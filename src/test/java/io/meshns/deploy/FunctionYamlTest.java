@@ -36,6 +36,7 @@ import io.meshns.function.InjectionFunctions;
 import io.meshns.function.NamespaceFunctions;
 import io.meshns.function.ReconcileFunction;
 import io.meshns.function.RevisionsFunction;
+import io.meshns.function.RestartFunction;
 import io.meshns.mock.MockApiServer;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.FunctionYaml;
@@ -164,7 +165,8 @@ class FunctionYamlTest {
             Map.entry("registerCluster", Set.of("create secrets -n meshns-system")),
             Map.entry("updateCluster", Set.of("create secrets -n meshns-system")),
             Map.entry("deregisterCluster", Set.of("delete secrets -n meshns-system")),
-            Map.entry("listClusters", Set.of("list configmaps -n meshns-system")));
+            Map.entry("listClusters", Set.of("list configmaps -n meshns-system")),
+            Map.entry("restartWorkloads", Set.of("patch apps/deployments")));
 
     /**
      * With Knative's OIDC sender authentication each Trigger's events come with a token of the
@@ -312,7 +314,8 @@ class FunctionYamlTest {
     void everyFunctionHasAnEventTypeAndATrigger() throws IOException {
         Set<String> functions = new TreeSet<>();
         for (Class<?> type : List.of(NamespaceFunctions.class, InjectionFunctions.class, ClusterFunctions.class,
-                ReconcileFunction.class, DescribeFunction.class, RevisionsFunction.class)) {
+                ReconcileFunction.class, DescribeFunction.class, RevisionsFunction.class,
+                RestartFunction.class)) {
             for (Method method : type.getDeclaredMethods()) {
                 if (method.isAnnotationPresent(Funq.class)) {
                     functions.add(method.getName());
