@@ -191,7 +191,7 @@ class CloudEventsTest {
     @Test
     void aCallThatSucceededIsAnsweredEvenWhenItsAnswerCannotBeRecorded() {
         String entry = EventLedger.entryName("/broker", "unrecorded-1");
-        controlPlane.expect().put().withPath(STATE_CONFIG_MAPS + "/" + entry).andReturn(403, FORBIDDEN).once();
+        controlPlane.expect().put().withPath(STATE_CONFIG_MAPS + "/" + entry + "?fieldManager=meshns").andReturn(403, FORBIDDEN).once();
 
         binary("meshns.createNamespace", "/broker", "unrecorded-1", "{\"name\": \"ce-unrecorded\"}").statusCode(200)
                 .body("name", equalTo("ce-unrecorded"));
@@ -206,7 +206,7 @@ class CloudEventsTest {
     void anAnswerIsRecordedThroughPassingControlPlaneErrorsAndARedeliveryGetsIt() {
         String entry = EventLedger.entryName("/broker", "flaky-1");
         // More failures in a row than fabric8 itself retries one request.
-        controlPlane.expect().put().withPath(STATE_CONFIG_MAPS + "/" + entry).andReturn(503, UNAVAILABLE).times(5);
+        controlPlane.expect().put().withPath(STATE_CONFIG_MAPS + "/" + entry + "?fieldManager=meshns").andReturn(503, UNAVAILABLE).times(5);
 
         String first = binary("meshns.createNamespace", "/broker", "flaky-1", "{\"name\": \"ce-flaky\"}").statusCode(200)
                 .extract().asString();

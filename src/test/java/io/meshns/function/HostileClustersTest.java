@@ -106,7 +106,7 @@ class HostileClustersTest {
         }
         String status = new io.vertx.core.json.JsonObject().put("kind", "Status").put("apiVersion", "v1")
                 .put("status", "Failure").put("reason", "BadRequest").put("code", 400).put("message", noise.toString()).encode();
-        MeshServers.east.mock().expect().patch().withPath("/api/v1/namespaces/" + ns).andReturn(400, status).always();
+        MeshServers.east.mock().expect().patch().withPath("/api/v1/namespaces/" + ns + "?fieldManager=meshns").andReturn(400, status).always();
 
         String answer = call("enableInjection", "{\"namespace\": \"" + ns + "\", \"force\": true}").statusCode(200)
                 .extract().asString();

@@ -439,7 +439,7 @@ class LookBeforeChangeTest {
 
     @Test
     void historyIsBestEffortAFailedEventNeverFailsTheChange() {
-        MeshServers.controlPlane.mock().expect().post().withPath("/api/v1/namespaces/default/events")
+        MeshServers.controlPlane.mock().expect().post().withPath("/api/v1/namespaces/default/events?fieldManager=meshns")
                 .andReturn(500, "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":500}").times(6);
         // Both calls, each with fabric8's retries of a 5xx (three attempts), find the control plane refusing Events.
         call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);

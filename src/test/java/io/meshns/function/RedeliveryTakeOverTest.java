@@ -71,7 +71,8 @@ class RedeliveryTakeOverTest {
             List<String> firstAnswers = new ArrayList<>();
             for (Event event : events) {
                 controlPlane.expect().put()
-                        .withPath("/api/v1/namespaces/meshns-system/configmaps/" + EventLedger.entryName("/broker", event.id()))
+                        .withPath("/api/v1/namespaces/meshns-system/configmaps/" + EventLedger.entryName("/broker", event.id())
+                                + "?fieldManager=meshns")
                         .andReturn(403, FORBIDDEN).once();
                 Response first = deliver(event);
                 assertEquals(200, first.statusCode(), event + ": " + first.asString());

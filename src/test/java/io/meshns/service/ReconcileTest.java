@@ -301,7 +301,7 @@ class ReconcileTest {
         // The removal is refused, whether it starts with a read or (from a copy meshns remembers) a patch.
         String forbidden = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"forbidden\",\"code\":403}";
         slow.mock().expect().get().withPath("/api/v1/namespaces/" + ns).andReturn(403, forbidden).once();
-        slow.mock().expect().patch().withPath("/api/v1/namespaces/" + ns).andReturn(403, forbidden).once();
+        slow.mock().expect().patch().withPath("/api/v1/namespaces/" + ns + "?fieldManager=meshns").andReturn(403, forbidden).once();
         CompletableFuture<Integer> reconcile = CompletableFuture.supplyAsync(
                 () -> call("reconcile", "{}").extract().statusCode());
         proxy.awaitHeld(1);

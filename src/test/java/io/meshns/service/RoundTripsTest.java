@@ -119,7 +119,7 @@ class RoundTripsTest {
         controlPlaneRequests();
         // A control plane that takes 4 s to store an Event.
         controlPlane.getKubernetesMockServer().expect().post().delay(4, TimeUnit.SECONDS)
-                .withPath("/api/v1/namespaces/default/events").andReturn(201, "{}").once();
+                .withPath("/api/v1/namespaces/default/events?fieldManager=meshns").andReturn(201, "{}").once();
 
         long start = System.nanoTime();
         change("enableInjection");
