@@ -65,7 +65,8 @@ class EarlyReadTest {
     @Test
     void theLockIsTakenWhileTheClustersAreReadAndTheControlPlaneLabelledOnlyAfter() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        east.proxy.rule((method, path) -> path.equals("/api/v1/namespaces/" + ns) ? Step.hold(gate) : Step.forward());
+        east.proxy.rule((method, path) -> path.replaceFirst("\\?fieldManager=meshns$", "").equals("/api/v1/namespaces/" + ns)
+                ? Step.hold(gate) : Step.forward());
         Requests.drain(controlPlane.getKubernetesMockServer());
 
         CompletableFuture<JsonPath> change = changeInTheBackground("disableInjection");

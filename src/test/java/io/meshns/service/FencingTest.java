@@ -66,7 +66,7 @@ class FencingTest {
             if (p.equals(path) && method.equals("GET") && gets.getAndIncrement() == 0) {
                 return Step.delay(Duration.ofMillis(1500)); // of meshns.fanout-timeout's 2 s in tests
             }
-            if (p.equals(path) && method.equals("PATCH") && patches.getAndIncrement() == 0) {
+            if (p.equals(path + "?fieldManager=meshns") && method.equals("PATCH") && patches.getAndIncrement() == 0) {
                 return Step.hold(gate);
             }
             return Step.forward();
