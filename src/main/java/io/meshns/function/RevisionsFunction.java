@@ -1,11 +1,14 @@
 package io.meshns.function;
 
+import java.util.List;
+
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.meshns.auth.Access;
 import io.meshns.auth.Permission;
+import io.meshns.cluster.ClusterRegistry;
 import io.meshns.error.ErrorCode;
 import io.meshns.mesh.RevisionReport;
 import io.meshns.service.ChangeOptions;
@@ -31,31 +34,36 @@ public class RevisionsFunction {
     Redelivery redelivery;
 
     @Inject
+    ClusterRegistry registry;
+
+    @Inject
     Access access;
 
     @Funq
     public RevisionReport describeRevisions(JsonNode body) {
-        Input input = Input.of(body, "describeRevisions", "clusters");
-        var clusters = input.optionalStringList("clusters");
+        Input input = Input.of(body, "describeRevisions", "clusters", "clusterSelector");
+        ClusterChoice choice = ClusterChoice.of(input);
         // The whole fleet's namespaces are read: the right describeMesh asks for them.
         access.require(Permission.namespaces("list", null));
-        return revisions.describe(clusters);
+        return revisions.describe(choice.names(registry));
     }
 
     @Funq
     public MigrationService.Report migrateRevision(JsonNode body) {
-        Input input = Input.of(body, "migrateRevision", "from", "to", "clusters", "namespaces", "dryRun", "force");
+        Input input = Input.of(body, "migrateRevision", "from", "to", "clusters", "clusterSelector", "namespaces", "dryRun",
+                "force");
+        ClusterChoice choice = ClusterChoice.of(input);
         String from = revision(input, "from");
         String to = revision(input, "to");
         if (from.equals(to)) {
             throw ErrorCode.SAME_REVISION.error("'from' and 'to' are both \"" + from
                     + "\": name the revision namespaces run now and the one they should move to");
         }
-        MigrationService.Migration asked = new MigrationService.Migration(from, to, input.optionalStringList("clusters"),
-                input.optionalStringList("namespaces"));
+        List<String> namespaces = input.optionalStringList("namespaces");
         boolean dryRun = input.flag("dryRun");
         boolean force = input.flag("force");
         String by = access.require(Permission.namespaces("patch", null));
+        MigrationService.Migration asked = new MigrationService.Migration(from, to, choice.names(registry), namespaces);
         return redelivery.once("migrateRevision", input.body(), MigrationService.Report.class,
                 () -> migration.migrate(asked, new ChangeOptions(dryRun, force, by)));
     }

@@ -113,6 +113,22 @@ class MigrateRevisionTest extends EastAndWest {
     }
 
     @Test
+    void aRingChosenByItsLabelsMovesAlone() {
+        call("updateCluster", "{\"name\": \"west\", \"labels\": {\"ring\": \"canary\"}}").statusCode(200);
+
+        JsonPath canary = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"clusterSelector\": \"ring=canary\","
+                + " \"namespaces\": [\"" + ns + "\"]}");
+
+        assertEquals(Map.of("west", "applied"), outcomesOf(canary, ns));
+        assertEquals(ON_CANARY, injection(west.client(), ns));
+        assertEquals(ON_1_24, injection(east.client(), ns));
+        fails("migrateRevision", "{\"from\": \"1-24-0\", \"to\": \"canary\", \"clusterSelector\": \"ring=none\"}", 404,
+                "cluster-not-found");
+        fails("migrateRevision", "{\"from\": \"1-24-0\", \"to\": \"canary\", \"clusters\": [\"east\"],"
+                + " \"clusterSelector\": \"ring=canary\"}", 400, "clusters-and-selector");
+    }
+
+    @Test
     void aClusterSettingOfTheOldRevisionMovesWhileOtherSettingsStay() {
         call("disableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
         call("enableInjection", "{\"namespace\": \"" + ns + "\", \"revision\": \"1-24-0\", \"clusters\": [\"west\"]}")
