@@ -50,11 +50,18 @@ class RealRepairIT extends FunctionCalledAsAdmin {
         return Answers.outcomes(answer).get(cluster);
     }
 
-    /** Replaces the verbs of the data-plane agent's only rule (on namespaces). */
+    /**
+     * Replaces the verbs of the data-plane agent's rule on namespaces, keeping its other rules (pods,
+     * webhooks): the tests after this one meet the agent of deploy/data-plane-agent.yaml again.
+     */
     private static void agentMay(KubeApiServer dataPlane, String... verbs) {
         dataPlane.admin().rbac().clusterRoles().withName("meshns-agent").edit(role -> {
-            role.setRules(List.of(new PolicyRuleBuilder().withApiGroups("").withResources("namespaces").withVerbs(verbs)
-                    .build()));
+            List<PolicyRule> rules = new java.util.ArrayList<>();
+            for (PolicyRule rule : role.getRules()) {
+                rules.add(rule.getResources().equals(List.of("namespaces"))
+                        ? new PolicyRuleBuilder(rule).withVerbs(verbs).build() : rule);
+            }
+            role.setRules(rules);
             return role;
         });
     }
