@@ -47,6 +47,12 @@ public final class Benchmark {
             int repeats, int namespaces, int reconcileClusters, int driftPercent, int calls, int starts,
             Duration controlPlaneLatency, List<Integer> roundTripClusters) {
 
+        /** The same settings for another jar (a baseline). */
+        Settings withJar(Path other) {
+            return new Settings(other, output, workDir, clusterCounts, latency, warmup, repeats, namespaces, reconcileClusters,
+                    driftPercent, calls, starts, controlPlaneLatency, roundTripClusters);
+        }
+
         static Settings fromSystemProperties() {
             return new Settings(
                     Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar")),
@@ -96,6 +102,13 @@ public final class Benchmark {
                 jars.put(eq < 0 ? "baseline" : baseline.substring(0, eq).trim(), Path.of(baseline.substring(eq + 1).trim()));
             }
         }
+        return jars;
+    }
+
+    /** The baseline jars of -Dbench.baseline-jar (every jar but the packaged one), by label. */
+    static Map<String, Path> baselineJars(Settings settings) {
+        Map<String, Path> jars = new LinkedHashMap<>(jars(settings));
+        jars.remove("this commit");
         return jars;
     }
 
@@ -164,12 +177,57 @@ public final class Benchmark {
             return;
         }
 
+        if ("migrate".equals(System.getProperty("bench.only"))) {
+            say("a fleet upgrade: migrateRevision (only this part)");
+            MigrateBenchmark.Result migrate = MigrateBenchmark.run(settings);
+            writePart(settings, MigrateBenchmark.NUMBER, MigrateBenchmark.markdown(settings,
+                    machine.withEnd((System.nanoTime() - began) / 6e10), migrate), MigrateBenchmark.goals(migrate));
+            return;
+        }
+
+        if ("revisions".equals(System.getProperty("bench.only"))) {
+            say("describeRevisions over large clusters (only this part)");
+            RevisionsBenchmark.Result revisions = RevisionsBenchmark.run(settings);
+            writePart(settings, RevisionsBenchmark.NUMBER, RevisionsBenchmark.markdown(settings,
+                    machine.withEnd((System.nanoTime() - began) / 6e10), revisions), RevisionsBenchmark.goals(revisions));
+            return;
+        }
+
         if ("round-trips".equals(System.getProperty("bench.only"))) {
             // Only this part: its section and goals replace those in the existing file, the rest stays.
             say("round trips: control plane " + settings.controlPlaneLatency().toMillis() + " ms away (only this part)");
             RoundTrips.Result roundTrips = RoundTrips.run(settings);
+            Map<String, RoundTrips.Result> baselines = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> baseline : baselineJars(settings).entrySet()) {
+                say("round trips, " + baseline.getKey());
+                baselines.put(baseline.getKey(), RoundTrips.run(settings.withJar(baseline.getValue())));
+            }
             String report = Report.markdown(settings, machine.withEnd((System.nanoTime() - began) / 6e10),
                     kubectl.map(Kubectl::version), null, null, null, roundTrips, existing(settings));
+            if (!baselines.isEmpty()) {
+                report = Report.withSection(report, 5, Report.numberedSections(report).get(5).strip() + "\n\n"
+                        + Baselines.roundTrips(roundTrips, baselines));
+            }
+            Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
+            System.out.println(report);
+            return;
+        }
+
+        if ("fan-out".equals(System.getProperty("bench.only"))) {
+            // Only this part: its section and goals replace those in the existing file, the rest stays.
+            say("fan-out: enableInjection over " + settings.clusterCounts() + " clusters (only this part)");
+            List<FanOutRow> fanOut = fanOut(settings, kubectl);
+            Map<String, List<FanOutRow>> baselines = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> baseline : baselineJars(settings).entrySet()) {
+                say("fan-out, " + baseline.getKey());
+                baselines.put(baseline.getKey(), fanOut(settings.withJar(baseline.getValue()), Optional.empty()));
+            }
+            String report = Report.markdown(settings, machine.withEnd((System.nanoTime() - began) / 6e10),
+                    kubectl.map(Kubectl::version), fanOut, null, null, null, existing(settings));
+            if (!baselines.isEmpty()) {
+                report = Report.withSection(report, 1, Report.numberedSections(report).get(1).strip() + "\n\n"
+                        + Baselines.fanOut(fanOut, baselines));
+            }
             Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
             System.out.println(report);
             return;
@@ -188,15 +246,33 @@ public final class Benchmark {
         say("round trips: control plane " + settings.controlPlaneLatency().toMillis() + " ms away, clusters "
                 + settings.latency().toMillis() + " ms away");
         RoundTrips.Result roundTrips = RoundTrips.run(settings);
+        say("a fleet upgrade: migrateRevision");
+        MigrateBenchmark.Result migrate = MigrateBenchmark.run(settings);
+        Machine migrated = machine.withEnd((System.nanoTime() - began) / 6e10);
+        say("describeRevisions over large clusters");
+        RevisionsBenchmark.Result revisions = RevisionsBenchmark.run(settings);
+        Machine revised = machine.withEnd((System.nanoTime() - began) / 6e10);
 
         double minutes = (System.nanoTime() - began) / 6e10;
         String report = Report.markdown(settings, machine.withEnd(minutes), kubectl.map(Kubectl::version), fanOut,
                 reconcile, start, roundTrips, existing(settings));
         report = Report.withGoals(LookBenchmark.merged(report, LookBenchmark.markdown(settings, look)),
                 LookBenchmark.goals(look));
+        report = Report.withGoals(Report.withSection(report, MigrateBenchmark.NUMBER,
+                MigrateBenchmark.markdown(settings, migrated, migrate)), MigrateBenchmark.goals(migrate));
+        report = Report.withGoals(Report.withSection(report, RevisionsBenchmark.NUMBER,
+                RevisionsBenchmark.markdown(settings, revised, revisions)), RevisionsBenchmark.goals(revisions));
         System.out.println();
         System.out.println(report);
         Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
+        say("written to " + settings.output());
+    }
+
+    /** Writes one part run alone: its numbered section and its goals replace those in the file, the rest stays. */
+    private static void writePart(Settings settings, int number, String section, List<Report.Goal> goals) throws IOException {
+        Files.writeString(settings.output(), Report.withGoals(Report.withSection(existing(settings), number, section), goals),
+                StandardCharsets.UTF_8);
+        System.out.println(section);
         say("written to " + settings.output());
     }
 

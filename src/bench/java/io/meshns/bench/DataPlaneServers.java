@@ -27,10 +27,15 @@ final class DataPlaneServers implements AutoCloseable {
     }
 
     static DataPlaneServers start(int count, Duration latency) {
+        // Each with the default sidecar injector, which the precheck of enableInjection looks for.
+        return start(count, latency, "default");
+    }
+
+    /** {@code count} servers, each with a sidecar injector of each of {@code revisions}. */
+    static DataPlaneServers start(int count, Duration latency, String... revisions) {
         List<MockApiServer> servers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            // Each with the default sidecar injector, which the precheck of enableInjection looks for.
-            MockApiServer server = MockApiServer.start(0, Duration.ZERO).withInjectors("default");
+            MockApiServer server = MockApiServer.start(0, Duration.ZERO).withInjectors(revisions);
             server.latency(latency);
             servers.add(server);
         }

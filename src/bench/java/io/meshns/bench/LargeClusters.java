@@ -137,13 +137,13 @@ final class LargeClusters {
     }
 
     /** The collections logged since line {@code from}. */
-    private static List<String> collections(Path gcLog, int from) throws java.io.IOException {
+    static List<String> collections(Path gcLog, int from) throws java.io.IOException {
         List<String> all = lines(gcLog);
         return all.subList(Math.min(from, all.size()), all.size()).stream().filter(line -> COLLECTION.matcher(line).find()).toList();
     }
 
     /** The most heap in use after any of {@code collections}, in MB. */
-    private static long mostAfter(List<String> collections) {
+    static long mostAfter(List<String> collections) {
         long most = 0;
         for (String line : collections) {
             Matcher m = COLLECTION.matcher(line);
@@ -154,7 +154,7 @@ final class LargeClusters {
         return most;
     }
 
-    private static List<String> lines(Path file) throws java.io.IOException {
+    static List<String> lines(Path file) throws java.io.IOException {
         return Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
     }
 

@@ -71,7 +71,9 @@ final class Report {
                 .append("`-Dbench.clusters=1,10`, `-Dbench.latency-ms=150`, ")
                 .append("`-Dbench.namespaces=1000`, `-Dbench.reconcile-clusters=20`, `-Dbench.drift-percent=5`, ")
                 .append("`-Dbench.calls=1000`, `-Dbench.cp-latency-ms=50`, `-Dbench.cp-clusters=1,20`, ")
-                .append("`-Dbench.only=round-trips` (that part alone) and ")
+                .append("`-Dbench.only=round-trips` (that part alone; also `fan-out`, `look`, `thousand`, `large`, `migrate`, ")
+                .append("`revisions`), `-Dbench.baseline-jar=JAR` or `label=JAR,…` (earlier jars beside this one, for the ")
+                .append("parts that compare: `fan-out`, `round-trips`, `look`, `thousand`, `large`) and ")
                 .append("`-Dbench.output=FILE` change what it does. A part run alone replaces its own section and goals ")
                 .append("and keeps the rest. How the figures were reached: ")
                 .append("[benchmark history](docs/benchmark-history.md).\n\n");
@@ -90,6 +92,23 @@ final class Report {
         sections.values().forEach(section -> md.append(section.strip()).append("\n\n"));
         method(md, settings);
         return md.toString();
+    }
+
+    /**
+     * {@code report} with its numbered section {@code number} replaced by {@code section}, or, when it
+     * has none, with {@code section} added before the next higher-numbered one (or before how it is
+     * measured).
+     */
+    static String withSection(String report, int number, String section) {
+        Map<Integer, String> sections = numberedSections(report);
+        String text = section.strip() + "\n\n";
+        if (sections.containsKey(number)) {
+            int at = report.indexOf(sections.get(number));
+            return report.substring(0, at) + text + report.substring(at + sections.get(number).length());
+        }
+        Integer next = sections.keySet().stream().filter(n -> n > number).findFirst().orElse(null);
+        int at = next != null ? report.indexOf(sections.get(next)) : report.indexOf(METHOD);
+        return at < 0 ? report + "\n" + text : report.substring(0, at) + text + report.substring(at);
     }
 
     /** {@code report} with the rows of {@code measured} written afresh in its goals table, the other rows kept. */

@@ -28,8 +28,9 @@ import io.vertx.core.http.HttpServerRequest;
  * Many data-plane API servers in one small place: one Vert.x instance listening on one loopback
  * port per cluster, each port with its own namespaces. Each answers the requests meshns sends a
  * data plane as a Kubernetes API server does (namespaces: GET, LIST with limit/continue, JSON Patch
- * with test ops, merge patch with a resourceVersion precondition, dryRun=All; an Istio sidecar
- * injector's MutatingWebhookConfiguration; no pods), after {@code latency}, from a timer, so every
+ * with test ops, merge patch with a resourceVersion precondition, dryRun=All; the Istio sidecar
+ * injectors' MutatingWebhookConfigurations; pods, none unless given, LIST with limit/continue), after
+ * {@code latency}, from a timer, so every
  * request waits at once as on a network. A fabric8 mock per cluster costs a Vert.x instance each;
  * this costs a socket each, so a thousand clusters fit in a test or a benchmark.
  */
@@ -87,6 +88,9 @@ public final class ManyClusters implements AutoCloseable {
     /** While recording: for each request, when it arrived and when its answer went out (nanoTime), and the latency then. */
     private final ConcurrentLinkedQueue<long[]> timings = new ConcurrentLinkedQueue<>();
     private volatile boolean recording;
+    private volatile String webhooks = WEBHOOKS;
+    /** Every cluster's pods, alike: each one's namespace and JSON, in namespace and name order. */
+    private volatile List<String[]> pods = List.of();
 
     private ManyClusters(int count, Duration latency) {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -148,6 +152,42 @@ public final class ManyClusters implements AutoCloseable {
                 shared.forEach(ns -> cluster.namespaces.put(ns.name(), ns));
             }
         }
+    }
+
+    /** Every cluster has a sidecar injector of each of {@code revisions} ("default": istio-sidecar-injector), and no other. */
+    public ManyClusters withInjectors(String... revisions) {
+        StringBuilder items = new StringBuilder();
+        for (String revision : revisions) {
+            String name = "default".equals(revision) ? "istio-sidecar-injector" : "istio-sidecar-injector-" + revision;
+            items.append(items.length() == 0 ? "" : ",").append("{\"apiVersion\":\"admissionregistration.k8s.io/v1\",")
+                    .append("\"kind\":\"MutatingWebhookConfiguration\",\"metadata\":{\"name\":\"").append(name)
+                    .append("\",\"resourceVersion\":\"1\",\"uid\":\"").append(name).append("\",\"labels\":{\"app\":")
+                    .append("\"sidecar-injector\",\"istio.io/rev\":\"").append(revision).append("\"}},\"webhooks\":[]}");
+        }
+        webhooks = "{\"apiVersion\":\"admissionregistration.k8s.io/v1\",\"kind\":\"MutatingWebhookConfigurationList\","
+                + "\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[" + items + "]}";
+        return this;
+    }
+
+    /**
+     * Every cluster has these pods (each a Pod as JSON, with its metadata.namespace and name),
+     * listed in namespace and name order; shared, so many clusters of many pods cost one copy.
+     */
+    public ManyClusters withPods(List<Map<String, Object>> podObjects) {
+        List<String[]> made = new ArrayList<>();
+        for (Map<String, Object> pod : podObjects) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metadata = (Map<String, Object>) pod.get("metadata");
+            try {
+                made.add(new String[] { String.valueOf(metadata.get("namespace")), String.valueOf(metadata.get("name")),
+                        JSON.writeValueAsString(pod) });
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        made.sort(java.util.Comparator.<String[], String> comparing(p -> p[0]).thenComparing(p -> p[1]));
+        pods = List.copyOf(made);
+        return this;
     }
 
     /** Requests of {@code kind} that a cluster received so far. */
@@ -255,12 +295,35 @@ public final class ManyClusters implements AutoCloseable {
         }
         count(index, path.endsWith("/pods") || path.endsWith("/mutatingwebhookconfigurations") ? Kind.LIST : Kind.OTHER);
         if (method.equals("GET") && path.equals("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations")) {
-            return new Answer(200, Buffer.buffer(WEBHOOKS));
+            return new Answer(200, Buffer.buffer(webhooks));
         }
         if (method.equals("GET") && (path.equals("/api/v1/pods") || path.matches("/api/v1/namespaces/[^/]+/pods"))) {
-            return new Answer(200, Buffer.buffer(NO_PODS));
+            List<String[]> all = pods;
+            return all.isEmpty() ? new Answer(200, Buffer.buffer(NO_PODS))
+                    : pods(all, path.equals("/api/v1/pods") ? null : path.split("/")[4], params);
         }
         return status(404, "NotFound", "the server could not find the requested resource");
+    }
+
+    /** A page of {@code all} (of one namespace, unless null): {@code limit} from the index {@code continue} gives. */
+    private static Answer pods(List<String[]> all, String namespace, Map<String, String> params) {
+        int limit = params.containsKey("limit") ? Integer.parseInt(params.get("limit")) : Integer.MAX_VALUE;
+        int from = params.containsKey("continue") ? Integer.parseInt(params.get("continue")) : 0;
+        Buffer items = Buffer.buffer();
+        int taken = 0;
+        int i = from;
+        for (; i < all.size() && taken < limit; i++) {
+            if (namespace == null || namespace.equals(all.get(i)[0])) {
+                items.appendString(taken++ == 0 ? "" : ",").appendString(all.get(i)[2]);
+            }
+        }
+        boolean more = false;
+        for (int j = i; j < all.size() && !more; j++) {
+            more = namespace == null || namespace.equals(all.get(j)[0]);
+        }
+        Buffer out = Buffer.buffer("{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"1\""
+                + (more ? ",\"continue\":\"" + i + "\"" : "") + "},\"items\":[");
+        return new Answer(200, out.appendBuffer(items).appendString("]}"));
     }
 
     private void count(int cluster, Kind kind) {
