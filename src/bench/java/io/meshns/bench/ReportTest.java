@@ -30,7 +30,7 @@ class ReportTest {
 
         assertEquals(Report.goalsTable(existing, List.of()), Report.goalsTable(report, List.of()));
         assertEquals(Report.numberedSections(existing), Report.numberedSections(report));
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), List.copyOf(Report.numberedSections(report).keySet()));
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9), List.copyOf(Report.numberedSections(report).keySet()));
         assertTrue(report.indexOf("## Goals") < report.indexOf("## Machine"), "the goals open the file");
         assertTrue(report.stripTrailing().endsWith(existing.substring(existing.indexOf(Report.METHOD)).stripTrailing()),
                 "how it is measured is written as the file has it");
@@ -56,9 +56,32 @@ class ReportTest {
         assertEquals(Report.goalsTable(existing, List.of()).lines().count(), goals.lines().count(), "no row lost or added");
         Map<Integer, String> before = Report.numberedSections(existing);
         Map<Integer, String> after = Report.numberedSections(report);
-        for (int kept : List.of(1, 2, 3, 4, 6, 7)) {
+        for (int kept : List.of(1, 2, 3, 4, 6, 7, 8, 9)) {
             assertEquals(before.get(kept), after.get(kept), "section " + kept);
         }
         assertTrue(after.get(5).contains("620"), after.get(5));
+    }
+
+    @Test
+    void aNewPartRunAloneReplacesOnlyItsOwnSectionAndGoals() throws Exception {
+        String existing = benchmarks();
+        String section = "## 8. A fleet upgrade: migrateRevision\n\nmeasured again: 1,234 ms\n";
+        Report.Goal goal = new Report.Goal(Report.goalsTable(existing, List.of()).lines()
+                .filter(line -> line.startsWith("| `migrateRevision` of 100")).findFirst().orElseThrow().split(" \\| ")[0].substring(2),
+                "9.99 (1,234 against 124 ms)", "not met", "the command");
+
+        String report = Report.withGoals(Report.withSection(existing, 8, section), List.of(goal));
+
+        Map<Integer, String> before = Report.numberedSections(existing);
+        Map<Integer, String> after = Report.numberedSections(report);
+        assertEquals(before.keySet(), after.keySet());
+        for (int kept : List.of(1, 2, 3, 4, 5, 6, 7, 9)) {
+            assertEquals(before.get(kept), after.get(kept), "section " + kept);
+        }
+        assertTrue(after.get(8).contains("measured again: 1,234 ms"), after.get(8));
+        String goals = Report.goalsTable(report, List.of());
+        assertTrue(goals.contains("| 9.99 (1,234 against 124 ms) | not met | the command |"), goals);
+        assertEquals(Report.goalsTable(existing, List.of()).lines().count(), goals.lines().count(), "no row lost or added");
+        assertEquals(existing.substring(existing.indexOf(Report.METHOD)), report.substring(report.indexOf(Report.METHOD)));
     }
 }
