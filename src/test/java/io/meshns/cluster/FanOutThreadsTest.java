@@ -2,7 +2,7 @@ package io.meshns.cluster;
 
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Mesh.createNamespace;
-import static io.meshns.testing.Mesh.outcomes;
+import io.meshns.testing.Outcomes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,7 +91,7 @@ class FanOutThreadsTest {
 
     private static void change(int count) {
         JsonPath answer = call("enableInjection", "{\"namespace\": \"" + NS + "\"}").statusCode(200).extract().jsonPath();
-        Map<String, String> outcomes = outcomes(answer);
+        Map<String, String> outcomes = Outcomes.of(answer);
         assertEquals(count, outcomes.size(), answer.prettify());
         assertTrue(outcomes.values().stream().allMatch(o -> o.equals("applied")), answer.prettify());
     }

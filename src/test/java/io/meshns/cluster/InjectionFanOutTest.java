@@ -3,7 +3,7 @@ package io.meshns.cluster;
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Mesh.createNamespace;
 import static io.meshns.testing.Mesh.labels;
-import static io.meshns.testing.Mesh.outcomes;
+import io.meshns.testing.Outcomes;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -94,7 +94,7 @@ class InjectionFanOutTest {
                 .body("labels.istio-injection", equalTo("enabled"))
                 .extract().jsonPath();
 
-        assertEquals(Map.of("east", "applied", "west", "applied", "north", "absent"), outcomes(answer));
+        assertEquals(Map.of("east", "applied", "west", "applied", "north", "absent"), Outcomes.of(answer));
         assertEquals(Map.of("team", "storefront", "istio-injection", "enabled"), labels(controlPlane.getClient(), ns));
         assertEquals(Map.of("team", "storefront", "istio-injection", "enabled"), labels(east.client(), ns));
         // istio.io/rev must go, or Istio would keep the old revision.
@@ -136,7 +136,7 @@ class InjectionFanOutTest {
 
         JsonPath again = call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
 
-        assertEquals(Map.of("east", "unchanged", "west", "unchanged", "north", "absent"), outcomes(again));
+        assertEquals(Map.of("east", "unchanged", "west", "unchanged", "north", "absent"), Outcomes.of(again));
         assertEquals(eastVersion, east.client().namespaces().withName(ns).get().getMetadata().getResourceVersion());
     }
 
@@ -150,7 +150,7 @@ class InjectionFanOutTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertEquals(Map.of("east", "applied", "west", "applied", "north", "absent", "stopped", "failed",
-                "silent", "failed"), outcomes(answer));
+                "silent", "failed"), Outcomes.of(answer));
         assertTrue(answer.getString("clusters.find { it.cluster == 'stopped' }.message").contains("unreachable"),
                 answer.prettify());
         assertTrue(answer.getString("clusters.find { it.cluster == 'silent' }.message").contains("timed out"),
@@ -167,8 +167,8 @@ class InjectionFanOutTest {
 
         JsonPath answer = call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
 
-        assertEquals("applied", outcomes(answer).get("east"));
-        assertEquals("applied", outcomes(answer).get("west"));
+        assertEquals("applied", Outcomes.of(answer).get("east"));
+        assertEquals("applied", Outcomes.of(answer).get("west"));
         assertEquals("enabled", labels(east.client(), ns).get("istio-injection"));
     }
 
@@ -182,7 +182,7 @@ class InjectionFanOutTest {
             JsonPath answer = call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
 
             assertEquals(1, proxy.dropped(), "the proxy dropped a connection");
-            assertEquals("applied", outcomes(answer).get("south"), answer.prettify());
+            assertEquals("applied", Outcomes.of(answer).get("south"), answer.prettify());
             assertEquals("enabled", labels(south.client(), ns).get("istio-injection"));
         }
     }
@@ -195,9 +195,9 @@ class InjectionFanOutTest {
 
         JsonPath answer = call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
 
-        assertEquals("failed", outcomes(answer).get("east"));
+        assertEquals("failed", Outcomes.of(answer).get("east"));
         assertTrue(answer.getString("clusters.find { it.cluster == 'east' }.message").contains("403"), answer.prettify());
-        assertEquals("applied", outcomes(answer).get("west"));
+        assertEquals("applied", Outcomes.of(answer).get("west"));
     }
 
     @Test
@@ -206,7 +206,7 @@ class InjectionFanOutTest {
         call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
 
         JsonPath got = call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
-        assertEquals(Map.of("east", "applied", "west", "applied", "north", "absent", "stopped", "failed"), outcomes(got));
+        assertEquals(Map.of("east", "applied", "west", "applied", "north", "absent", "stopped", "failed"), Outcomes.of(got));
         call("listNamespaces", "{}").statusCode(200)
                 .body("items.find { it.name == '" + ns + "' }.clusters.size()", equalTo(4));
 
@@ -231,7 +231,7 @@ class InjectionFanOutTest {
 
         // Registering brought the new east up to date at once (the namespace is managed: meshns changed it).
         JsonPath got = call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
-        assertEquals(Map.of("east", "absent", "west", "applied", "north", "absent"), outcomes(got),
+        assertEquals(Map.of("east", "absent", "west", "applied", "north", "absent"), Outcomes.of(got),
                 "the new east shows its own outcome, not the old east's");
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.Snapshot;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -64,24 +65,11 @@ class MigrateRevisionTest extends EastAndWest {
         return injection;
     }
 
-    private Map<String, String> outcomesOf(JsonPath answer, String namespace) {
-        Map<String, String> outcomes = new TreeMap<>();
-        List<Map<String, Object>> results = answer.getList("results");
-        for (Map<String, Object> result : results) {
-            if (namespace.equals(result.get("namespace"))) {
-                for (Map<String, Object> outcome : (List<Map<String, Object>>) result.get("clusters")) {
-                    outcomes.put((String) outcome.get("cluster"), (String) outcome.get("outcome"));
-                }
-            }
-        }
-        return outcomes;
-    }
-
     @Test
     void aNamespaceMovesEverywhereAndASecondCallFindsNothingToDo() {
         JsonPath moved = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}");
 
-        assertEquals(Map.of("east", "applied", "west", "applied"), outcomesOf(moved, ns));
+        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(moved, ns));
         for (KubernetesClient client : List.of(cp(), east.client(), west.client())) {
             assertEquals(ON_CANARY, injection(client, ns));
         }
@@ -96,7 +84,7 @@ class MigrateRevisionTest extends EastAndWest {
         JsonPath canary = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"clusters\": [\"east\"], \"namespaces\": [\"" + ns
                 + "\"]}");
 
-        assertEquals(Map.of("east", "applied"), outcomesOf(canary, ns));
+        assertEquals(Map.of("east", "applied"), Outcomes.of(canary, ns));
         assertEquals(ON_CANARY, injection(east.client(), ns));
         assertEquals(ON_1_24, injection(west.client(), ns));
         assertEquals(ON_1_24, injection(cp(), ns), "the mesh-wide state stays");
@@ -106,7 +94,7 @@ class MigrateRevisionTest extends EastAndWest {
 
         // The rest of the fleet: west and the control plane; east keeps the setting it has.
         JsonPath rest = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}");
-        assertEquals(Map.of("west", "applied"), outcomesOf(rest, ns));
+        assertEquals(Map.of("west", "applied"), Outcomes.of(rest, ns));
         for (KubernetesClient client : List.of(cp(), east.client(), west.client())) {
             assertEquals(ON_CANARY, injection(client, ns));
         }
@@ -119,7 +107,7 @@ class MigrateRevisionTest extends EastAndWest {
         JsonPath canary = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"clusterSelector\": \"ring=canary\","
                 + " \"namespaces\": [\"" + ns + "\"]}");
 
-        assertEquals(Map.of("west", "applied"), outcomesOf(canary, ns));
+        assertEquals(Map.of("west", "applied"), Outcomes.of(canary, ns));
         assertEquals(ON_CANARY, injection(west.client(), ns));
         assertEquals(ON_1_24, injection(east.client(), ns));
         fails("migrateRevision", "{\"from\": \"1-24-0\", \"to\": \"canary\", \"clusterSelector\": \"ring=none\"}", 404,
@@ -136,7 +124,7 @@ class MigrateRevisionTest extends EastAndWest {
 
         JsonPath moved = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}");
 
-        assertEquals(Map.of("west", "applied"), outcomesOf(moved, ns));
+        assertEquals(Map.of("west", "applied"), Outcomes.of(moved, ns));
         assertEquals(Map.of("istio-injection", "disabled"), injection(cp(), ns));
         assertEquals(Map.of("istio-injection", "disabled"), injection(east.client(), ns));
         assertEquals(ON_CANARY, injection(west.client(), ns));
@@ -148,7 +136,7 @@ class MigrateRevisionTest extends EastAndWest {
 
         JsonPath moved = migrate("{\"from\": \"default\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}");
 
-        assertEquals(Map.of("east", "applied", "west", "applied"), outcomesOf(moved, ns));
+        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(moved, ns));
         assertEquals(ON_CANARY, injection(west.client(), ns), "istio-injection goes: it would win over istio.io/rev");
     }
 
@@ -166,7 +154,7 @@ class MigrateRevisionTest extends EastAndWest {
         JsonPath moved = migrate("{\"from\": \"" + old + "\", \"to\": \"canary\"}");
 
         assertEquals(List.of(ns, other), moved.getList("results.namespace"));
-        assertEquals(Map.of("east", "applied", "west", "absent"), outcomesOf(moved, other));
+        assertEquals(Map.of("east", "applied", "west", "absent"), Outcomes.of(moved, other));
         assertEquals(ON_CANARY, injection(east.client(), other));
     }
 
@@ -198,7 +186,7 @@ class MigrateRevisionTest extends EastAndWest {
         JsonPath preview = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"dryRun\": true, \"namespaces\": [\"" + ns + "\"]}");
 
         assertEquals(true, preview.getBoolean("dryRun"));
-        assertEquals(Map.of("east", "applied", "west", "applied"), outcomesOf(preview, ns));
+        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(preview, ns));
         assertEquals(before, versions());
     }
 

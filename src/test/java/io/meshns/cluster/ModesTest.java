@@ -3,7 +3,7 @@ package io.meshns.cluster;
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Mesh.createNamespace;
 import static io.meshns.testing.Mesh.labels;
-import static io.meshns.testing.Mesh.outcomes;
+import io.meshns.testing.Outcomes;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +63,7 @@ class ModesTest extends EastAndWest {
 
             String was = mix.toString();
             String outcome = with(Map.of("team", "a"), mode).equals(mix) ? "unchanged" : "applied";
-            assertEquals(Map.of("east", outcome, "west", outcome), outcomes(answer), was);
+            assertEquals(Map.of("east", outcome, "west", outcome), Outcomes.of(answer), was);
             assertEquals(with(Map.of("team", "a"), mode), labels(controlPlane.getClient(), ns), was);
             assertEquals(with(Map.of("team", "a"), mode), labels(east.client(), ns), was);
             assertEquals(with(Map.of("app", "w"), mode), labels(west.client(), ns), was);
@@ -85,7 +85,7 @@ class ModesTest extends EastAndWest {
                 .body("labels.istio-injection", nullValue())
                 .extract().jsonPath();
 
-        assertEquals(Map.of("east", "applied", "west", "absent"), outcomes(answer));
+        assertEquals(Map.of("east", "applied", "west", "absent"), Outcomes.of(answer));
         assertEquals(Map.of("istio.io/dataplane-mode", "ambient", "team", "x"), labels(east.client(), ns));
         assertNull(labels(west.client(), ns), "nothing is created in a cluster without the namespace");
         call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)

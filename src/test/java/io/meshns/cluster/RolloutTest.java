@@ -4,7 +4,7 @@ import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Api.fails;
 import static io.meshns.testing.Mesh.createNamespace;
 import static io.meshns.testing.Mesh.labels;
-import static io.meshns.testing.Mesh.outcomes;
+import io.meshns.testing.Outcomes;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
@@ -87,7 +87,7 @@ class RolloutTest extends EastAndWest {
                 .body("clusters[0].wanted", equalTo("enabled"))
                 .extract().jsonPath();
 
-        assertEquals(Map.of("east", "applied"), outcomes(canary));
+        assertEquals(Map.of("east", "applied"), Outcomes.of(canary));
         assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(east.client(), ns));
         assertEquals(Map.of("team", "a"), labels(west.client(), ns));
         assertEquals(westVersion, version(west, ns), "west was not even patched");
@@ -104,7 +104,7 @@ class RolloutTest extends EastAndWest {
 
         JsonPath everywhere = call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
                 .body("injection", equalTo("enabled")).extract().jsonPath();
-        assertEquals(Map.of("east", "unchanged", "west", "applied"), outcomes(everywhere));
+        assertEquals(Map.of("east", "unchanged", "west", "applied"), Outcomes.of(everywhere));
         assertEquals("enabled", labels(west.client(), ns).get("istio-injection"));
         assertFalse(state().keySet().stream().anyMatch(key -> key.startsWith("setting.")), state().toString());
         assertEquals(Map.of("east", "enabled", "west", "enabled"), wanted());
@@ -251,7 +251,7 @@ class RolloutTest extends EastAndWest {
                 .body("clusters[0].wanted", equalTo("enabled"))
                 .extract().jsonPath();
 
-        assertEquals(Map.of("east", "applied"), outcomes(canary));
+        assertEquals(Map.of("east", "applied"), Outcomes.of(canary));
         assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(east.client(), ns));
         assertEquals(westVersion, version(west, ns), "west was not even patched");
         assertEquals(Map.of("team", "a"), labels(cp(), ns), "the control plane stays the mesh-wide default");
@@ -260,7 +260,7 @@ class RolloutTest extends EastAndWest {
 
         JsonPath both = call("disableInjection", "{\"namespace\": \"" + ns
                 + "\", \"clusterSelector\": \"region in (eu,us),!legacy,ring!=nightly\"}").statusCode(200).extract().jsonPath();
-        assertEquals(Map.of("east", "applied", "west", "applied"), outcomes(both));
+        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(both));
         assertEquals(Map.of("east", "disabled", "west", "disabled"), wanted());
         assertEquals(Map.of("team", "a"), labels(cp(), ns));
     }

@@ -30,6 +30,7 @@ import io.meshns.mock.MockApiServer;
 import io.meshns.testing.Events;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.MeshServers;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.Snapshot;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -142,7 +143,7 @@ class UpdateClusterTest {
             drain(north);
             JsonPath changed = call("disableInjection", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"north\"]}")
                     .statusCode(200).extract().jsonPath();
-            assertEquals(Map.of("north", "applied"), Mesh.outcomes(changed));
+            assertEquals(Map.of("north", "applied"), Outcomes.of(changed));
             assertEquals("disabled", Mesh.labels(north.client(), ns).get("istio-injection"));
             List<String> authorizations = drain(north);
             assertFalse(authorizations.isEmpty());
@@ -173,7 +174,7 @@ class UpdateClusterTest {
             drain(north);
             JsonPath changed = call("disableInjection", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"north\"]}")
                     .statusCode(200).extract().jsonPath();
-            assertEquals(Map.of("north", "applied"), Mesh.outcomes(changed), changed.prettify());
+            assertEquals(Map.of("north", "applied"), Outcomes.of(changed), changed.prettify());
             assertEquals(List.of("Bearer second-token"), drain(north).stream().distinct().toList());
         } finally {
             vertx.close();

@@ -24,6 +24,7 @@ import io.meshns.mesh.UntrustedText;
 import io.meshns.state.StateCodec;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.MeshServers;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.Snapshot;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,8 +86,8 @@ class HostileClustersTest {
         JsonPath answer = call("enableInjection", "{\"namespace\": \"" + ns + "\", \"force\": true}").statusCode(200)
                 .extract().jsonPath();
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertEquals("failed", Mesh.outcomes(answer).get("east"));
-        assertEquals("applied", Mesh.outcomes(answer).get("west"));
+        assertEquals("failed", Outcomes.of(answer).get("east"));
+        assertEquals("applied", Outcomes.of(answer).get("west"));
         assertTrue(millis < 1500, "a token no request can carry fails at once, not after the fan-out timeout: " + millis + " ms");
         assertFalse(answer.prettify().contains(TOKEN), answer.prettify());
         String everything = call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().asString()

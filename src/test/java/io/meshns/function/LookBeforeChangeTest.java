@@ -26,6 +26,7 @@ import io.meshns.state.EventLedger;
 import io.meshns.testing.Events;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.MeshServers;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.Requests;
 import io.meshns.testing.Snapshot;
 import io.restassured.path.json.JsonPath;
@@ -104,10 +105,10 @@ class LookBeforeChangeTest {
 
         JsonPath disabled = call("disableInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": true}").statusCode(200)
                 .body("dryRun", equalTo(true)).body("injection", equalTo("disabled")).extract().jsonPath();
-        assertEquals(Map.of("east", "applied", "west", "applied"), Mesh.outcomes(disabled));
+        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(disabled));
         JsonPath enabled = call("enableInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": true}").statusCode(200)
                 .body("dryRun", equalTo(true)).extract().jsonPath();
-        assertEquals(Map.of("east", "unchanged", "west", "applied"), Mesh.outcomes(enabled));
+        assertEquals(Map.of("east", "unchanged", "west", "applied"), Outcomes.of(enabled));
         call("removeInjection", "{\"namespace\": \"" + ns + "\", \"dryRun\": true}").statusCode(200).body("dryRun", equalTo(true));
         call("reconcile", "{\"dryRun\": true}").statusCode(200).body("dryRun", equalTo(true))
                 .body("results.find { it.namespace == '" + ns + "' }.clusters.find { it.cluster == 'west' }.outcome",

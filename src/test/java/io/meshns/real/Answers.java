@@ -1,8 +1,5 @@
 package io.meshns.real;
 
-import java.util.Map;
-import java.util.TreeMap;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.meshns.testing.FunctionProcess;
@@ -11,13 +8,6 @@ import io.meshns.testing.FunctionProcess;
 final class Answers {
 
     private Answers() {
-    }
-
-    /** An answer's outcomes as cluster -> outcome word. */
-    static Map<String, String> outcomes(JsonNode answer) {
-        Map<String, String> outcomes = new TreeMap<>();
-        answer.path("clusters").forEach(o -> outcomes.put(o.path("cluster").asText(), o.path("outcome").asText()));
-        return outcomes;
     }
 
     /** One cluster's outcome in an answer; fails the test when it has none. */

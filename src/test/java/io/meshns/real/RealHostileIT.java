@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.meshns.testing.FunctionProcess;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.real.RealKubernetes;
 
 /**
@@ -69,7 +70,7 @@ class RealHostileIT extends FunctionCalledAsAdmin {
 
         FunctionProcess.Answer changed = function.ok("enableInjection", "{\"namespace\": \"hostile\", \"revision\": \"1-24-0\"}",
                 admin);
-        assertEquals(Map.of("h-east", "failed", "h-west", "applied"), Answers.outcomes(changed.body()));
+        assertEquals(Map.of("h-east", "failed", "h-west", "applied"), Outcomes.of(changed.body()));
         assertTrue(changed.millis() < 3000, "failed at once, not after the fan-out timeout: " + changed.millis() + " ms");
         JsonNode described = ok("describeMesh", "{\"namespace\": \"hostile\"}");
         JsonNode read = ok("getNamespace", "{\"name\": \"hostile\"}");

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.kube.KubeErrors;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
 
@@ -58,18 +59,18 @@ class RealJourneyIT extends FunctionCalledAsAdmin {
 
         JsonNode enabled = ok("enableInjection", "{\"namespace\": \"journey\", \"revision\": \"1-24-0\"}");
         assertEquals("1-24-0", enabled.path("revision").asText());
-        assertEquals(Map.of("j-east", "applied", "j-west", "absent"), Answers.outcomes(enabled));
+        assertEquals(Map.of("j-east", "applied", "j-west", "absent"), Outcomes.of(enabled));
         assertEquals(Map.of("app", "x", "istio.io/rev", "1-24-0"), labels(mesh.east(), "journey"));
         assertNull(labels(mesh.west(), "journey"), "nothing is created in a data plane");
 
         createNamespace(mesh.west(), "journey", Map.of());
         JsonNode repaired = ok("reconcile", "{\"namespace\": \"journey\"}");
-        assertEquals(Map.of("j-east", "unchanged", "j-west", "applied"), Answers.outcomes(repaired.path("results").get(0)));
+        assertEquals(Map.of("j-east", "unchanged", "j-west", "applied"), Outcomes.of(repaired.path("results").get(0)));
         assertEquals(Map.of("istio.io/rev", "1-24-0"), labels(mesh.west(), "journey"));
 
         JsonNode read = ok("getNamespace", "{\"name\": \"journey\"}");
         assertEquals("enabled", read.path("injection").asText());
-        assertEquals(Map.of("j-east", "unchanged", "j-west", "applied"), Answers.outcomes(read));
+        assertEquals(Map.of("j-east", "unchanged", "j-west", "applied"), Outcomes.of(read));
 
         assertEquals(true, ok("deleteNamespace", "{\"name\": \"journey\"}").path("deleted").asBoolean());
         // No namespace controller runs here, so the namespace stays Terminating; a real cluster then removes it.
@@ -98,7 +99,7 @@ class RealJourneyIT extends FunctionCalledAsAdmin {
         for (String[] step : steps) {
             JsonNode answer = ok(step[0], step[1]);
             Map<String, String> wanted = step[2] == null ? Map.of() : Map.of(step[2], step[3]);
-            assertEquals(Map.of("b-east", "applied", "b-west", "applied"), Answers.outcomes(answer), step[1] + " " + answer);
+            assertEquals(Map.of("b-east", "applied", "b-west", "applied"), Outcomes.of(answer), step[1] + " " + answer);
             for (KubeApiServer server : mesh.servers().all()) {
                 assertEquals(wanted, labels(server, ns), step[0] + " " + step[1] + " in " + server.name());
             }
@@ -111,7 +112,7 @@ class RealJourneyIT extends FunctionCalledAsAdmin {
         });
         assertEquals(Map.of(), labels(mesh.west(), ns));
         JsonNode repaired = ok("reconcile", "{\"namespace\": \"bare\"}");
-        assertEquals(Map.of("b-east", "unchanged", "b-west", "applied"), Answers.outcomes(repaired.path("results").get(0)));
+        assertEquals(Map.of("b-east", "unchanged", "b-west", "applied"), Outcomes.of(repaired.path("results").get(0)));
         assertEquals(Map.of("istio-injection", "enabled"), labels(mesh.west(), ns));
 
     }
@@ -123,7 +124,7 @@ class RealJourneyIT extends FunctionCalledAsAdmin {
         // east's address, west's CA: the server certificate cannot be verified.
         ok("registerCluster", mesh.registration("wrong-ca", mesh.east(), mesh.west().caCert()));
         JsonNode answer = ok("enableInjection", "{\"namespace\": \"tls\"}");
-        assertEquals(Map.of("wrong-ca", "failed"), Answers.outcomes(answer));
+        assertEquals(Map.of("wrong-ca", "failed"), Outcomes.of(answer));
         String message = message(answer, "wrong-ca");
         assertTrue(message.contains("certificate") && message.contains("caCert"), message);
         assertEquals(Map.of(), labels(mesh.east(), "tls"));
@@ -139,7 +140,7 @@ class RealJourneyIT extends FunctionCalledAsAdmin {
                         .writeValueAsString(mesh.east().caCert()) + "}";
         ok("registerCluster", registration);
         JsonNode answer = ok("enableInjection", "{\"namespace\": \"refused\"}");
-        assertEquals(Map.of("no-rights", "failed"), Answers.outcomes(answer));
+        assertEquals(Map.of("no-rights", "failed"), Outcomes.of(answer));
         String message = message(answer, "no-rights");
         assertTrue(message.contains("User \"bob\" cannot get resource \"namespaces\""), message);
     }

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.meshns.testing.Events;
 import io.meshns.testing.FunctionProcess;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
 import io.meshns.testing.real.RealMesh;
@@ -69,12 +70,12 @@ class RealLookBeforeChangeIT extends FunctionCalledAsAdmin {
 
         JsonNode disabled = ok("disableInjection", "{\"namespace\": \"dry\", \"dryRun\": true}");
         assertEquals(true, disabled.path("dryRun").asBoolean());
-        assertEquals(Map.of("d-east", "applied", "d-west", "unchanged"), Answers.outcomes(disabled));
+        assertEquals(Map.of("d-east", "applied", "d-west", "unchanged"), Outcomes.of(disabled));
         JsonNode enabled = ok("enableInjection", "{\"namespace\": \"dry\", \"revision\": \"canary\", \"dryRun\": true}");
-        assertEquals(Map.of("d-east", "applied", "d-west", "applied"), Answers.outcomes(enabled));
+        assertEquals(Map.of("d-east", "applied", "d-west", "applied"), Outcomes.of(enabled));
         ok("removeInjection", "{\"namespace\": \"dry\", \"dryRun\": true}");
         JsonNode repair = ok("reconcile", "{\"namespace\": \"dry\", \"dryRun\": true}");
-        assertEquals(Map.of("d-east", "unchanged", "d-west", "applied"), Answers.outcomes(repair.path("results").get(0)));
+        assertEquals(Map.of("d-east", "unchanged", "d-west", "applied"), Outcomes.of(repair.path("results").get(0)));
         assertEquals(true, ok("createNamespace", "{\"name\": \"dry-new\", \"labels\": {\"team\": \"a\"}, \"dryRun\": true}")
                 .path("dryRun").asBoolean());
         assertEquals(true, ok("deleteNamespace", "{\"name\": \"dry\", \"dryRun\": true}").path("dryRun").asBoolean());
@@ -122,7 +123,7 @@ class RealLookBeforeChangeIT extends FunctionCalledAsAdmin {
         assertEquals(before, versions(), "a refused change writes nothing anywhere, not even meshns' own state");
 
         JsonNode forced = ok("enableInjection", "{\"namespace\": \"pre\", \"revision\": \"stable9\", \"force\": true}");
-        assertEquals(Map.of("p-east", "applied", "p-west", "applied"), Answers.outcomes(forced));
+        assertEquals(Map.of("p-east", "applied", "p-west", "applied"), Outcomes.of(forced));
         assertEquals(Map.of("istio.io/rev", "stable9"), labels(mesh.east(), "pre"));
 
         // An agent that may not list webhooks (nor pods): the change goes ahead and says what was not verified.

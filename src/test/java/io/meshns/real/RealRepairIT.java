@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.testing.FunctionProcess;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
 
@@ -47,7 +48,7 @@ class RealRepairIT extends FunctionCalledAsAdmin {
     }
 
     private static String outcome(JsonNode answer, String cluster) {
-        return Answers.outcomes(answer).get(cluster);
+        return Outcomes.of(answer).get(cluster);
     }
 
     /**

@@ -25,6 +25,7 @@ import io.meshns.mesh.Injection;
 import io.meshns.testing.Events;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.Mesh;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.Snapshot;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
@@ -98,7 +99,7 @@ class RealRolloutIT {
                 JsonNode answer = ok(mode[0], "{\"namespace\": \"" + ns + "\"" + mode[1] + "}");
 
                 String outcome = with(Map.of("team", "a"), modeLabel).equals(mix) ? "unchanged" : "applied";
-                assertEquals(Map.of("r-east", outcome, "r-west", outcome), Answers.outcomes(answer), mode[0] + " from " + mix);
+                assertEquals(Map.of("r-east", outcome, "r-west", outcome), Outcomes.of(answer), mode[0] + " from " + mix);
                 for (KubeApiServer server : mesh.servers().all()) {
                     assertEquals(with(Map.of("team", "a"), modeLabel), labels(server, ns),
                             mode[0] + mode[1] + " from " + mix + " in " + server.name());
@@ -117,7 +118,7 @@ class RealRolloutIT {
 
         JsonNode canary = ok("enableAmbient", "{\"namespace\": \"" + ns + "\", \"clusters\": [\"r-east\"]}");
 
-        assertEquals(Map.of("r-east", "applied"), Answers.outcomes(canary));
+        assertEquals(Map.of("r-east", "applied"), Outcomes.of(canary));
         assertEquals("unset", canary.path("injection").asText());
         assertEquals(Map.of("istio.io/dataplane-mode", "ambient"), labels(mesh.east(), ns));
         assertEquals(westVersion, mesh.west().admin().namespaces().withName(ns).get().getMetadata().getResourceVersion(),
@@ -127,13 +128,13 @@ class RealRolloutIT {
         mesh.east().admin().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editMetadata()
                 .addToLabels("istio-injection", "enabled").endMetadata().build());
         JsonNode repaired = ok("reconcile", "{\"namespace\": \"" + ns + "\"}");
-        assertEquals(Map.of("r-east", "applied", "r-west", "unchanged"), Answers.outcomes(repaired.path("results").get(0)));
+        assertEquals(Map.of("r-east", "applied", "r-west", "unchanged"), Outcomes.of(repaired.path("results").get(0)));
         assertEquals(Map.of("istio.io/dataplane-mode", "ambient"), labels(mesh.east(), ns));
         assertEquals(Map.of(), labels(mesh.west(), ns));
         assertEquals(Map.of("r-east", "ambient", "r-west", "unset"), wanted(ns));
 
         JsonNode everywhere = ok("enableInjection", "{\"namespace\": \"" + ns + "\"}");
-        assertEquals(Map.of("r-east", "applied", "r-west", "applied"), Answers.outcomes(everywhere));
+        assertEquals(Map.of("r-east", "applied", "r-west", "applied"), Outcomes.of(everywhere));
         for (KubeApiServer server : mesh.servers().all()) {
             assertEquals(Map.of("istio-injection", "enabled"), labels(server, ns), server.name());
         }
@@ -220,7 +221,7 @@ class RealRolloutIT {
 
         JsonNode canary = ok("enableInjection", "{\"namespace\": \"" + ns + "\", \"clusterSelector\": \"ring=canary\"}");
 
-        assertEquals(Map.of("r-east", "applied"), Answers.outcomes(canary));
+        assertEquals(Map.of("r-east", "applied"), Outcomes.of(canary));
         assertEquals(Map.of("istio-injection", "enabled"), labels(mesh.east(), ns));
         assertEquals(westVersion, mesh.west().admin().namespaces().withName(ns).get().getMetadata().getResourceVersion(),
                 "west is not touched");

@@ -2,7 +2,7 @@ package io.meshns.service;
 
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Mesh.labels;
-import static io.meshns.testing.Mesh.outcomes;
+import io.meshns.testing.Outcomes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,7 +81,7 @@ class EarlyReadTest {
 
         assertTrue(seen.contains(lock), "the lock was not taken while the cluster was being read: " + seen);
         assertFalse(seen.contains("PATCH /api/v1/namespaces/" + ns), "the control plane was labelled before the read: " + seen);
-        assertEquals("applied", outcomes(change.get(10, TimeUnit.SECONDS)).get("east"));
+        assertEquals("applied", Outcomes.of(change.get(10, TimeUnit.SECONDS)).get("east"));
         assertEquals("disabled", labels(east.cluster.client(), ns).get("istio-injection"));
         assertEquals("disabled", labels(controlPlane.getClient(), ns).get("istio-injection"));
     }
@@ -128,7 +128,7 @@ class EarlyReadTest {
 
         JsonPath enabled = change.get(20, TimeUnit.SECONDS);
 
-        assertEquals("applied", outcomes(enabled).get("east"), enabled.prettify());
+        assertEquals("applied", Outcomes.of(enabled).get("east"), enabled.prettify());
         assertEquals("enabled", labels(east.cluster.client(), ns).get("istio-injection"), "east was left as the other change left it");
         assertEquals("enabled", labels(controlPlane.getClient(), ns).get("istio-injection"));
         assertTrue(reads.get() >= 2, "east was read " + reads.get() + " time(s)");

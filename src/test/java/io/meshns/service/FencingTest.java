@@ -2,7 +2,7 @@ package io.meshns.service;
 
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Mesh.labels;
-import static io.meshns.testing.Mesh.outcomes;
+import io.meshns.testing.Outcomes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -73,9 +73,9 @@ class FencingTest {
         });
 
         JsonPath a = call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
-        assertEquals("failed", outcomes(a).get("slow"), a.prettify());
+        assertEquals("failed", Outcomes.of(a).get("slow"), a.prettify());
         JsonPath b = call("disableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
-        assertEquals("unchanged", outcomes(b).get("slow"), b.prettify());
+        assertEquals("unchanged", Outcomes.of(b).get("slow"), b.prettify());
 
         gate.countDown();
         slow.proxy.awaitSettled(2);

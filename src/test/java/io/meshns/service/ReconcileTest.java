@@ -28,6 +28,7 @@ import io.meshns.testing.DroppingProxy;
 import io.meshns.testing.GatedProxy;
 import io.meshns.testing.GatedProxy.Step;
 import io.meshns.testing.Mesh;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.Requests;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -83,16 +84,6 @@ class ReconcileTest {
         return results.stream().filter(r -> namespace.equals(r.get("namespace"))).findFirst().orElse(null);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> outcomesOf(JsonPath report, String namespace) {
-        Map<String, String> outcomes = new java.util.TreeMap<>();
-        Map<String, Object> result = resultOf(report, namespace);
-        for (Map<String, Object> o : (List<Map<String, Object>>) result.get("clusters")) {
-            outcomes.put((String) o.get("cluster"), (String) o.get("outcome"));
-        }
-        return outcomes;
-    }
-
     @Test
     void aRepairSetsTheInjectionLabelsAndKeepsEveryOtherOne() {
         createNamespace(east.client(), ns, Map.of("team", "a", "owner", "x", "istio.io/rev", "old"));
@@ -106,7 +97,7 @@ class ReconcileTest {
 
         JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
 
-        assertEquals(Map.of("east", "applied", "west", "applied"), outcomesOf(report, ns), report.prettify());
+        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(report, ns), report.prettify());
         assertEquals(Map.of("team", "a", "owner", "x", "istio-injection", "enabled"), labels(east.client(), ns));
         assertEquals(Map.of("team", "b", "istio-injection", "enabled"), labels(west.client(), ns));
     }
@@ -121,7 +112,7 @@ class ReconcileTest {
         proxy.down(true);
 
         JsonPath enabled = call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
-        assertEquals("failed", Mesh.outcomes(enabled).get("flaky"));
+        assertEquals("failed", Outcomes.of(enabled).get("flaky"));
         assertEquals(Map.of(), labels(flaky.client(), ns));
         call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
                 .body("clusters.find { it.cluster == 'flaky' }.outcome", equalTo("failed"));
@@ -129,7 +120,7 @@ class ReconcileTest {
         proxy.down(false);
         JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
 
-        assertEquals("applied", outcomesOf(report, ns).get("flaky"));
+        assertEquals("applied", Outcomes.of(report, ns).get("flaky"));
         assertEquals(Map.of("istio-injection", "enabled"), labels(flaky.client(), ns));
         call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
                 .body("clusters.find { it.cluster == 'flaky' }.outcome", equalTo("applied"));
@@ -158,7 +149,7 @@ class ReconcileTest {
         JsonPath report = call("reconcile", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
 
         assertEquals(1, report.getInt("namespaces"));
-        assertEquals(Map.of("east", "applied", "west", "absent"), outcomesOf(report, ns));
+        assertEquals(Map.of("east", "applied", "west", "absent"), Outcomes.of(report, ns));
         assertEquals(Map.of("app", "x", "istio-injection", "enabled"), labels(east.client(), ns));
         assertNull(labels(west.client(), ns), "reconcile never creates a namespace");
     }
@@ -173,7 +164,7 @@ class ReconcileTest {
 
         JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
 
-        assertEquals(Map.of("east", "unchanged", "west", "applied"), outcomesOf(report, ns));
+        assertEquals(Map.of("east", "unchanged", "west", "applied"), Outcomes.of(report, ns));
         assertEquals(Map.of("istio-injection", "disabled"), labels(west.client(), ns));
     }
 
@@ -185,7 +176,7 @@ class ReconcileTest {
 
         JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
 
-        assertEquals(Map.of("east", "applied", "west", "absent"), outcomesOf(report, ns));
+        assertEquals(Map.of("east", "applied", "west", "absent"), Outcomes.of(report, ns));
         assertEquals(Map.of("istio.io/rev", "stable"), labels(east.client(), ns));
         var state = cp().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).get();
         assertEquals("rev:stable", state.getData().get("desired"));
@@ -268,12 +259,12 @@ class ReconcileTest {
 
         proxy.down(true);
         JsonPath removed = call("removeInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
-        assertEquals("failed", Mesh.outcomes(removed).get("flaky"));
+        assertEquals("failed", Outcomes.of(removed).get("flaky"));
         proxy.down(false);
 
         JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
 
-        assertEquals("applied", outcomesOf(report, ns).get("flaky"), report.prettify());
+        assertEquals("applied", Outcomes.of(report, ns).get("flaky"), report.prettify());
         assertEquals(Map.of(), labels(flaky.client(), ns), "the cluster that missed the removal still injects");
         call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
                 .body("clusters.find { it.cluster == 'flaky' }.outcome", equalTo("applied"));
@@ -306,7 +297,7 @@ class ReconcileTest {
                 () -> call("reconcile", "{}").extract().statusCode());
         proxy.awaitHeld(1);
         JsonPath removed = call("removeInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
-        assertEquals("failed", Mesh.outcomes(removed).get("slow"));
+        assertEquals("failed", Outcomes.of(removed).get("slow"));
         gate.countDown();
         assertEquals(200, reconcile.join());
 
@@ -341,8 +332,8 @@ class ReconcileTest {
 
         JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
 
-        assertEquals("failed", outcomesOf(report, busy).get("east"), report.prettify());
-        assertEquals("applied", outcomesOf(report, ns).get("east"), report.prettify());
+        assertEquals("failed", Outcomes.of(report, busy).get("east"), report.prettify());
+        assertEquals("applied", Outcomes.of(report, ns).get("east"), report.prettify());
         assertEquals(Map.of("istio-injection", "enabled"), labels(east.client(), ns));
         assertEquals(Map.of(), labels(east.client(), busy), "nothing was written without the lock");
     }

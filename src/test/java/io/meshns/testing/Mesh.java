@@ -62,14 +62,4 @@ public final class Mesh {
             labels.put(key, value);
         }
     }
-
-    /** Outcomes of a call's answer, as cluster -> outcome. */
-    public static Map<String, String> outcomes(JsonPath answer) {
-        Map<String, String> outcomes = new java.util.TreeMap<>();
-        List<Map<String, Object>> clusters = answer.getList("clusters");
-        for (Map<String, Object> outcome : clusters) {
-            outcomes.put((String) outcome.get("cluster"), (String) outcome.get("outcome"));
-        }
-        return outcomes;
-    }
 }
