@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mesh.Injection;
-import io.meshns.testing.Mesh;
+import io.meshns.testing.EastAndWest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
@@ -27,8 +27,8 @@ class ConcurrencyTest extends EastAndWest {
 
     @Test
     void parallelCallsOnOneNamespaceLeaveEveryClusterAlike() throws Exception {
-        Mesh.register("c-east", east.url());
-        Mesh.register("c-west", west.url());
+        mesh.register("c-east", "east");
+        mesh.register("c-west", "west");
         String ns = "contended";
         for (KubernetesClient client : new KubernetesClient[] { controlPlane.getClient(), east.client(), west.client() }) {
             createNamespace(client, ns, Map.of("team", "a"));
@@ -59,12 +59,12 @@ class ConcurrencyTest extends EastAndWest {
         var state = controlPlane.getClient().configMaps().inNamespace("meshns-system").withName("namespace-" + ns).get();
         assertEquals(controlPlaneState.encode(), state.getData().get("desired"));
         assertEquals(false, state.getData().containsKey("lock.holder"), "the lock was released");
-        Mesh.deregisterAll();
+        mesh.deregisterAll();
     }
 
     @Test
     void parallelCallsOnDifferentNamespacesAllLand() throws Exception {
-        Mesh.register("d-east", east.url());
+        mesh.register("d-east", "east");
         List<String> namespaces = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             String ns = "many-" + i;
@@ -88,7 +88,7 @@ class ConcurrencyTest extends EastAndWest {
             assertEquals("enabled", labels(controlPlane.getClient(), ns).get("istio-injection"), ns);
             assertEquals("enabled", labels(east.client(), ns).get("istio-injection"), ns);
         }
-        Mesh.deregisterAll();
+        mesh.deregisterAll();
     }
 
     private static Map<String, String> without(Map<String, String> labels) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.meshns.testing.Outcomes;
+import io.meshns.testing.EastAndWest;
 import io.meshns.testing.Snapshot;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -37,12 +37,11 @@ class MigrateRevisionTest extends EastAndWest {
     private static final Map<String, String> ON_1_24 = Map.of("istio.io/rev", "1-24-0");
     private static final Map<String, String> ON_CANARY = Map.of("istio.io/rev", "canary");
 
-    private static int counter;
     private String ns;
 
     @BeforeEach
     void namespaceEverywhereOn124() {
-        ns = "mig-" + counter++;
+        ns = mesh.freshNamespace("mig");
         for (KubernetesClient client : List.of(cp(), east.client(), west.client())) {
             createNamespace(client, ns, Map.of("team", "a"));
         }
@@ -55,7 +54,7 @@ class MigrateRevisionTest extends EastAndWest {
     }
 
     private JsonPath migrate(String json) {
-        return call("migrateRevision", json).statusCode(200).extract().jsonPath();
+        return mesh.call("migrateRevision", json);
     }
 
     private static Map<String, String> injection(KubernetesClient client, String namespace) {
@@ -69,7 +68,7 @@ class MigrateRevisionTest extends EastAndWest {
     void aNamespaceMovesEverywhereAndASecondCallFindsNothingToDo() {
         JsonPath moved = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}");
 
-        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(moved, ns));
+        assertEquals(Map.of("east", "applied", "west", "applied"), mesh.outcomes(moved, ns));
         for (KubernetesClient client : List.of(cp(), east.client(), west.client())) {
             assertEquals(ON_CANARY, injection(client, ns));
         }
@@ -84,17 +83,17 @@ class MigrateRevisionTest extends EastAndWest {
         JsonPath canary = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"clusters\": [\"east\"], \"namespaces\": [\"" + ns
                 + "\"]}");
 
-        assertEquals(Map.of("east", "applied"), Outcomes.of(canary, ns));
+        assertEquals(Map.of("east", "applied"), mesh.outcomes(canary, ns));
         assertEquals(ON_CANARY, injection(east.client(), ns));
         assertEquals(ON_1_24, injection(west.client(), ns));
         assertEquals(ON_1_24, injection(cp(), ns), "the mesh-wide state stays");
 
-        JsonPath repaired = call("reconcile", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        JsonPath repaired = mesh.call("reconcile", "{\"namespace\": \"" + ns + "\"}");
         assertEquals(List.of("unchanged", "unchanged"), repaired.getList("results[0].clusters.outcome"));
 
         // The rest of the fleet: west and the control plane; east keeps the setting it has.
         JsonPath rest = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}");
-        assertEquals(Map.of("west", "applied"), Outcomes.of(rest, ns));
+        assertEquals(Map.of("west", "applied"), mesh.outcomes(rest, ns));
         for (KubernetesClient client : List.of(cp(), east.client(), west.client())) {
             assertEquals(ON_CANARY, injection(client, ns));
         }
@@ -107,7 +106,7 @@ class MigrateRevisionTest extends EastAndWest {
         JsonPath canary = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"clusterSelector\": \"ring=canary\","
                 + " \"namespaces\": [\"" + ns + "\"]}");
 
-        assertEquals(Map.of("west", "applied"), Outcomes.of(canary, ns));
+        assertEquals(Map.of("west", "applied"), mesh.outcomes(canary, ns));
         assertEquals(ON_CANARY, injection(west.client(), ns));
         assertEquals(ON_1_24, injection(east.client(), ns));
         fails("migrateRevision", "{\"from\": \"1-24-0\", \"to\": \"canary\", \"clusterSelector\": \"ring=none\"}", 404,
@@ -124,7 +123,7 @@ class MigrateRevisionTest extends EastAndWest {
 
         JsonPath moved = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}");
 
-        assertEquals(Map.of("west", "applied"), Outcomes.of(moved, ns));
+        assertEquals(Map.of("west", "applied"), mesh.outcomes(moved, ns));
         assertEquals(Map.of("istio-injection", "disabled"), injection(cp(), ns));
         assertEquals(Map.of("istio-injection", "disabled"), injection(east.client(), ns));
         assertEquals(ON_CANARY, injection(west.client(), ns));
@@ -136,13 +135,13 @@ class MigrateRevisionTest extends EastAndWest {
 
         JsonPath moved = migrate("{\"from\": \"default\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}");
 
-        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(moved, ns));
+        assertEquals(Map.of("east", "applied", "west", "applied"), mesh.outcomes(moved, ns));
         assertEquals(ON_CANARY, injection(west.client(), ns), "istio-injection goes: it would win over istio.io/rev");
     }
 
     @Test
     void everyManagedNamespaceOnTheOldRevisionMovesWithoutANamespaceList() {
-        String old = "old-" + counter;
+        String old = ns.replace("mig", "old");
         String other = ns + "-b";
         for (KubernetesClient client : List.of(cp(), east.client())) {
             createNamespace(client, other, Map.of());
@@ -154,7 +153,7 @@ class MigrateRevisionTest extends EastAndWest {
         JsonPath moved = migrate("{\"from\": \"" + old + "\", \"to\": \"canary\"}");
 
         assertEquals(List.of(ns, other), moved.getList("results.namespace"));
-        assertEquals(Map.of("east", "applied", "west", "absent"), Outcomes.of(moved, other));
+        assertEquals(Map.of("east", "applied", "west", "absent"), mesh.outcomes(moved, other));
         assertEquals(ON_CANARY, injection(east.client(), other));
     }
 
@@ -186,7 +185,7 @@ class MigrateRevisionTest extends EastAndWest {
         JsonPath preview = migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"dryRun\": true, \"namespaces\": [\"" + ns + "\"]}");
 
         assertEquals(true, preview.getBoolean("dryRun"));
-        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(preview, ns));
+        assertEquals(Map.of("east", "applied", "west", "applied"), mesh.outcomes(preview, ns));
         assertEquals(before, versions());
     }
 

@@ -3,7 +3,6 @@ package io.meshns.cluster;
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Mesh.createNamespace;
 import static io.meshns.testing.Mesh.labels;
-import io.meshns.testing.Outcomes;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.meshns.mock.MockApiServer;
+import io.meshns.testing.EastAndWest;
 import io.meshns.testing.Mesh;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -32,8 +32,6 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class ModesTest extends EastAndWest {
-
-    private static int counter;
 
     @BeforeEach
     void register() {
@@ -52,18 +50,18 @@ class ModesTest extends EastAndWest {
         Map<String, String> mode = modeLabel == null ? Map.of() : Map.of(modeLabel.split("=")[0], modeLabel.split("=")[1]);
         List<Map<String, String>> mixes = Mesh.everyLabelMix();
         for (int i = 0; i < mixes.size(); i++) {
-            String ns = "mix-" + counter++;
+            String ns = mesh.freshNamespace("mix");
             Map<String, String> mix = mixes.get(i);
             createNamespace(controlPlane.getClient(), ns, mix);
             createNamespace(east.client(), ns, mix);
             createNamespace(west.client(), ns, with(without(mix, "team"), Map.of("app", "w")));
             String body = extra.replace("{", "{\"namespace\": \"" + ns + "\"" + (extra.equals("{}") ? "" : ", "));
 
-            JsonPath answer = call(function, body).statusCode(200).extract().jsonPath();
+            JsonPath answer = mesh.call(function, body);
 
             String was = mix.toString();
             String outcome = with(Map.of("team", "a"), mode).equals(mix) ? "unchanged" : "applied";
-            assertEquals(Map.of("east", outcome, "west", outcome), Outcomes.of(answer), was);
+            assertEquals(Map.of("east", outcome, "west", outcome), mesh.outcomes(answer), was);
             assertEquals(with(Map.of("team", "a"), mode), labels(controlPlane.getClient(), ns), was);
             assertEquals(with(Map.of("team", "a"), mode), labels(east.client(), ns), was);
             assertEquals(with(Map.of("app", "w"), mode), labels(west.client(), ns), was);
@@ -73,7 +71,7 @@ class ModesTest extends EastAndWest {
 
     @Test
     void enableAmbientAnswersWithTheAmbientModeAndLeavesClustersWithoutTheNamespaceAlone() {
-        String ns = "amb-" + counter++;
+        String ns = mesh.freshNamespace("amb");
         createNamespace(controlPlane.getClient(), ns, Map.of("istio-injection", "enabled"));
         createNamespace(east.client(), ns, Map.of("istio.io/rev", "old", "team", "x"));
 
@@ -85,7 +83,7 @@ class ModesTest extends EastAndWest {
                 .body("labels.istio-injection", nullValue())
                 .extract().jsonPath();
 
-        assertEquals(Map.of("east", "applied", "west", "absent"), Outcomes.of(answer));
+        assertEquals(Map.of("east", "applied", "west", "absent"), mesh.outcomes(answer));
         assertEquals(Map.of("istio.io/dataplane-mode", "ambient", "team", "x"), labels(east.client(), ns));
         assertNull(labels(west.client(), ns), "nothing is created in a cluster without the namespace");
         call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200)
@@ -100,14 +98,14 @@ class ModesTest extends EastAndWest {
 
     @Test
     void aControlPlaneNamespaceMadeAmbientWithKubectlIsManagedLikeOneMadeByEnableAmbient() {
-        String ns = "amb-" + counter++;
+        String ns = mesh.freshNamespace("amb");
         createNamespace(controlPlane.getClient(), ns, Map.of());
         createNamespace(east.client(), ns, Map.of("istio-injection", "enabled", "keep", "me"));
         createNamespace(west.client(), ns, Map.of("istio.io/dataplane-mode", "ambient"));
         controlPlane.getClient().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editMetadata()
                 .addToLabels("istio.io/dataplane-mode", "ambient").endMetadata().build());
 
-        JsonPath report = call("reconcile", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        JsonPath report = mesh.call("reconcile", "{\"namespace\": \"" + ns + "\"}");
 
         assertEquals("applied", report.getString("results[0].clusters.find { it.cluster == 'east' }.outcome"));
         assertEquals("unchanged", report.getString("results[0].clusters.find { it.cluster == 'west' }.outcome"));
@@ -122,7 +120,7 @@ class ModesTest extends EastAndWest {
 
     @Test
     void aClusterRegisteredLaterGetsAmbientAtOnce() {
-        String ns = "amb-" + counter++;
+        String ns = mesh.freshNamespace("amb");
         createNamespace(controlPlane.getClient(), ns, Map.of());
         call("enableAmbient", "{\"namespace\": \"" + ns + "\"}").statusCode(200);
         try (MockApiServer late = MockApiServer.start().withInjectors("default", "1-24-0", "canary")) {

@@ -4,7 +4,6 @@ import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Api.fails;
 import static io.meshns.testing.Mesh.createNamespace;
 import static io.meshns.testing.Mesh.labels;
-import io.meshns.testing.Outcomes;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
@@ -28,6 +27,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mesh.Injection;
 import io.meshns.mock.MockApiServer;
+import io.meshns.testing.EastAndWest;
 import io.meshns.testing.Mesh;
 import io.meshns.testing.Snapshot;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,12 +42,11 @@ import io.restassured.path.json.JsonPath;
 @WithKubernetesTestServer(crud = true)
 class RolloutTest extends EastAndWest {
 
-    private static int counter;
     private String ns;
 
     @BeforeEach
     void namespaceEverywhere() {
-        ns = "roll-" + counter++;
+        ns = mesh.freshNamespace("roll");
         createNamespace(controlPlane.getClient(), ns, Map.of("team", "a"));
         createNamespace(east.client(), ns, Map.of("team", "a"));
         createNamespace(west.client(), ns, Map.of("team", "a"));
@@ -64,7 +63,7 @@ class RolloutTest extends EastAndWest {
     }
 
     private Map<String, String> wanted() {
-        JsonPath got = call("getNamespace", "{\"name\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        JsonPath got = mesh.call("getNamespace", "{\"name\": \"" + ns + "\"}");
         Map<String, String> wanted = new TreeMap<>();
         for (Map<String, Object> outcome : got.<Map<String, Object>> getList("clusters")) {
             wanted.put((String) outcome.get("cluster"), (String) outcome.get("wanted"));
@@ -87,7 +86,7 @@ class RolloutTest extends EastAndWest {
                 .body("clusters[0].wanted", equalTo("enabled"))
                 .extract().jsonPath();
 
-        assertEquals(Map.of("east", "applied"), Outcomes.of(canary));
+        assertEquals(Map.of("east", "applied"), mesh.outcomes(canary));
         assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(east.client(), ns));
         assertEquals(Map.of("team", "a"), labels(west.client(), ns));
         assertEquals(westVersion, version(west, ns), "west was not even patched");
@@ -95,7 +94,7 @@ class RolloutTest extends EastAndWest {
         assertEquals("enabled", state().get("setting.east"));
         assertEquals(Map.of("east", "enabled", "west", "unset"), wanted());
 
-        JsonPath report = call("reconcile", "{}").statusCode(200).extract().jsonPath();
+        JsonPath report = mesh.call("reconcile", "{}");
         assertEquals("unchanged", report.getString("results.find { it.namespace == '" + ns
                 + "' }.clusters.find { it.cluster == 'east' }.outcome"));
         assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(east.client(), ns));
@@ -104,7 +103,7 @@ class RolloutTest extends EastAndWest {
 
         JsonPath everywhere = call("enableInjection", "{\"namespace\": \"" + ns + "\"}").statusCode(200)
                 .body("injection", equalTo("enabled")).extract().jsonPath();
-        assertEquals(Map.of("east", "unchanged", "west", "applied"), Outcomes.of(everywhere));
+        assertEquals(Map.of("east", "unchanged", "west", "applied"), mesh.outcomes(everywhere));
         assertEquals("enabled", labels(west.client(), ns).get("istio-injection"));
         assertFalse(state().keySet().stream().anyMatch(key -> key.startsWith("setting.")), state().toString());
         assertEquals(Map.of("east", "enabled", "west", "enabled"), wanted());
@@ -140,7 +139,7 @@ class RolloutTest extends EastAndWest {
         east.client().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editMetadata()
                 .addToLabels("istio.io/dataplane-mode", "ambient").endMetadata().build());
 
-        JsonPath report = call("reconcile", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        JsonPath report = mesh.call("reconcile", "{\"namespace\": \"" + ns + "\"}");
 
         assertEquals("applied", report.getString("results[0].clusters.find { it.cluster == 'west' }.outcome"));
         assertEquals("applied", report.getString("results[0].clusters.find { it.cluster == 'east' }.outcome"));
@@ -197,7 +196,7 @@ class RolloutTest extends EastAndWest {
         call("deregisterCluster", "{\"name\": \"east\"}").statusCode(200);
         assertFalse(state().containsKey("setting.east"), state().toString());
 
-        Mesh.register("east", east.url());
+        mesh.register("east");
         assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(east.client(), ns));
         assertEquals("enabled", wanted().get("east"));
     }
@@ -210,7 +209,7 @@ class RolloutTest extends EastAndWest {
         cp().configMaps().inNamespace("meshns-system").withName("namespace-" + ns)
                 .edit(cm -> { cm.getData().put("setting.east", "ambient"); return cm; });
 
-        Mesh.register("east", east.url());
+        mesh.register("east");
 
         assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(east.client(), ns));
         assertFalse(state().containsKey("setting.east"), state().toString());
@@ -251,16 +250,16 @@ class RolloutTest extends EastAndWest {
                 .body("clusters[0].wanted", equalTo("enabled"))
                 .extract().jsonPath();
 
-        assertEquals(Map.of("east", "applied"), Outcomes.of(canary));
+        assertEquals(Map.of("east", "applied"), mesh.outcomes(canary));
         assertEquals(Map.of("team", "a", "istio-injection", "enabled"), labels(east.client(), ns));
         assertEquals(westVersion, version(west, ns), "west was not even patched");
         assertEquals(Map.of("team", "a"), labels(cp(), ns), "the control plane stays the mesh-wide default");
         assertEquals("enabled", state().get("setting.east"));
         assertEquals(Map.of("east", "enabled", "west", "unset"), wanted());
 
-        JsonPath both = call("disableInjection", "{\"namespace\": \"" + ns
-                + "\", \"clusterSelector\": \"region in (eu,us),!legacy,ring!=nightly\"}").statusCode(200).extract().jsonPath();
-        assertEquals(Map.of("east", "applied", "west", "applied"), Outcomes.of(both));
+        JsonPath both = mesh.call("disableInjection", "{\"namespace\": \"" + ns
+                + "\", \"clusterSelector\": \"region in (eu,us),!legacy,ring!=nightly\"}");
+        assertEquals(Map.of("east", "applied", "west", "applied"), mesh.outcomes(both));
         assertEquals(Map.of("east", "disabled", "west", "disabled"), wanted());
         assertEquals(Map.of("team", "a"), labels(cp(), ns));
     }
@@ -320,7 +319,7 @@ class RolloutTest extends EastAndWest {
             assertEquals("team", String.join(",", without(labels(server.client(), ns)).keySet()));
         }
         // Nothing left to repair (a namespace last removed mesh-wide is not reconciled at all).
-        JsonPath report = call("reconcile", "{\"namespace\": \"" + ns + "\"}").statusCode(200).extract().jsonPath();
+        JsonPath report = mesh.call("reconcile", "{\"namespace\": \"" + ns + "\"}");
         if (report.getInt("namespaces") == 1) {
             assertEquals(List.of("unchanged", "unchanged"), report.getList("results[0].clusters.outcome"));
         }
