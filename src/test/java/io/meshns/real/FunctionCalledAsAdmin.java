@@ -15,41 +15,51 @@ import io.meshns.testing.Events;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealMesh;
+import io.meshns.testing.real.RealMeshUnderTest;
 
 /**
  * The set-up of the real-API-server tests that call one function process as the control plane's
- * admin: the mesh deployed (once a run), the function started under the test class's name, and,
- * when the class is done, the function stopped with its log checked for credentials.
+ * admin, over {@link RealMeshUnderTest}: the mesh deployed (once a run), the function started under
+ * the test class's name, and, when the class is done, the function stopped with its log checked for
+ * credentials. {@link #mesh}, {@link #function} and {@link #admin} are that fixture's parts.
  */
 abstract class FunctionCalledAsAdmin {
 
+    static RealMeshUnderTest meshUnderTest;
     static RealMesh mesh;
     static FunctionProcess function;
     static String admin;
 
     /** Called from the test class's own @BeforeAll; {@code name} names the function's log. */
     static void start(String name) throws Exception {
-        mesh = RealMesh.deploy();
-        function = mesh.startFunction(name, Map.of());
-        admin = mesh.controlPlane().token("admin");
+        start(name, Map.of());
+    }
+
+    /** As {@link #start(String)}, the function given {@code settings} (environment variables). */
+    static void start(String name, Map<String, String> settings) throws Exception {
+        meshUnderTest = RealMeshUnderTest.start(name, settings);
+        mesh = meshUnderTest.deployment();
+        function = meshUnderTest.function();
+        admin = meshUnderTest.adminToken();
     }
 
     /** Runs after the test class's own @AfterAll methods. */
     @AfterAll
     static void stopFunction() throws Exception {
-        if (function != null) {
+        if (meshUnderTest != null) {
             try {
-                function.close();
+                meshUnderTest.close();
                 LogAssertions.assertNoSecret(function.log(), mesh.secrets());
             } finally {
                 // Every test class shares these fields: the next one must not find this one's function.
+                meshUnderTest = null;
                 function = null;
             }
         }
     }
 
     static JsonNode ok(String name, String json) throws Exception {
-        return function.ok(name, json, admin).body();
+        return meshUnderTest.ok(name, json);
     }
 
     /** The resourceVersion of every object meshns could touch, in every server: a write of any kind shows. */

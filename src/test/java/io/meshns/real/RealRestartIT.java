@@ -25,11 +25,9 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.FunctionYaml;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
-import io.meshns.testing.real.RealMesh;
 
 /**
  * restartWorkloads on real kube-apiservers, with the agents' real RBAC: east's agent has the
@@ -37,24 +35,18 @@ import io.meshns.testing.real.RealMesh;
  * there, so each Deployment's ReplicaSet and pods are made by hand, with their ownerReferences.
  */
 @RealKubernetes
-class RealRestartIT {
+class RealRestartIT extends FunctionCalledAsAdmin {
 
     private static final String NS = "rr-shop";
 
-    private static RealMesh mesh;
-    private static FunctionProcess function;
-    private static String admin;
-
     @BeforeAll
     static void deploy() throws Exception {
-        mesh = RealMesh.deploy();
-        function = mesh.startFunction("restart", Map.of());
-        admin = mesh.controlPlane().token("admin");
+        start("restart");
         for (HasMetadata object : FunctionYaml.objects(FunctionYaml.DATA_PLANE_AGENT_RESTART)) {
             mesh.east().admin().resource(object).createOr(NonDeletingOperation::update);
         }
-        function.ok("registerCluster", mesh.registration("rr-east", mesh.east()), admin);
-        function.ok("registerCluster", mesh.registration("rr-west", mesh.west()), admin);
+        meshUnderTest.register("rr-east", "east");
+        meshUnderTest.register("rr-west", "west");
         for (KubeApiServer server : mesh.servers().all()) {
             createNamespace(server, NS, Map.of());
         }
@@ -65,17 +57,16 @@ class RealRestartIT {
             deploymentWithPods(dataPlane.admin(), "web", "5d8f7");
             bare(dataPlane.admin(), "debug");
         }
-        function.ok("enableInjection", "{\"namespace\": \"" + NS + "\", \"force\": true}", admin);
+        ok("enableInjection", "{\"namespace\": \"" + NS + "\", \"force\": true}");
     }
 
+    /** Before the function is stopped (FunctionCalledAsAdmin#stopFunction). */
     @AfterAll
     static void stop() throws Exception {
         if (function != null) {
             for (String cluster : List.of("rr-east", "rr-west")) {
                 function.call("deregisterCluster", "{\"name\": \"" + cluster + "\"}", admin);
             }
-            function.close();
-            LogAssertions.assertNoSecret(function.log(), mesh.secrets());
         }
         if (mesh != null) {
             for (HasMetadata object : FunctionYaml.objects(FunctionYaml.DATA_PLANE_AGENT_RESTART)) {
@@ -118,7 +109,7 @@ class RealRestartIT {
     }
 
     /** The resourceVersion of every workload and pod of the namespace in both data planes. */
-    private static Map<String, String> versions() {
+    private static Map<String, String> workloadVersions() {
         Map<String, String> versions = new TreeMap<>();
         for (KubeApiServer server : List.of(mesh.east(), mesh.west())) {
             List<HasMetadata> objects = new java.util.ArrayList<>();
@@ -133,19 +124,19 @@ class RealRestartIT {
 
     @Test
     void aDryRunChangesNothingThenTheRestartAnnotatesTheTemplateWhereTheAgentMay() throws Exception {
-        Map<String, String> before = versions();
+        Map<String, String> before = workloadVersions();
         long generation = web(mesh.east()).getMetadata().getGeneration();
 
-        JsonNode preview = function.ok("restartWorkloads", "{\"namespace\": \"" + NS + "\", \"dryRun\": true}", admin).body();
+        JsonNode preview = ok("restartWorkloads", "{\"namespace\": \"" + NS + "\", \"dryRun\": true}");
 
         assertTrue(preview.path("dryRun").asBoolean(), preview.toString());
         JsonNode eastPreview = Answers.outcome(preview, "rr-east");
         assertEquals("applied", eastPreview.path("outcome").asText(), preview.toString());
         assertEquals("[\"Deployment/web\"]", eastPreview.path("restarted").toString());
         assertEquals("failed", Answers.outcome(preview, "rr-west").path("outcome").asText(), preview.toString());
-        assertEquals(before, versions(), "a dry run changes no resourceVersion");
+        assertEquals(before, workloadVersions(), "a dry run changes no resourceVersion");
 
-        JsonNode answer = function.ok("restartWorkloads", "{\"namespace\": \"" + NS + "\"}", admin).body();
+        JsonNode answer = ok("restartWorkloads", "{\"namespace\": \"" + NS + "\"}");
 
         JsonNode east = Answers.outcome(answer, "rr-east");
         assertEquals("applied", east.path("outcome").asText(), answer.toString());
@@ -165,7 +156,7 @@ class RealRestartIT {
         var template = web(mesh.west()).getSpec().getTemplate().getMetadata().getAnnotations();
         assertNull(template == null ? null : template.get("kubectl.kubernetes.io/restartedAt"));
 
-        JsonNode history = function.ok("getNamespace", "{\"name\": \"" + NS + "\"}", admin).body().path("history");
+        JsonNode history = ok("getNamespace", "{\"name\": \"" + NS + "\"}").path("history");
         assertEquals("WorkloadsRestarted", history.get(0).path("change").asText(), history.toString());
     }
 }

@@ -29,42 +29,31 @@ import io.meshns.testing.Outcomes;
 import io.meshns.testing.Snapshot;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
-import io.meshns.testing.real.RealMesh;
 
 /**
  * Ambient mode and cluster-by-cluster rollouts on real kube-apiservers, with function.yaml's rights:
  * the label patches, the settings in the state ConfigMap and the refusals meet a real server.
  */
 @RealKubernetes
-class RealRolloutIT {
+class RealRolloutIT extends FunctionCalledAsAdmin {
 
-    private static RealMesh mesh;
-    private static FunctionProcess function;
-    private static String admin;
     private static int counter;
 
     @BeforeAll
     static void deploy() throws Exception {
-        mesh = RealMesh.deploy();
-        function = mesh.startFunction("rollout", Map.of());
-        admin = mesh.controlPlane().token("admin");
-        ok("registerCluster", mesh.registration("r-east", mesh.east()));
-        ok("registerCluster", mesh.registration("r-west", mesh.west()));
+        start("rollout");
+        meshUnderTest.register("r-east", "east");
+        meshUnderTest.register("r-west", "west");
     }
 
+    /** Before the function is stopped (FunctionCalledAsAdmin#stopFunction). */
     @AfterAll
-    static void stop() throws Exception {
+    static void deregister() throws Exception {
         if (function != null) {
             for (String cluster : List.of("r-east", "r-west")) {
                 function.call("deregisterCluster", "{\"name\": \"" + cluster + "\"}", admin);
             }
-            function.close();
-            LogAssertions.assertNoSecret(function.log(), mesh.secrets());
         }
-    }
-
-    private static JsonNode ok(String name, String json) throws Exception {
-        return function.ok(name, json, admin).body();
     }
 
     private static Map<String, String> wanted(String ns) throws Exception {

@@ -15,10 +15,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
-import io.meshns.testing.real.RealMesh;
 
 /**
  * What saves round trips, against real kube-apiservers: the label patch conditional on the
@@ -26,32 +24,21 @@ import io.meshns.testing.real.RealMesh;
  * paged LIST of each data plane (a real server honours limit and continue).
  */
 @RealKubernetes
-class RealRoundTripsIT {
-
-    private static RealMesh mesh;
-    private static FunctionProcess function;
-    private static String admin;
+class RealRoundTripsIT extends FunctionCalledAsAdmin {
 
     @BeforeAll
     static void deploy() throws Exception {
-        mesh = RealMesh.deploy();
         // Two namespaces a page: every data plane here takes several pages.
-        function = mesh.startFunction("round-trips", Map.of("MESHNS_LIST_PAGE_SIZE", "2"));
-        admin = mesh.controlPlane().token("admin");
-        ok("registerCluster", mesh.registration("t-east", mesh.east()));
+        start("round-trips", Map.of("MESHNS_LIST_PAGE_SIZE", "2"));
+        meshUnderTest.register("t-east", "east");
     }
 
+    /** Before the function is stopped (FunctionCalledAsAdmin#stopFunction). */
     @AfterAll
-    static void stop() throws Exception {
+    static void deregister() throws Exception {
         if (function != null) {
             function.call("deregisterCluster", "{\"name\": \"t-east\"}", admin);
-            function.close();
-            LogAssertions.assertNoSecret(function.log(), mesh.secrets());
         }
-    }
-
-    private static JsonNode ok(String name, String json) throws Exception {
-        return function.ok(name, json, admin).body();
     }
 
     @Test
