@@ -1,4 +1,4 @@
-package io.meshns.function;
+package io.meshns.api.injection;
 
 import static io.meshns.testing.Api.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
