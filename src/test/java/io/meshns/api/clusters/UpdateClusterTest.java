@@ -1,4 +1,4 @@
-package io.meshns.cluster;
+package io.meshns.api.clusters;
 
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Api.fails;
@@ -26,6 +26,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.meshns.cluster.ClusterRegistry;
+import io.meshns.cluster.Credentials;
+import io.meshns.cluster.DataPlaneClients;
 import io.meshns.mock.MockApiServer;
 import io.meshns.testing.Events;
 import io.meshns.testing.Mesh;
