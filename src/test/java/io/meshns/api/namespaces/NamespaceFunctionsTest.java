@@ -1,4 +1,4 @@
-package io.meshns.function;
+package io.meshns.api.namespaces;
 
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Api.fails;

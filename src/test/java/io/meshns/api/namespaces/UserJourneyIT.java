@@ -1,4 +1,4 @@
-package io.meshns.function;
+package io.meshns.api.namespaces;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
