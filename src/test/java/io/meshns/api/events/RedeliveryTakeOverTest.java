@@ -1,4 +1,4 @@
-package io.meshns.function;
+package io.meshns.api.events;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
