@@ -1,4 +1,4 @@
-package io.meshns.function;
+package io.meshns.api.state;
 
 import static io.meshns.testing.Api.fails;
 import static org.hamcrest.Matchers.containsString;

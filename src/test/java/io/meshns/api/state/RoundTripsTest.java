@@ -1,4 +1,4 @@
-package io.meshns.service;
+package io.meshns.api.state;
 
 import static io.meshns.testing.Api.call;
 import static io.meshns.testing.Mesh.createNamespace;
