@@ -1,4 +1,4 @@
-package io.meshns.auth;
+package io.meshns.api.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
