@@ -1,4 +1,4 @@
-package io.meshns.console;
+package io.meshns.api.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
