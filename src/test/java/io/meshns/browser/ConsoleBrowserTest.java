@@ -1,4 +1,4 @@
-package io.meshns.console;
+package io.meshns.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.meshns.console;
+package io.meshns.browser;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
