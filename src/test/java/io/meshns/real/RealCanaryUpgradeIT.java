@@ -37,6 +37,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.FunctionYaml;
+import io.meshns.testing.Outcomes;
 import io.meshns.testing.real.KubeApiServer;
 import io.meshns.testing.real.RealKubernetes;
 import io.meshns.testing.real.RealMesh;
@@ -173,7 +174,7 @@ class RealCanaryUpgradeIT extends FunctionCalledAsAdmin {
         JsonNode reconciled = ok("reconcile", "{\"namespace\": \"" + NS + "\"}");
         JsonNode shop = reconciled.path("results").get(0);
         assertEquals(NS, shop.path("namespace").asText(), reconciled.toString());
-        assertEquals(Map.of(EAST, "unchanged", WEST, "unchanged"), Answers.outcomes(shop), reconciled.toString());
+        assertEquals(Map.of(EAST, "unchanged", WEST, "unchanged"), Outcomes.of(shop), reconciled.toString());
         assertEquals("1-25", labels(mesh.east(), NS).get("istio.io/rev"));
         assertEquals("1-24", labels(mesh.west(), NS).get("istio.io/rev"));
         assertEquals("1-24", labels(mesh.controlPlane(), NS).get("istio.io/rev"));
@@ -247,7 +248,7 @@ class RealCanaryUpgradeIT extends FunctionCalledAsAdmin {
             workloads(dataPlane.admin());
         }
         JsonNode enabled = ok("enableInjection", "{\"namespace\": \"" + NS + "\", \"revision\": \"1-24\"}");
-        assertEquals(Map.of(EAST, "applied", WEST, "applied"), Answers.outcomes(enabled), enabled.toString());
+        assertEquals(Map.of(EAST, "applied", WEST, "applied"), Outcomes.of(enabled), enabled.toString());
         for (KubeApiServer server : mesh.servers().all()) {
             assertEquals("1-24", labels(server, NS).get("istio.io/rev"), server.name());
         }
