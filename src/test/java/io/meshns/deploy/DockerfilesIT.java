@@ -64,8 +64,7 @@ class DockerfilesIT {
                 }
             }
         }
-        assertEquals(List.of(), uncovered, "files of the package that no COPY puts in the image"
-                + " (a start-up archive goes where Dockerfile.jvm marks its place)");
+        assertEquals(List.of(), uncovered, "files of the package that no COPY puts in the image");
         for (Copy copy : copies) {
             for (String source : copy.sources()) {
                 assertFalse(matches(source).isEmpty(), "COPY " + source + " matches nothing after ./mvnw package");
@@ -81,6 +80,31 @@ class DockerfilesIT {
         assertEquals(List.of("/opt/jboss/container/java/run/run-java.sh"), entrypoint(instructions));
         assertEquals("185", only(instructions, "USER"));
         assertTrue(env.get("JAVA_OPTS_APPEND").contains("-Dquarkus.http.host=0.0.0.0"), env.get("JAVA_OPTS_APPEND"));
+    }
+
+    /**
+     * The start-up archive: `./mvnw package` writes it, the image holds it beside quarkus-run.jar and
+     * the JVM is told to use it, started from the directory whose relative class path it records. The
+     * build command the file gives makes it in the image the file runs (an archive fits one JVM build).
+     */
+    @Test
+    void theJvmImageStartsWithTheArchiveMadeInItsOwnImage() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(APP), "a native build (-Dnative) makes no " + APP);
+        Path archive = APP.resolve("app-cds.jsa");
+        assertTrue(Files.isRegularFile(archive), "./mvnw package wrote no " + archive);
+        List<Instruction> instructions = instructions(JVM);
+        List<Copy> copies = copies(instructions);
+        Copy copy = copies.stream().filter(c -> c.sources().stream().anyMatch(s -> covers(s, archive))).findFirst()
+                .orElseThrow(() -> new AssertionError("no COPY of " + archive));
+        assertEquals("/deployments/", copy.destination());
+        assertEquals("/deployments", only(instructions, "WORKDIR"));
+        List<String> options = Arrays.asList(env(instructions).get("JAVA_OPTS_APPEND").split("\\s+"));
+        assertTrue(options.contains("-XX:SharedArchiveFile=/deployments/app-cds.jsa"), options.toString());
+
+        String builder = "-Dquarkus.package.jar.appcds.builder-image=";
+        List<String> images = Files.readAllLines(JVM).stream().filter(line -> line.startsWith("#") && line.contains(builder))
+                .map(line -> line.substring(line.indexOf(builder) + builder.length()).split("\\s+")[0]).toList();
+        assertEquals(List.of(only(instructions, "FROM")), images, "the archive is made in the image the file runs");
     }
 
     /**
