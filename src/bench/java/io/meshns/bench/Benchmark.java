@@ -125,8 +125,62 @@ public final class Benchmark {
             List<ServerCount> perCluster, int controlPlaneRequests, int patchesAgain) {
     }
 
-    record StartResult(List<Double> startMillis, long rssReadyKb, long rssAfterKb, long peakKb, int calls,
+    record StartResult(List<StartJvm> jvms, long rssReadyKb, long rssAfterKb, long peakKb, int calls,
             double callsSeconds, List<Double> callMillis) {
+
+        /** The starts of the JVM the memory and the calls were measured on: the last one. */
+        List<Double> startMillis() {
+            return jvms.get(jvms.size() - 1).startMillis();
+        }
+    }
+
+    /**
+     * One way of launching the function in part 3 and its start times: a java executable (the JDK
+     * named as its release file names it) and the options before -jar.
+     */
+    record StartJvm(String java, String jdk, List<String> options, List<Double> startMillis) {
+
+        /**
+         * -Dbench.start-options: option sets separated by ';', each measured in turn; a word
+         * java=PATH in a set starts that set with another JDK. By default the JVM plain, then with the
+         * package's AppCDS archive when there is one, as the container runs it.
+         */
+        static List<StartJvm> fromSystemProperties(Path jar) {
+            String archive = "app-cds.jsa";
+            String sets = System.getProperty("bench.start-options",
+                    Files.isRegularFile(jar.resolveSibling(archive)) ? "; -XX:SharedArchiveFile=" + archive : "");
+            List<StartJvm> jvms = new ArrayList<>();
+            for (String set : sets.split(";", -1)) {
+                String java = FunctionProcess.javaExecutable();
+                List<String> options = new ArrayList<>();
+                for (String word : set.trim().split("\\s+")) {
+                    if (word.startsWith("java=")) {
+                        java = word.substring("java=".length());
+                    } else if (!word.isEmpty()) {
+                        options.add(word);
+                    }
+                }
+                jvms.add(new StartJvm(java, jdk(java), options, new ArrayList<>()));
+            }
+            return jvms;
+        }
+
+        /** "Eclipse Adoptium 25.0.1+8", from the release file of the JDK that {@code java} belongs to. */
+        private static String jdk(String java) {
+            try {
+                Map<String, String> release = new LinkedHashMap<>();
+                for (String line : Files.readAllLines(Path.of(java).toRealPath().getParent().getParent().resolve("release"))) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0) {
+                        release.put(line.substring(0, eq), line.substring(eq + 1).replace("\"", ""));
+                    }
+                }
+                return (release.getOrDefault("IMPLEMENTOR", "") + " " + release.getOrDefault("JAVA_RUNTIME_VERSION",
+                        release.getOrDefault("JAVA_VERSION", "?"))).trim();
+            } catch (IOException e) {
+                return "java " + Path.of(java).getFileName();
+            }
+        }
     }
 
     public static void main(String[] args) {
@@ -190,6 +244,17 @@ public final class Benchmark {
             RevisionsBenchmark.Result revisions = RevisionsBenchmark.run(settings);
             writePart(settings, RevisionsBenchmark.NUMBER, RevisionsBenchmark.markdown(settings,
                     machine.withEnd((System.nanoTime() - began) / 6e10), revisions), RevisionsBenchmark.goals(revisions));
+            return;
+        }
+
+        if ("start".equals(System.getProperty("bench.only"))) {
+            // Only this part: its section and goal replace those in the existing file, the rest stays.
+            say("start and memory: " + settings.starts() + " starts each, " + settings.calls() + " calls (only this part)");
+            StartResult start = startAndMemory(settings);
+            String report = Report.markdown(settings, machine.withEnd((System.nanoTime() - began) / 6e10),
+                    kubectl.map(Kubectl::version), null, null, start, null, existing(settings));
+            Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
+            System.out.println(report);
             return;
         }
 
@@ -445,38 +510,43 @@ public final class Benchmark {
 
     static StartResult startAndMemory(Settings settings) throws Exception {
         int clusters = 10;
-        List<Double> starts = new ArrayList<>();
+        List<StartJvm> jvms = StartJvm.fromSystemProperties(settings.jar());
         try (MockApiServer control = MockApiServer.start();
                 DataPlaneServers planes = DataPlaneServers.start(clusters, Duration.ZERO)) {
             createNamespace(control.client(), APP, Map.of("team", "bench"));
             planes.all().forEach(plane -> createNamespace(plane.client(), APP, Map.of("team", "bench")));
-            for (int run = 1; run <= settings.starts(); run++) {
-                try (FunctionProcess function = FunctionProcess.start(settings.jar(), control.url(),
-                        settings.workDir().resolve("function-start-" + run + ".log"))) {
-                    starts.add(function.awaitFirstAnswer(PATIENCE));
-                    say(String.format(Locale.ROOT, "  start %d: first answer after %.0f ms", run, starts.get(run - 1)));
-                    if (run < settings.starts()) {
-                        continue;
+            for (StartJvm jvm : jvms) {
+                say("  " + jvm.jdk() + " " + String.join(" ", jvm.options()));
+                for (int run = 1; run <= settings.starts(); run++) {
+                    boolean last = jvm == jvms.get(jvms.size() - 1) && run == settings.starts();
+                    try (FunctionProcess function = FunctionProcess.startFromItsDirectory(jvm.java(), jvm.options(),
+                            settings.jar(), control.url(), settings.workDir().resolve("function-start-" + run + ".log"))) {
+                        jvm.startMillis().add(function.awaitFirstAnswer("listNamespaces", PATIENCE));
+                        say(String.format(Locale.ROOT, "  start %d: first answer after %.0f ms (load average %s)", run,
+                                jvm.startMillis().get(run - 1), Machine.loadAverage()));
+                        if (!last) {
+                            continue;
+                        }
+                        long ready = function.statusKb("VmRSS");
+                        List<Double> millis = new ArrayList<>();
+                        long began = System.nanoTime();
+                        for (int c = 0; c < clusters; c++) {
+                            millis.add(function.ok("registerCluster", "{\"name\": \"dp-" + c + "\", \"server\": \""
+                                    + planes.get(c).url() + "\", \"token\": \"bench\"}").millis());
+                        }
+                        String[][] mix = { { "enableInjection", "{\"namespace\": \"" + APP + "\"}" },
+                                { "getNamespace", "{\"name\": \"" + APP + "\"}" },
+                                { "disableInjection", "{\"namespace\": \"" + APP + "\"}" },
+                                { "listNamespaces", "{}" },
+                                { "listClusters", "{}" } };
+                        for (int i = 0; i < settings.calls() - clusters; i++) {
+                            String[] call = mix[i % mix.length];
+                            millis.add(function.ok(call[0], call[1]).millis());
+                        }
+                        double seconds = (System.nanoTime() - began) / 1e9;
+                        return new StartResult(jvms, ready, function.statusKb("VmRSS"), function.statusKb("VmHWM"),
+                                settings.calls(), seconds, millis);
                     }
-                    long ready = function.statusKb("VmRSS");
-                    List<Double> millis = new ArrayList<>();
-                    long began = System.nanoTime();
-                    for (int c = 0; c < clusters; c++) {
-                        millis.add(function.ok("registerCluster", "{\"name\": \"dp-" + c + "\", \"server\": \""
-                                + planes.get(c).url() + "\", \"token\": \"bench\"}").millis());
-                    }
-                    String[][] mix = { { "enableInjection", "{\"namespace\": \"" + APP + "\"}" },
-                            { "getNamespace", "{\"name\": \"" + APP + "\"}" },
-                            { "disableInjection", "{\"namespace\": \"" + APP + "\"}" },
-                            { "listNamespaces", "{}" },
-                            { "listClusters", "{}" } };
-                    for (int i = 0; i < settings.calls() - clusters; i++) {
-                        String[] call = mix[i % mix.length];
-                        millis.add(function.ok(call[0], call[1]).millis());
-                    }
-                    double seconds = (System.nanoTime() - began) / 1e9;
-                    return new StartResult(starts, ready, function.statusKb("VmRSS"), function.statusKb("VmHWM"),
-                            settings.calls(), seconds, millis);
                 }
             }
         }
@@ -572,7 +642,7 @@ public final class Benchmark {
             }
         }
 
-        private static String loadAverage() {
+        static String loadAverage() {
             try {
                 String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
                 return fields[0] + " " + fields[1] + " " + fields[2];

@@ -70,6 +70,26 @@ public final class FunctionProcess implements AutoCloseable {
      */
     public static FunctionProcess start(Path jar, Map<String, String> environment, List<String> properties, Path log)
             throws IOException {
+        return start(javaExecutable(), null, jar, environment, properties, log);
+    }
+
+    /**
+     * Starts the jar against a plain-http {@code controlPlane} with caller auth off, as
+     * {@link #start(Path, String, Path)} does, but with the {@code java} executable given, {@code jvmOptions}
+     * before -jar, and from the jar's own directory: a start-up archive (AppCDS, AOT cache) records the
+     * class path relative to the directory it was made in, and is used only when started from there.
+     */
+    public static FunctionProcess startFromItsDirectory(String java, List<String> jvmOptions, Path jar,
+            String controlPlane, Path log) throws IOException {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.addAll(List.of("-Dquarkus.kubernetes-client.api-server-url=" + controlPlane,
+                "-Dmeshns.allow-plaintext-clusters=true", "-Dmeshns.auth.enabled=false"));
+        Path directory = jar.toAbsolutePath().getParent();
+        return start(java, directory, directory.relativize(jar.toAbsolutePath()), Map.of(), options, log);
+    }
+
+    private static FunctionProcess start(String java, Path directory, Path jar, Map<String, String> environment,
+            List<String> properties, Path log) throws IOException {
         int port = freePort();
         List<String> arguments = new ArrayList<>(properties);
         arguments.addAll(List.of(
@@ -79,10 +99,13 @@ public final class FunctionProcess implements AutoCloseable {
         // Passed in an argument file (java @file): the same command, but a `pkill -f quarkus-run.jar`
         // meant for another copy of the function on the same machine does not stop this one mid-run.
         Files.createDirectories(log.getParent());
-        Path argumentFile = log.resolveSibling(log.getFileName() + ".args");
+        Path argumentFile = log.resolveSibling(log.getFileName() + ".args").toAbsolutePath();
         Files.write(argumentFile, arguments.stream().map(FunctionProcess::quoted).toList());
-        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "@" + argumentFile).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(java, "@" + argumentFile).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         environment.forEach((name, value) -> {
             if (value == null) {
                 builder.environment().remove(name);
@@ -109,13 +132,21 @@ public final class FunctionProcess implements AutoCloseable {
      * process start to that answer.
      */
     public double awaitFirstAnswer(Duration patience) throws Exception {
+        return awaitFirstAnswer("listClusters", patience);
+    }
+
+    /**
+     * Polls {@code POST /function {}} until it answers 200 and returns the milliseconds from process
+     * start to that answer.
+     */
+    public double awaitFirstAnswer(String function, Duration patience) throws Exception {
         long giveUp = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < giveUp) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the function exited with " + process.exitValue() + " before answering");
             }
             try {
-                HttpResponse<String> response = HTTP.send(request("listClusters", "{}", Duration.ofSeconds(5)).build(),
+                HttpResponse<String> response = HTTP.send(request(function, "{}", Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return (System.nanoTime() - startedNanos) / 1e6;
