@@ -138,7 +138,7 @@ public final class Benchmark {
      * One way of launching the function in part 3 and its start times: a java executable (the JDK
      * named as its release file names it) and the options before -jar.
      */
-    record StartJvm(String java, String jdk, List<String> options, List<Double> startMillis) {
+    record StartJvm(String java, String jdk, List<String> options, List<Double> startMillis, List<Double> cpuMillis) {
 
         /**
          * -Dbench.start-options: option sets separated by ';', each measured in turn; a word
@@ -160,7 +160,7 @@ public final class Benchmark {
                         options.add(word);
                     }
                 }
-                jvms.add(new StartJvm(java, jdk(java), options, new ArrayList<>()));
+                jvms.add(new StartJvm(java, jdk(java), options, new ArrayList<>(), new ArrayList<>()));
             }
             return jvms;
         }
@@ -515,15 +515,17 @@ public final class Benchmark {
                 DataPlaneServers planes = DataPlaneServers.start(clusters, Duration.ZERO)) {
             createNamespace(control.client(), APP, Map.of("team", "bench"));
             planes.all().forEach(plane -> createNamespace(plane.client(), APP, Map.of("team", "bench")));
-            for (StartJvm jvm : jvms) {
-                say("  " + jvm.jdk() + " " + String.join(" ", jvm.options()));
-                for (int run = 1; run <= settings.starts(); run++) {
+            // Each round starts every JVM once, so that a change in the machine's load falls on all of them.
+            for (int run = 1; run <= settings.starts(); run++) {
+                for (StartJvm jvm : jvms) {
                     boolean last = jvm == jvms.get(jvms.size() - 1) && run == settings.starts();
                     try (FunctionProcess function = FunctionProcess.startFromItsDirectory(jvm.java(), jvm.options(),
                             settings.jar(), control.url(), settings.workDir().resolve("function-start-" + run + ".log"))) {
                         jvm.startMillis().add(function.awaitFirstAnswer("listNamespaces", PATIENCE));
-                        say(String.format(Locale.ROOT, "  start %d: first answer after %.0f ms (load average %s)", run,
-                                jvm.startMillis().get(run - 1), Machine.loadAverage()));
+                        jvm.cpuMillis().add((double) function.cpu().toMillis());
+                        say(String.format(Locale.ROOT, "  start %d, %s %s: first answer after %.0f ms, %.0f ms CPU (load average %s)",
+                                run, jvm.jdk(), String.join(" ", jvm.options()), jvm.startMillis().get(run - 1),
+                                jvm.cpuMillis().get(run - 1), Machine.loadAverage()));
                         if (!last) {
                             continue;
                         }

@@ -73,7 +73,8 @@ final class Report {
                 .append("`-Dbench.namespaces=1000`, `-Dbench.reconcile-clusters=20`, `-Dbench.drift-percent=5`, ")
                 .append("`-Dbench.calls=1000`, `-Dbench.cp-latency-ms=50`, `-Dbench.cp-clusters=1,20`, ")
                 .append("`-Dbench.only=round-trips` (that part alone; also `fan-out`, `look`, `thousand`, `large`, `migrate`, ")
-                .append("`revisions`), `-Dbench.baseline-jar=JAR` or `label=JAR,…` (earlier jars beside this one, for the ")
+                .append("`revisions`, `start`), `-Dbench.starts=5`, `-Dbench.start-options=…` (section 3), ")
+                .append("`-Dbench.baseline-jar=JAR` or `label=JAR,…` (earlier jars beside this one, for the ")
                 .append("parts that compare: `fan-out`, `round-trips`, `look`, `thousand`, `large`) and ")
                 .append("`-Dbench.output=FILE` change what it does. A part run alone replaces its own section and goals ")
                 .append("and keeps the rest. How the figures were reached: ")
@@ -280,14 +281,17 @@ final class Report {
         md.append("## 3. Start and memory (JVM, `java -jar target/quarkus-app/quarkus-run.jar`)\n\n");
         md.append("Process start to the first answered call (`POST /listNamespaces`), the JVM launched from ")
                 .append("`target/quarkus-app` as the container launches it from `/deployments`:\n\n");
-        md.append("| JDK | options | median of ").append(s.startMillis().size()).append(" | each start |\n");
-        md.append("|---|---|---:|---|\n");
+        md.append("| JDK | options | median of ").append(s.startMillis().size())
+                .append(" | each start | CPU to the first answer, median |\n");
+        md.append("|---|---|---:|---|---:|\n");
         for (Benchmark.StartJvm jvm : s.jvms()) {
             md.append("| ").append(jvm.jdk()).append(" | ")
                     .append(jvm.options().isEmpty() ? "none" : "`" + String.join(" ", jvm.options()) + "`").append(" | ")
                     .append(ms(Stats.median(jvm.startMillis()))).append(" ms | ").append(joinMs(jvm.startMillis()))
-                    .append(" |\n");
+                    .append(" ms | ").append(ms(Stats.median(jvm.cpuMillis()))).append(" ms |\n");
         }
+        md.append("\nThe starts take turns, one of each a round. CPU is the function process' user and system time: ")
+                .append("on a loaded machine it is steadier than the wall time.\n");
         md.append("\n| with the last of these | |\n|---|---|\n");
         md.append("| RSS at the first answer | ").append(mb(s.rssReadyKb())).append(" |\n");
         md.append("| RSS after ").append(s.calls()).append(" calls | ").append(mb(s.rssAfterKb())).append(" (peak ")
