@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 
 import org.jboss.logging.Logger;
 
@@ -138,8 +139,12 @@ public class ChangeHistory {
         return true;
     }
 
-    /** A stopping instance sends its last Events first, while its control-plane client is still open. */
-    void stopping(@Observes ShutdownEvent stopping) {
+    /**
+     * A stopping instance sends its last Events first, while its control-plane client is still open.
+     * Only an instance that has recorded something has any: one that never did stops without making
+     * this bean, and with it the control-plane client, just to find nothing pending.
+     */
+    void stopping(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent stopping) {
         if (!settle(LAST_EVENTS)) {
             LOG.warnf("%d events were not sent before the instance stopped", pending.get());
         }
