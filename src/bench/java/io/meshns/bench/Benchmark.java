@@ -520,7 +520,8 @@ public final class Benchmark {
                 for (StartJvm jvm : jvms) {
                     boolean last = jvm == jvms.get(jvms.size() - 1) && run == settings.starts();
                     try (FunctionProcess function = FunctionProcess.startFromItsDirectory(jvm.java(), jvm.options(),
-                            settings.jar(), control.url(), settings.workDir().resolve("function-start-" + run + ".log"))) {
+                            settings.jar(), control.url(),
+                            settings.workDir().resolve("function-start-" + run + "-" + jvms.indexOf(jvm) + ".log"))) {
                         jvm.startMillis().add(function.awaitFirstAnswer("listNamespaces", PATIENCE));
                         jvm.cpuMillis().add((double) function.cpu().toMillis());
                         say(String.format(Locale.ROOT, "  start %d, %s %s: first answer after %.0f ms, %.0f ms CPU (load average %s)",
