@@ -49,6 +49,8 @@ public class PubSubTrigger {
 
     @Inject
     RevisionsFunction revisions;
+
+    @Inject
     RestartFunction restart;
 
     @Inject
