@@ -7,7 +7,6 @@ import java.util.Locale;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.config.MeshConfig;
 import io.meshns.error.ErrorCode;
-import io.meshns.error.MeshException;
 import io.meshns.kube.ClusterRequests;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;

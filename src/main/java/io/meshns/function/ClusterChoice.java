@@ -4,7 +4,6 @@ import java.util.List;
 
 import io.meshns.cluster.ClusterRegistry;
 import io.meshns.error.ErrorCode;
-import io.meshns.error.MeshException;
 import io.meshns.mesh.LabelSelectors;
 
 /**

@@ -15,7 +15,6 @@ import io.meshns.cluster.FanOut;
 import io.meshns.cluster.LiveReader;
 import io.meshns.config.CallBudget;
 import io.meshns.error.ErrorCode;
-import io.meshns.error.MeshException;
 import io.meshns.history.ChangeHistory;
 import io.meshns.kube.ControlPlane;
 import io.meshns.kube.DataPlaneLabeler;

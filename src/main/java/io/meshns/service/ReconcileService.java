@@ -2,7 +2,6 @@ package io.meshns.service;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +29,6 @@ import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
 import io.meshns.kube.DataPlaneLabeler;
-import io.meshns.kube.NamespacePages;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;

@@ -22,7 +22,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshns.error.ErrorCode;
-import io.meshns.error.MeshException;
 import io.meshns.kube.CreationTimes;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
