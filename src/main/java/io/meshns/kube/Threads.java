@@ -22,8 +22,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class Threads implements AutoCloseable {
 
-    /** {@code FanOut.forEach}'s items block on locks and control-plane calls: 64 at once, then the caller runs one itself. */
-    static final int FAN_OUT = 64;
+    /**
+     * {@code FanOut.forEach}'s items block on locks and control-plane calls, each mostly waiting: 128 at
+     * once (a migration's namespaces move in one wave up to that), then the caller runs one itself.
+     */
+    static final int FAN_OUT = 128;
     /** Events cost one control-plane round trip each and are sent after the answer: two senders keep up. */
     static final int EVENT_SENDERS = 2;
     /** Events waiting at most; when a control plane stops answering, further ones are dropped, not held. */

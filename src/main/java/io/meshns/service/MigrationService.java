@@ -53,7 +53,7 @@ public class MigrationService {
      * Namespaces moved at once. Each waits mostly on round trips (its lock, its label, its clusters'
      * patches in parallel), so many overlap; the control plane sees at most this many of ours at a time.
      */
-    private static final int PARALLEL_NAMESPACES = 64;
+    private static final int PARALLEL_NAMESPACES = 128;
 
     private final ControlPlane controlPlane;
     private final NamespaceStates store;
