@@ -144,7 +144,7 @@ public class MigrationService {
         targets.forEach(p -> byName.put(p.name(), p));
         Map<String, List<Outcome>> results = new ConcurrentHashMap<>();
         fanOut.forEach(steps.keySet(), PARALLEL_NAMESPACES, ns -> results.put(ns, options.dryRun()
-                ? preview(ns, steps.get(ns), live, to, options)
+                ? preview(ns, steps.get(ns), live, options)
                 : move(ns, steps.get(ns), from, to, selected, registered, byName, live, options, call)));
         return new Report(migration.from(), migration.to(), dryRun,
                 steps.keySet().stream().map(ns -> new NamespaceResult(ns, results.get(ns))).toList());
@@ -187,7 +187,7 @@ public class MigrationService {
     }
 
     /** What moving {@code ns} would do in each of its clusters, judged from the read. */
-    private List<Outcome> preview(String ns, RevisionMigration.Step step, Map<String, LiveReader.Live> live, Injection to,
+    private List<Outcome> preview(String ns, RevisionMigration.Step step, Map<String, LiveReader.Live> live,
             ChangeOptions options) {
         List<Outcome> outcomes = new ArrayList<>();
         for (String cluster : step.clusters()) {
