@@ -1,5 +1,8 @@
 package io.meshns.real;
 
+import static io.meshns.real.RevisionAnswers.inUse;
+import static io.meshns.real.RevisionAnswers.texts;
+import static io.meshns.real.RevisionAnswers.use;
 import static io.meshns.testing.real.RealMesh.createNamespace;
 import static io.meshns.testing.real.RealMesh.labels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -396,34 +399,6 @@ class RealCanaryUpgradeIT extends FunctionCalledAsAdmin {
         List<String> names = new ArrayList<>();
         answer.path("clusters").forEach(c -> names.add(c.path("cluster").asText()));
         return names;
-    }
-
-    private static JsonNode use(JsonNode answer, String revision, String cluster) {
-        for (JsonNode r : answer.path("revisions")) {
-            if (revision.equals(r.path("revision").asText())) {
-                for (JsonNode c : r.path("clusters")) {
-                    if (cluster.equals(c.path("cluster").asText())) {
-                        return c;
-                    }
-                }
-            }
-        }
-        throw new AssertionError(revision + " in " + cluster + " not in " + answer);
-    }
-
-    private static boolean inUse(JsonNode answer, String revision) {
-        for (JsonNode r : answer.path("revisions")) {
-            if (revision.equals(r.path("revision").asText())) {
-                return r.path("inUse").asBoolean();
-            }
-        }
-        throw new AssertionError(revision + " not in " + answer);
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> texts = new ArrayList<>();
-        array.forEach(t -> texts.add(t.asText()));
-        return texts;
     }
 
     private static List<String> sorted(JsonNode array) {

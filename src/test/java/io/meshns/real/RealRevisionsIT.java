@@ -1,5 +1,8 @@
 package io.meshns.real;
 
+import static io.meshns.real.RevisionAnswers.inUse;
+import static io.meshns.real.RevisionAnswers.texts;
+import static io.meshns.real.RevisionAnswers.use;
 import static io.meshns.testing.real.RealMesh.createNamespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,34 +67,6 @@ class RealRevisionsIT extends FunctionCalledAsAdmin {
         createNamespace(server, ns, labels);
         server.admin().serviceAccounts().inNamespace(ns).resource(new ServiceAccountBuilder().withNewMetadata()
                 .withName("default").endMetadata().build()).create();
-    }
-
-    private static JsonNode use(JsonNode answer, String revision, String cluster) {
-        for (JsonNode r : answer.path("revisions")) {
-            if (revision.equals(r.path("revision").asText())) {
-                for (JsonNode c : r.path("clusters")) {
-                    if (cluster.equals(c.path("cluster").asText())) {
-                        return c;
-                    }
-                }
-            }
-        }
-        throw new AssertionError(revision + " in " + cluster + " not in " + answer);
-    }
-
-    private static boolean inUse(JsonNode answer, String revision) {
-        for (JsonNode r : answer.path("revisions")) {
-            if (revision.equals(r.path("revision").asText())) {
-                return r.path("inUse").asBoolean();
-            }
-        }
-        throw new AssertionError(revision + " not in " + answer);
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> texts = new ArrayList<>();
-        array.forEach(t -> texts.add(t.asText()));
-        return texts;
     }
 
     /** One field of each item of an array, in order. */
