@@ -124,9 +124,8 @@ public class DescribeService {
     private record Planned(String name, Injection meshWide, Rollout rollout, boolean managed, String lastRepair) {
 
         static Planned of(Namespace namespace, NamespaceStates.Overview state) {
-            Injection meshWide = Injection.fromLabels(namespace.getMetadata().getLabels());
-            Rollout rollout = new Rollout(meshWide, state.intent().settings());
-            return new Planned(namespace.getMetadata().getName(), meshWide, rollout, rollout.managed(state.intent().manages()),
+            Rollout rollout = state.intent().rollout(namespace.getMetadata().getLabels());
+            return new Planned(namespace.getMetadata().getName(), rollout.meshWide(), rollout, rollout.managed(state.intent().manages()),
                     state.lastRepair());
         }
     }

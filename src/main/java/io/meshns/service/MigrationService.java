@@ -154,16 +154,8 @@ public class MigrationService {
     private Map<String, Rollout> managed(List<String> only) {
         Map<String, NamespaceState.Intent> intents = store.allNamespaceIntents();
         List<Namespace> namespaces = only == null ? controlPlane.list(null) : only.stream().map(controlPlane::get).toList();
-        Map<String, Rollout> managed = new TreeMap<>();
-        for (Namespace namespace : namespaces) {
-            String name = namespace.getMetadata().getName();
-            NamespaceState.Intent intent = intents.getOrDefault(name, NamespaceState.Intent.NONE);
-            Rollout rollout = new Rollout(Injection.fromLabels(namespace.getMetadata().getLabels()), intent.settings());
-            if (rollout.managed(intent.manages()) && !protectedNamespaces.contains(name)) {
-                managed.put(name, rollout);
-            }
-        }
-        return managed;
+        return ManagedNamespaces.of(namespaces, name -> intents.getOrDefault(name, NamespaceState.Intent.NONE),
+                protectedNamespaces);
     }
 
     /** 409 injector-missing naming every cluster that would move a namespace it has and cannot inject {@code to}. */
@@ -222,8 +214,7 @@ public class MigrationService {
             }
             Locked<Namespace> done = lock.run(ns, fanOut.requestDeadline(budget.lockWait(call)), lease -> {
                 Namespace current = controlPlane.get(ns);
-                Rollout now = new Rollout(Injection.fromLabels(current.getMetadata().getLabels()),
-                        lease.state().intent().settings());
+                Rollout now = lease.state().intent().rollout(current.getMetadata().getLabels());
                 RevisionMigration.Step step = RevisionMigration.step(now, from, to, selected, registered);
                 if (step.isEmpty()) {
                     return Locked.nothing(current);

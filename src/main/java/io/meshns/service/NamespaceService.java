@@ -123,7 +123,7 @@ public class NamespaceService {
      */
     static MeshNamespace view(Namespace namespace, NamespaceState state, Map<String, Instant> registeredClusters) {
         // The control plane's labels are the mesh-wide default, as reconcile reads them.
-        Rollout rollout = new Rollout(Injection.fromLabels(namespace.getMetadata().getLabels()), state.settings());
+        Rollout rollout = state.intent().rollout(namespace.getMetadata().getLabels());
         List<Outcome> clusters = registeredClusters.keySet().stream().sorted()
                 .map(cluster -> lastOutcome(cluster, state.clusters().get(cluster), registeredClusters.get(cluster))
                         .withWanted(rollout.in(cluster)))

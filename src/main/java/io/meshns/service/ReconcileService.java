@@ -29,7 +29,6 @@ import io.meshns.kube.ControlPlane;
 import io.meshns.kube.Deadline;
 import io.meshns.kube.KubeErrors;
 import io.meshns.kube.DataPlaneLabeler;
-import io.meshns.mesh.Injection;
 import io.meshns.mesh.Names;
 import io.meshns.mesh.Outcome;
 import io.meshns.mesh.ReconcilePlan;
@@ -151,20 +150,9 @@ public class ReconcileService {
      * alone everywhere.
      */
     private Map<String, Rollout> wanted(List<Namespace> namespaces, Map<String, NamespaceStates.Stored> states) {
-        Map<String, Rollout> wanted = new TreeMap<>();
-        for (Namespace namespace : namespaces) {
-            String name = namespace.getMetadata().getName();
-            NamespaceState state = states.containsKey(name) ? states.get(name).state() : NamespaceState.EMPTY;
-            Rollout rollout = rollout(namespace, state);
-            if (rollout.managed(state.manages()) && !protectedNamespaces.contains(name)) {
-                wanted.put(name, rollout);
-            }
-        }
-        return wanted;
-    }
-
-    private static Rollout rollout(Namespace controlPlaneNamespace, NamespaceState state) {
-        return new Rollout(Injection.fromLabels(controlPlaneNamespace.getMetadata().getLabels()), state.settings());
+        return ManagedNamespaces.of(namespaces,
+                name -> states.containsKey(name) ? states.get(name).state().intent() : NamespaceState.Intent.NONE,
+                protectedNamespaces);
     }
 
     /** Deletes the state of namespaces that are gone, unless it changed since it was read or is locked. */
@@ -267,7 +255,7 @@ public class ReconcileService {
                     return Locked.nothing(null);
                 }
                 // The state as the lock was taken holds the clusters' own settings: no read of its own.
-                Rollout intent = rollout(current.get(), lease.state());
+                Rollout intent = lease.state().intent().rollout(current.get().getMetadata().getLabels());
                 boolean stale = !intent.equals(listedIntent)
                         || !Objects.equals(lease.before(), stateBefore == null ? null : stateBefore.version());
                 List<DataPlane> targets = clusters.stream()

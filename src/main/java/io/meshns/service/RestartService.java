@@ -97,10 +97,9 @@ public class RestartService {
     }
 
     private Wanted wanted(Namespace current) {
-        Injection meshWide = Injection.fromLabels(current.getMetadata().getLabels());
         NamespaceState.Intent intent = store.namespaceState(current.getMetadata().getName()).map(NamespaceState::intent)
                 .orElse(NamespaceState.Intent.NONE);
-        Rollout rollout = new Rollout(meshWide, intent.settings());
+        Rollout rollout = intent.rollout(current.getMetadata().getLabels());
         return new Wanted(rollout, rollout.managed(intent.manages()));
     }
 

@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import io.meshns.mesh.HistoryEntry;
 import io.meshns.mesh.Injection;
 import io.meshns.mesh.Outcome;
+import io.meshns.mesh.Rollout;
 
 /**
  * What meshns remembers of one mesh namespace: the injection last asked for mesh-wide, the
@@ -67,6 +68,14 @@ public record NamespaceState(Injection desired, Map<String, ClusterRecord> clust
 
         public Intent {
             settings = Map.copyOf(settings);
+        }
+
+        /**
+         * What each cluster should have, for a namespace whose control-plane labels are {@code labels}:
+         * those labels are the mesh-wide default, and the settings are the clusters' own.
+         */
+        public Rollout rollout(Map<String, String> labels) {
+            return new Rollout(Injection.fromLabels(labels), settings);
         }
     }
 
