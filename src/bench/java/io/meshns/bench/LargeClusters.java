@@ -56,7 +56,8 @@ final class LargeClusters {
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
             Benchmark.say("large clusters: " + jar.getKey());
             try (ManyClusters clusters = ManyClusters.start(count, Duration.ZERO, Map.of());
-                    ThousandClusters.ControlPlane control = ThousandClusters.ControlPlane.start(1000 + run)) {
+                    BenchControlPlane control = BenchControlPlane.start(System.getProperty("bench.thousand-control", "mock"),
+                            "meshns-bench-" + (1000 + run))) {
                 Map<String, String> labels = Map.of("istio-injection", "enabled");
                 Map<String, Map<String, String>> meshSeed = new LinkedHashMap<>();
                 for (int i = 0; i < mesh; i++) {

@@ -18,13 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.meshns.mock.MockApiServer;
 import io.meshns.testing.FunctionProcess;
 import io.meshns.testing.FunctionYaml;
 import io.meshns.testing.ManyClusters;
-import io.meshns.testing.real.KubeApiServer;
-import io.meshns.testing.real.RealKube;
 
 /**
  * A thousand clusters ({@code -Dbench.only=thousand}): the packaged function (and, with
@@ -88,7 +84,8 @@ final class ThousandClusters {
             properties.addAll(Arrays.asList(flags.split("\\s+")));
         }
         clusters.latency(Duration.ZERO);
-        try (ControlPlane control = ControlPlane.start(runs)) {
+        try (BenchControlPlane control = BenchControlPlane.start(System.getProperty("bench.thousand-control", "mock"),
+                "meshns-bench-" + runs)) {
             control.namespace(APP, Map.of("team", "bench"));
             properties.addAll(control.properties());
             properties.addAll(List.of("-Dmeshns.allow-plaintext-clusters=true", "-Dmeshns.auth.enabled=false"));
@@ -234,7 +231,7 @@ final class ThousandClusters {
     }
 
     /** {@code bench.namespaces} namespaces, labelled alike everywhere: one cluster's LIST of them, then reconciles. */
-    private static Reconcile reconcile(Benchmark.Settings settings, ManyClusters clusters, ControlPlane control,
+    private static Reconcile reconcile(Benchmark.Settings settings, ManyClusters clusters, BenchControlPlane control,
             FunctionProcess function) throws Exception {
         int namespaces = settings.namespaces();
         if (namespaces <= 0) {
@@ -317,41 +314,6 @@ final class ThousandClusters {
             total += Benchmark.count(result.get("clusters"), outcome);
         }
         return total;
-    }
-
-    /**
-     * The control plane of one run: fabric8's CRUD mock, or with {@code -Dbench.thousand-control=real}
-     * a real kube-apiserver on etcd (the real-Kubernetes tier's, from .ci/install-kube.sh), which
-     * looks objects up by key where the mock matches every stored object against each request. On
-     * the real one each run keeps its state in a namespace of its own (a namespace cannot be
-     * deleted there without a controller-manager), and the function uses the admin token.
-     */
-    record ControlPlane(KubernetesClient client, List<String> properties, Map<String, String> environment,
-            AutoCloseable stop) implements AutoCloseable {
-
-        static ControlPlane start(int run) throws Exception {
-            if ("real".equals(System.getProperty("bench.thousand-control", "mock"))) {
-                KubeApiServer server = RealKube.servers().controlPlane();
-                return new ControlPlane(server.admin(), List.of("-Dquarkus.kubernetes-client.api-server-url=" + server.url(),
-                        "-Dquarkus.kubernetes-client.ca-cert-file=" + server.caFile(), "-Dmeshns.state-namespace=meshns-bench-" + run),
-                        Map.of("QUARKUS_KUBERNETES_CLIENT_TOKEN", server.token("admin")), () -> {
-                        });
-            }
-            MockApiServer mock = MockApiServer.start();
-            return new ControlPlane(mock.client(), List.of("-Dquarkus.kubernetes-client.api-server-url=" + mock.url()), Map.of(),
-                    mock);
-        }
-
-        /** Makes the namespace, or sets its labels when an earlier run made it. */
-        void namespace(String name, Map<String, String> labels) {
-            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(name)
-                    .withLabels(labels).endMetadata().build()).createOr(existing -> existing.update());
-        }
-
-        @Override
-        public void close() throws Exception {
-            stop.close();
-        }
     }
 
     /** Polls /proc/PID/status while a call runs: the most threads and the largest RSS seen. */
