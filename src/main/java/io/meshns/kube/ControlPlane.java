@@ -136,6 +136,18 @@ public class ControlPlane {
         return done.after();
     }
 
+    /**
+     * Sets the namespace's injection labels only if it is still exactly {@code seen}: one PATCH
+     * conditional on its resourceVersion, no read. Empty when it changed since (or is gone), so that
+     * a caller who judged from {@code seen} can read it again and judge again.
+     */
+    public Optional<Namespace> labelIfUnchanged(Namespace seen, Injection wanted, Deadline deadline) {
+        String name = seen.getMetadata().getName();
+        ControlPlaneLabeler.Labelled done = labelling(name,
+                () -> ControlPlaneLabeler.applyIfUnchanged(client, seen, wanted, deadline));
+        return done == null ? Optional.empty() : Optional.of(remember(name, done.after()));
+    }
+
     /** What {@link #label} would do, checked by the API server (dryRun=All), storing nothing. */
     public Outcome.Result previewLabel(String name, Injection wanted, Deadline deadline) {
         Outcome.Result result = labelling(name, () -> ControlPlaneLabeler.preview(client, name, wanted, deadline));

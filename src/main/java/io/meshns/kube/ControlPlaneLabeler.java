@@ -68,6 +68,18 @@ final class ControlPlaneLabeler {
     }
 
     /**
+     * Labels the namespace only if it is still exactly {@code seen} (one PATCH conditional on its
+     * resourceVersion); null when it changed since or is gone, for the caller to judge again from a
+     * fresh read. Transient failures are retried until the deadline.
+     */
+    static Labelled applyIfUnchanged(KubernetesClient client, Namespace seen, Injection wanted, Deadline deadline) {
+        return deadline.retry(() -> {
+            Labelled done = applyIfCurrent(client, seen, wanted, deadline);
+            return done == null || done.after() == null ? null : done;
+        });
+    }
+
+    /**
      * What {@link #apply} would do, checked by the API server (dryRun=All: its validation and our
      * right to patch), storing nothing; ABSENT when there is no such namespace.
      */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -213,15 +214,12 @@ public class MigrationService {
                 throw new NotMoved("not reached: this call ran out of time (meshns.call-timeout); run it again to move the rest");
             }
             Locked<Namespace> done = lock.run(ns, fanOut.requestDeadline(budget.lockWait(call)), lease -> {
-                Namespace current = controlPlane.get(ns);
-                Rollout now = lease.state().intent().rollout(current.getMetadata().getLabels());
-                RevisionMigration.Step step = RevisionMigration.step(now, from, to, selected, registered);
+                Judged judged = judge(ns, lease.state(), from, to, selected, registered, fanOut.requestDeadline(lease.deadline()));
+                RevisionMigration.Step step = judged.step();
                 if (step.isEmpty()) {
-                    return Locked.nothing(current);
+                    return Locked.nothing(judged.namespace());
                 }
-                Namespace labelled = step.meshWideMoves()
-                        ? controlPlane.label(ns, step.after().meshWide(), fanOut.requestDeadline(lease.deadline()))
-                        : current;
+                Namespace labelled = judged.namespace();
                 List<Outcome> outcomes = label(ns, step, planes, live, options, lease.deadline());
                 Map<String, Injection> settings = step.after().clusters();
                 return Locked.recording(labelled, new Change(step.after().meshWide(), outcomes,
@@ -242,6 +240,37 @@ public class MigrationService {
         } catch (RuntimeException e) {
             return notMoved(planned, "not moved: " + KubeErrors.describe(e));
         }
+    }
+
+    /** A namespace's move as judged under its lock, and the namespace as it then is in the control plane. */
+    private record Judged(Namespace namespace, RevisionMigration.Step step) {
+    }
+
+    /**
+     * Judges the move from the state as the lock was taken and the namespace's labels, labelling the
+     * control plane when the mesh-wide setting moves. It starts from the copy this call listed, with
+     * a PATCH conditional on that copy being current (no read), and reads the namespace afresh and
+     * judges again when the copy changed since, or when only some clusters move and nothing is
+     * written in the control plane to prove the copy current.
+     */
+    private Judged judge(String ns, NamespaceState state, Injection from, Injection to, Set<String> selected,
+            List<String> registered, Deadline deadline) {
+        Namespace listed = controlPlane.lastKnown(ns).orElse(null);
+        if (listed != null) {
+            RevisionMigration.Step step = RevisionMigration.step(state.intent().rollout(listed.getMetadata().getLabels()), from,
+                    to, selected, registered);
+            if (step.meshWideMoves()) {
+                Optional<Namespace> labelled = controlPlane.labelIfUnchanged(listed, step.after().meshWide(), deadline);
+                if (labelled.isPresent()) {
+                    return new Judged(labelled.get(), step);
+                }
+            }
+        }
+        Namespace current = controlPlane.get(ns);
+        RevisionMigration.Step step = RevisionMigration.step(state.intent().rollout(current.getMetadata().getLabels()), from, to,
+                selected, registered);
+        Namespace labelled = step.meshWideMoves() ? controlPlane.label(ns, step.after().meshWide(), deadline) : current;
+        return new Judged(labelled, step);
     }
 
     /** The namespace's new labels in each cluster that moves, from the read; one outcome each, with its restart impact. */
