@@ -34,12 +34,27 @@ final class MigrateBenchmark {
     private static final int WARMUP = 10;
 
     /** One migrateRevision call: its time, and its outcomes counted. */
-    record Call(double millis, double cpuMillis, int namespaces, int applied, int failed, int notReached) {
+    record Call(double millis, double cpuMillis, double controlCpuMillis, double hereCpuMillis, int namespaces, int applied,
+            int failed, int notReached) {
+    }
+
+    /**
+     * CPU used so far by the function, by the control plane (kube-apiserver and etcd, when real: this
+     * process started them) and by this process (the data planes and the driver), all on the same cores.
+     */
+    private record Cpu(Duration function, Duration controlPlane, Duration here) {
+
+        static Cpu now(FunctionProcess function) {
+            Duration control = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().command().map(c -> c.contains("kube-apiserver") || c.endsWith("etcd")).orElse(false))
+                    .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO)).reduce(Duration.ZERO, Duration::plus);
+            return new Cpu(function.cpu(), control, ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO));
+        }
     }
 
     /** The figures of this part. */
-    record Result(String control, int clusters, int namespaces, int warmup, List<Double> enable, List<Double> migrate, List<Double> migrateCpu,
-            int leastApplied, int many,
+    record Result(String control, int clusters, int namespaces, int warmup, List<Double> enable, List<Double> migrate,
+            List<Double> migrateCpu, List<Double> controlCpu, List<Double> hereCpu, int leastApplied, int many,
             List<Call[]> manyRounds) {
     }
 
@@ -72,6 +87,8 @@ final class MigrateBenchmark {
                 List<Double> enable = new ArrayList<>();
                 List<Double> migrate = new ArrayList<>();
                 List<Double> migrateCpu = new ArrayList<>();
+                List<Double> controlCpu = new ArrayList<>();
+                List<Double> hereCpu = new ArrayList<>();
                 int leastApplied = namespaces * clusters;
                 for (int i = 0; i < warmup + settings.repeats(); i++) {
                     function.ok("disableInjection", "{\"namespace\": \"" + APP + "\"}");
@@ -88,12 +105,16 @@ final class MigrateBenchmark {
                         migrate.add(back.millis());
                         migrateCpu.add(forth.cpuMillis());
                         migrateCpu.add(back.cpuMillis());
+                        controlCpu.add(forth.controlCpuMillis());
+                        controlCpu.add(back.controlCpuMillis());
+                        hereCpu.add(forth.hereCpuMillis());
+                        hereCpu.add(back.hereCpuMillis());
                         leastApplied = Math.min(leastApplied, Math.min(forth.applied(), back.applied()));
                     }
                 }
                 Benchmark.say(String.format(Locale.ROOT, "  enableInjection %.0f ms, migrateRevision of %d namespaces %.0f ms"
-                        + " (function CPU %.0f ms)", Stats.median(enable), namespaces, Stats.median(migrate),
-                        Stats.median(migrateCpu)));
+                        + " (CPU: function %.0f ms, control plane %.0f ms, data planes and driver %.0f ms)", Stats.median(enable),
+                        namespaces, Stats.median(migrate), Stats.median(migrateCpu), Stats.median(controlCpu), Stats.median(hereCpu)));
 
                 planes.latency(Duration.ZERO);
                 seed(control, planes, namespaces, many);
@@ -110,7 +131,7 @@ final class MigrateBenchmark {
                     from = to;
                     to = swap;
                 }
-                return new Result(controlKind, clusters, namespaces, warmup, enable, migrate, migrateCpu, leastApplied, many, manyRounds);
+                return new Result(controlKind, clusters, namespaces, warmup, enable, migrate, migrateCpu, controlCpu, hereCpu, leastApplied, many, manyRounds);
             }
         }
     }
@@ -126,7 +147,7 @@ final class MigrateBenchmark {
     }
 
     private static Call migrate(FunctionProcess function, String from, String to) throws Exception {
-        Duration cpu = function.cpu();
+        Cpu before = Cpu.now(function);
         FunctionProcess.Answer answer = function.ok("migrateRevision", "{\"from\": \"" + from + "\", \"to\": \"" + to + "\"}");
         int applied = 0;
         int failed = 0;
@@ -140,8 +161,10 @@ final class MigrateBenchmark {
                 }
             }
         }
-        return new Call(answer.millis(), function.cpu().minus(cpu).toMillis(), answer.body().path("results").size(), applied,
-                failed, notReached);
+        Cpu after = Cpu.now(function);
+        return new Call(answer.millis(), after.function().minus(before.function()).toMillis(),
+                after.controlPlane().minus(before.controlPlane()).toMillis(), after.here().minus(before.here()).toMillis(),
+                answer.body().path("results").size(), applied, failed, notReached);
     }
 
     private static final String COMMAND = "`./mvnw -B -Pbench verify -Dbench.only=migrate` ([8](#8-a-fleet-upgrade-migraterevision))";
@@ -198,6 +221,12 @@ final class MigrateBenchmark {
                 r.namespaces(), r.clusters(), migrate, range(r.migrate()), cpu, cpu * 1000 / (r.namespaces() * r.clusters()),
                 r.leastApplied(), r.namespaces() * r.clusters(), migrate / enable, GOAL,
                 migrate / enable <= GOAL ? "met" : "**not met**"));
+        double control = Stats.median(r.controlCpu());
+        double here = Stats.median(r.hereCpu());
+        md.append(String.format(Locale.ROOT, "%nCPU of one `migrateRevision` (medians): the function %,.0f ms, the control plane %,.0f ms, "
+                + "the data planes and the driver %,.0f ms; %,.0f ms in all, which the machine's %d cores need at least %,.0f ms of "
+                + "wall time to give.%n", cpu, control, here, cpu + control + here, Runtime.getRuntime().availableProcessors(),
+                (cpu + control + here) / Runtime.getRuntime().availableProcessors()));
         md.append("\nThen ").append(String.format(Locale.ROOT, "%,d", r.many())).append(" namespaces on the same clusters ")
                 .append("(the call timeout at its default, `meshns.call-timeout`): one `migrateRevision` and right after it ")
                 .append("the same call again, which moves what the first did not reach (nothing left: `results: []`); ")
