@@ -1,6 +1,7 @@
 package io.meshns.browser;
 
 import java.util.List;
+import java.util.Map;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -143,6 +144,23 @@ public class ChangeDialog {
     /** All the text of a cluster's row in the result table (outcome, pods to restart, message). */
     String outcomeRow(String cluster) {
         return dialog().findElement(By.cssSelector(".result tr[data-cluster='" + cluster + "']")).getText();
+    }
+
+    /** The workloads a restart's result table says were (or would be) restarted in a cluster, top to bottom. */
+    List<String> restarted(String cluster) {
+        return dialog().findElements(By.cssSelector(".result tr[data-cluster='" + cluster + "'] ul.workloads:not(.skipped) li"))
+                .stream().map(WebElement::getText).toList();
+    }
+
+    /** The pods a restart's result table says were (or would be) skipped in a cluster, each with why. */
+    Map<String, String> skipped(String cluster) {
+        Map<String, String> skipped = new java.util.TreeMap<>();
+        for (WebElement item : dialog().findElements(By.cssSelector(".result tr[data-cluster='" + cluster + "'] ul.skipped li"))) {
+            String workload = item.findElement(By.tagName("code")).getText();
+            // The item reads "Pod/debug: <reason>".
+            skipped.put(workload, item.getText().substring(workload.length()).replaceFirst("^:\\s*", ""));
+        }
+        return skipped;
     }
 
     /** The API's error message shown in the dialog, or null. */

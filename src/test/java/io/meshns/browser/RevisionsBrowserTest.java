@@ -2,6 +2,7 @@ package io.meshns.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
 import io.meshns.testing.Api;
@@ -27,7 +34,8 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * The console's Revisions view in headless Chromium, over a fleet of two data planes that both run
- * the injectors of 1-24-0 and 1-25-0: a canary upgrade of one ring, previewed, applied and seen.
+ * the injectors of 1-24-0 and 1-25-0 (ring=canary and ring=stable): a canary upgrade of one ring,
+ * previewed, applied and seen, and the restart of a namespace's workloads in that ring.
  */
 @InBrowser
 @QuarkusTest
@@ -36,6 +44,7 @@ class RevisionsBrowserTest extends BrowserSession {
 
     private static final String OLD = "1-24-0";
     private static final String NEW = "1-25-0";
+    private static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
     private static int counter;
 
     private MockApiServer canary;
@@ -48,8 +57,8 @@ class RevisionsBrowserTest extends BrowserSession {
         Mesh.deregisterAll();
         canary = MockApiServer.start().withInjectors(OLD, NEW);
         stable = MockApiServer.start().withInjectors(OLD, NEW);
-        Mesh.register("canary", canary.url());
-        Mesh.register("stable", stable.url());
+        Mesh.register("canary", canary.url(), Map.of("ring", "canary"));
+        Mesh.register("stable", stable.url(), Map.of("ring", "stable"));
         shop = "rev-shop-" + counter++;
         for (KubernetesClient client : List.of(cp(), canary.client(), stable.client())) {
             Mesh.createNamespace(client, shop, Map.of());
@@ -151,6 +160,129 @@ class RevisionsBrowserTest extends BrowserSession {
         assertTrue(warning != null && warning.contains("stopped"), String.valueOf(warning));
         String heading = view.heading(NEW);
         assertTrue(heading.contains("not in use") && heading.contains("check the unreachable ones first"), heading);
+    }
+
+    @Test
+    void restartingANamespaceInTheRingRollsItsWorkloadsThereOnlyAndLeavesTheBarePod() {
+        // The canary ring is on the new revision, its pods still on the old proxy; stable's pods started before
+        // injection was on, so a restart that reached stable would roll its workloads too.
+        workloads(canary.client(), OLD);
+        workloads(stable.client(), null);
+        Api.call("migrateRevision", "{\"from\": \"" + OLD + "\", \"to\": \"" + NEW + "\", \"clusterSelector\": \"ring=canary\"}")
+                .statusCode(200);
+        Map<String, Long> generations = generations();
+        RevisionsView view = open().revisions();
+        assertEquals(List.of(shop), view.namespaces(NEW, "canary"));
+
+        ChangeDialog restart = view.restart(NEW, "canary", shop).ring("canary");
+        assertEquals("Restart workloads of " + shop, restart.title());
+        assertFalse(restart.canApply(), "nothing to apply before a preview");
+        restart.preview();
+        assertEquals("Preview: nothing has changed yet", restart.resultHeading(), restart.text());
+        assertEquals(List.of("canary"), restart.outcomeClusters(), "only the ring is asked: " + restart.text());
+        assertEquals("changed", restart.outcome("canary"), restart.text());
+        assertEquals(List.of("Deployment/web", "StatefulSet/db"), restart.restarted("canary"), restart.text());
+        Map<String, String> skipped = restart.skipped("canary");
+        assertEquals(List.of("Pod/debug"), List.copyOf(skipped.keySet()), restart.text());
+        assertTrue(skipped.get("Pod/debug").contains("never deletes pods"), "why: " + skipped);
+        browser.screenshot("revisions-restart-preview");
+        // A preview changes nothing in any data plane.
+        for (MockApiServer server : List.of(canary, stable)) {
+            assertNull(restartedAt(web(server)), "web after a preview");
+            assertNull(restartedAt(db(server)), "db after a preview");
+        }
+        assertEquals(generations, generations(), "a preview starts no rollout");
+
+        assertTrue(restart.canApply());
+        restart.apply();
+        assertEquals("Done", restart.resultHeading(), restart.text());
+        assertEquals(List.of("canary"), restart.outcomeClusters(), restart.text());
+        assertEquals("applied", restart.outcome("canary"), restart.text());
+        assertEquals(List.of("Deployment/web", "StatefulSet/db"), restart.restarted("canary"), restart.text());
+        assertEquals(List.of("Pod/debug"), List.copyOf(restart.skipped("canary").keySet()), restart.text());
+        browser.screenshot("revisions-restart-done");
+        restart.close();
+
+        // The ring's Deployment and StatefulSet roll as kubectl rollout restart makes them; stable is as it was.
+        assertNotNull(restartedAt(web(canary)), "web in canary");
+        assertNotNull(restartedAt(db(canary)), "db in canary");
+        assertEquals(generations.get("canary Deployment/web") + 1, web(canary).getMetadata().getGeneration(), "a new rollout of web");
+        assertEquals(generations.get("canary StatefulSet/db") + 1, db(canary).getMetadata().getGeneration(), "a new rollout of db");
+        assertNull(restartedAt(web(stable)), "web outside the ring");
+        assertNull(restartedAt(db(stable)), "db outside the ring");
+        assertEquals(generations.get("stable Deployment/web"), web(stable).getMetadata().getGeneration());
+        assertEquals(generations.get("stable StatefulSet/db"), db(stable).getMetadata().getGeneration());
+        assertNotNull(canary.client().pods().inNamespace(shop).withName("debug").get(), "meshns deletes no pod");
+        assertEquals(List.of(), browser.consoleErrors());
+    }
+
+    /**
+     * Deployment web and StatefulSet db, a pod of each, and the bare pod debug, their proxies those of
+     * {@code revision} (null: no proxy). Canary's pod of web is the set-up's web-1-a.
+     */
+    private void workloads(KubernetesClient client, String revision) {
+        client.apps().deployments().inNamespace(shop).resource(new DeploymentBuilder().withNewMetadata().withName("web")
+                .endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "web").endSelector()
+                .withTemplate(template("web")).endSpec().build()).create();
+        client.apps().statefulSets().inNamespace(shop).resource(new StatefulSetBuilder().withNewMetadata().withName("db")
+                .endMetadata().withNewSpec().withServiceName("db").withNewSelector().addToMatchLabels("app", "db").endSelector()
+                .withTemplate(template("db")).endSpec().build()).create();
+        if (client.pods().inNamespace(shop).withName("web-1-a").get() == null) {
+            client.pods().inNamespace(shop).resource(pod("web-1-a", revision).editMetadata().addToLabels("pod-template-hash", "1")
+                    .addNewOwnerReference().withKind("ReplicaSet").withName("web-1").withController(true).endOwnerReference()
+                    .endMetadata().build()).create();
+        }
+        client.pods().inNamespace(shop).resource(pod("db-0", revision).editMetadata().addNewOwnerReference()
+                .withKind("StatefulSet").withName("db").withController(true).endOwnerReference().endMetadata().build()).create();
+        client.pods().inNamespace(shop).resource(pod("debug", revision).build()).create();
+    }
+
+    private static PodTemplateSpec template(String app) {
+        return new PodTemplateSpecBuilder().withNewMetadata().addToLabels("app", app).endMetadata().withNewSpec()
+                .addNewContainer().withName("app").endContainer().endSpec().build();
+    }
+
+    /** A pod with the proxy of {@code revision}, or without a proxy when it is null. */
+    private PodBuilder pod(String name, String revision) {
+        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(shop).endMetadata().withNewSpec()
+                .addNewContainer().withName("app").endContainer().endSpec();
+        if (revision != null) {
+            pod.editMetadata().addToLabels("istio.io/rev", revision).endMetadata().editSpec().addNewContainer()
+                    .withName("istio-proxy").endContainer().endSpec();
+        }
+        return pod;
+    }
+
+    private Deployment web(MockApiServer server) {
+        return server.client().apps().deployments().inNamespace(shop).withName("web").get();
+    }
+
+    private StatefulSet db(MockApiServer server) {
+        return server.client().apps().statefulSets().inNamespace(shop).withName("db").get();
+    }
+
+    /** What kubectl rollout restart sets on a workload's pod template, or null. */
+    private static String restartedAt(Deployment deployment) {
+        return restartedAt(deployment.getSpec().getTemplate());
+    }
+
+    private static String restartedAt(StatefulSet statefulSet) {
+        return restartedAt(statefulSet.getSpec().getTemplate());
+    }
+
+    private static String restartedAt(PodTemplateSpec template) {
+        Map<String, String> annotations = template.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(RESTARTED_AT);
+    }
+
+    /** The generation of web and db in each data plane, by "cluster Kind/name". */
+    private Map<String, Long> generations() {
+        Map<String, Long> generations = new java.util.TreeMap<>();
+        for (Map.Entry<String, MockApiServer> server : Map.of("canary", canary, "stable", stable).entrySet()) {
+            generations.put(server.getKey() + " Deployment/web", web(server.getValue()).getMetadata().getGeneration());
+            generations.put(server.getKey() + " StatefulSet/db", db(server.getValue()).getMetadata().getGeneration());
+        }
+        return generations;
     }
 
     /** The injection labels of the rev-shop namespace in one API server (without the name label an API server adds). */

@@ -20,6 +20,14 @@ public final class Mesh {
                 .statusCode(200);
     }
 
+    /** Registers a cluster with labels, which cluster selectors (ring=canary) pick it by. */
+    public static void register(String name, String server, Map<String, String> labels) {
+        String json = labels.entrySet().stream().map(l -> "\"" + l.getKey() + "\": \"" + l.getValue() + "\"")
+                .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+        call("registerCluster", "{\"name\": \"" + name + "\", \"server\": \"" + server
+                + "\", \"token\": \"test-token\", \"labels\": " + json + "}").statusCode(200);
+    }
+
     public static void deregisterAll() {
         JsonPath clusters = call("listClusters", "{}").statusCode(200).extract().jsonPath();
         for (String name : clusters.<String> getList("items.name")) {
