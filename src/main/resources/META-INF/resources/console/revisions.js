@@ -113,29 +113,46 @@ function clusterRow(revision, c) {
     el("td", { class: "pods" }, podsWords(c.pods || 0)));
 }
 
-// ---- where a change goes: every cluster, or only the chosen ones ------------------------------
+// ---- where a change goes: every cluster, the chosen ones, or those a label selector matches ----
 
-/** Radios "every cluster" / "only these" with a checkbox per registered cluster; chosen() is null for every cluster. */
+/**
+ * Radios "every cluster" / "only these" (a checkbox per registered cluster) / "clusters labelled"
+ * (a label selector such as ring=canary); where() is {} for every cluster, else {clusters} or
+ * {clusterSelector}, as the API takes them.
+ */
 function clusterScope(prefix, everyWords, someWords, preselected) {
   const boxes = state.clusters.map((c) => el("label", { class: "check" },
     el("input", { type: "checkbox", name: "cluster", value: c.name, disabled: !preselected,
       checked: c.name === preselected }), c.name));
   const every = el("input", { type: "radio", name: "scope", id: prefix + "-scope-all", value: "all", checked: !preselected });
   const some = el("input", { type: "radio", name: "scope", id: prefix + "-scope-some", value: "some", checked: Boolean(preselected) });
-  const sync = () => boxes.forEach((l) => { l.querySelector("input").disabled = !some.checked; });
-  every.addEventListener("change", sync);
-  some.addEventListener("change", sync);
+  const labelled = el("input", { type: "radio", name: "scope", id: prefix + "-scope-selector", value: "selector" });
+  const selector = el("input", { type: "text", id: prefix + "-selector", name: "clusterSelector", autocomplete: "off",
+    spellcheck: "false", disabled: true, placeholder: "e.g. ring=canary" });
+  const sync = () => {
+    boxes.forEach((l) => { l.querySelector("input").disabled = !some.checked; });
+    selector.disabled = !labelled.checked;
+  };
+  [every, some, labelled].forEach((radio) => radio.addEventListener("change", sync));
   const fieldset = el("fieldset", {}, el("legend", {}, "Where"),
     el("div", { class: "choice" }, every, el("label", { for: every.id }, everyWords)),
     el("div", { class: "choice" }, some, el("label", { for: some.id }, someWords)),
-    el("div", { class: "cluster-choices" }, boxes));
-  const chosen = () => {
-    if (!some.checked) return null;
+    el("div", { class: "cluster-choices" }, boxes),
+    el("div", { class: "choice" }, labelled, el("label", { for: labelled.id }, "The clusters whose labels match:"),
+      el("span", { class: "inline-field" },
+        el("label", { for: selector.id, class: "visually-hidden" }, "Cluster label selector"), selector)));
+  const where = () => {
+    if (labelled.checked) {
+      const clusterSelector = selector.value.trim();
+      if (!clusterSelector) throw new ApiError(400, "no-selector", "type a label selector of clusters, e.g. ring=canary");
+      return { clusterSelector };
+    }
+    if (!some.checked) return {};
     const names = boxes.map((l) => l.querySelector("input")).filter((b) => b.checked).map((b) => b.value);
     if (names.length === 0) throw new ApiError(400, "no-cluster", "choose at least one cluster, or every cluster");
-    return names;
+    return { clusters: names };
   };
-  return { fieldset, chosen };
+  return { fieldset, where };
 }
 
 // ---- migrate namespaces from one revision to another -------------------------------------------
@@ -161,9 +178,7 @@ function openMigrate(from) {
       const input = { from: fromSelect.value, to: to.value.trim() };
       if (!input.from) throw new ApiError(400, "missing-from", "choose the revision to move away from");
       if (!input.to) throw new ApiError(400, "missing-to", "type the revision to move to, e.g. 1-25-0");
-      const clusters = scope.chosen();
-      if (clusters) input.clusters = clusters;
-      return { fn: "migrateRevision", input };
+      return { fn: "migrateRevision", input: { ...input, ...scope.where() } };
     },
     show: (answer, preview) => {
       const results = answer.results || [];
@@ -190,10 +205,7 @@ function openRestart(namespace, cluster) {
   previewedChange({
     form, area, applyLabel: "Restart",
     request: () => {
-      const input = { namespace };
-      const clusters = scope.chosen();
-      if (clusters) input.clusters = clusters;
-      return { fn: "restartWorkloads", input };
+      return { fn: "restartWorkloads", input: { namespace, ...scope.where() } };
     },
     show: (answer, preview) => restartOutcomes(answer.clusters, preview),
   });

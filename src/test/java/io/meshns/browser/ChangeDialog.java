@@ -78,6 +78,15 @@ public class ChangeDialog {
         return this;
     }
 
+    /** Limits a migration or a restart to the clusters whose labels match a selector, e.g. ring=canary. */
+    ChangeDialog selector(String selector) {
+        dialog().findElement(By.cssSelector("input[name=scope][value=selector]")).click();
+        WebElement field = dialog().findElement(By.cssSelector("input[name=clusterSelector]"));
+        field.clear();
+        field.sendKeys(selector);
+        return this;
+    }
+
     ChangeDialog preview() {
         button("Preview").click();
         page.waitIdle();

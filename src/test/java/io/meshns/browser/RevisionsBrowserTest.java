@@ -164,12 +164,7 @@ class RevisionsBrowserTest extends BrowserSession {
 
     @Test
     void restartingANamespaceInTheRingRollsItsWorkloadsThereOnlyAndLeavesTheBarePod() {
-        // The canary ring is on the new revision, its pods still on the old proxy; stable's pods started before
-        // injection was on, so a restart that reached stable would roll its workloads too.
-        workloads(canary.client(), OLD);
-        workloads(stable.client(), null);
-        Api.call("migrateRevision", "{\"from\": \"" + OLD + "\", \"to\": \"" + NEW + "\", \"clusterSelector\": \"ring=canary\"}")
-                .statusCode(200);
+        canaryRingOnTheNewRevisionWithPodsToRestartEverywhere();
         Map<String, Long> generations = generations();
         RevisionsView view = open().revisions();
         assertEquals(List.of(shop), view.namespaces(NEW, "canary"));
@@ -214,6 +209,49 @@ class RevisionsBrowserTest extends BrowserSession {
         assertEquals(generations.get("stable StatefulSet/db"), db(stable).getMetadata().getGeneration());
         assertNotNull(canary.client().pods().inNamespace(shop).withName("debug").get(), "meshns deletes no pod");
         assertEquals(List.of(), browser.consoleErrors());
+    }
+
+    @Test
+    void aRingChosenByItsLabelsIsRestartedThereOnlyAndASelectorMatchingNoClusterIsRefused() {
+        canaryRingOnTheNewRevisionWithPodsToRestartEverywhere();
+        Map<String, Long> generations = generations();
+        ChangeDialog restart = open().revisions().restart(NEW, "canary", shop);
+
+        restart.selector("ring=nowhere").preview();
+        String error = restart.error();
+        assertTrue(error != null && error.contains("ring=nowhere"), restart.text());
+        assertFalse(restart.canApply(), "nothing to apply after a refusal");
+        browser.screenshot("revisions-restart-selector-refused");
+
+        restart.selector("ring=canary").preview();
+        assertEquals("Preview: nothing has changed yet", restart.resultHeading(), restart.text());
+        assertEquals(List.of("canary"), restart.outcomeClusters(), "the selector's clusters only: " + restart.text());
+        assertEquals(List.of("Deployment/web", "StatefulSet/db"), restart.restarted("canary"), restart.text());
+        assertEquals(List.of("Pod/debug"), List.copyOf(restart.skipped("canary").keySet()), restart.text());
+        assertEquals(generations, generations(), "a preview starts no rollout");
+        assertNull(restartedAt(web(canary)), "web after a preview");
+
+        restart.apply();
+        assertEquals("Done", restart.resultHeading(), restart.text());
+        assertEquals(List.of("canary"), restart.outcomeClusters(), restart.text());
+        assertEquals("applied", restart.outcome("canary"), restart.text());
+        assertNotNull(restartedAt(web(canary)), "web in canary");
+        assertNotNull(restartedAt(db(canary)), "db in canary");
+        assertNull(restartedAt(web(stable)), "web outside the ring");
+        assertNull(restartedAt(db(stable)), "db outside the ring");
+        assertEquals(generations.get("stable Deployment/web"), web(stable).getMetadata().getGeneration());
+        assertEquals(List.of(), browser.consoleErrors());
+    }
+
+    /**
+     * The canary ring moved to the new revision, its pods still on the old proxy; stable's pods started
+     * before injection was on there, so a restart that reached stable would roll its workloads too.
+     */
+    private void canaryRingOnTheNewRevisionWithPodsToRestartEverywhere() {
+        workloads(canary.client(), OLD);
+        workloads(stable.client(), null);
+        Api.call("migrateRevision", "{\"from\": \"" + OLD + "\", \"to\": \"" + NEW + "\", \"clusterSelector\": \"ring=canary\"}")
+                .statusCode(200);
     }
 
     /**
