@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.mock.MockApiServer;
+import io.meshns.testing.AotCacheTraining;
 import io.meshns.testing.FunctionProcess;
 
 /**
@@ -143,12 +144,15 @@ public final class Benchmark {
         /**
          * -Dbench.start-options: option sets separated by ';', each measured in turn; a word
          * java=PATH in a set starts that set with another JDK. By default the JVM plain, then with the
-         * package's AppCDS archive when there is one, as the container runs it.
+         * package's AppCDS archive when there is one, as the container runs it ("auto"). A set with
+         * -XX:AOTCache=FILE (JDK 25) gets its cache from a training run first.
          */
         static List<StartJvm> fromSystemProperties(Path jar) {
             String archive = "app-cds.jsa";
-            String sets = System.getProperty("bench.start-options",
-                    Files.isRegularFile(jar.resolveSibling(archive)) ? "; -XX:SharedArchiveFile=" + archive : "");
+            String sets = System.getProperty("bench.start-options", "auto");
+            if (sets.equals("auto")) {
+                sets = Files.isRegularFile(jar.resolveSibling(archive)) ? "; -XX:SharedArchiveFile=" + archive : "";
+            }
             List<StartJvm> jvms = new ArrayList<>();
             for (String set : sets.split(";", -1)) {
                 String java = FunctionProcess.javaExecutable();
@@ -515,6 +519,9 @@ public final class Benchmark {
                 DataPlaneServers planes = DataPlaneServers.start(clusters, Duration.ZERO)) {
             createNamespace(control.client(), APP, Map.of("team", "bench"));
             planes.all().forEach(plane -> createNamespace(plane.client(), APP, Map.of("team", "bench")));
+            for (StartJvm jvm : jvms) {
+                trainAotCache(jvm, settings);
+            }
             // Each round starts every JVM once, so that a change in the machine's load falls on all of them.
             for (int run = 1; run <= settings.starts(); run++) {
                 for (StartJvm jvm : jvms) {
@@ -554,6 +561,20 @@ public final class Benchmark {
             }
         }
         throw new IllegalArgumentException("bench.starts must be at least 1");
+    }
+
+    /** A set that starts from an AOT cache ({@code -XX:AOTCache=FILE}, JDK 25) first gets one, from a training run of the same set. */
+    private static void trainAotCache(StartJvm jvm, Settings settings) throws Exception {
+        String flag = "-XX:AOTCache=";
+        String cache = jvm.options().stream().filter(o -> o.startsWith(flag)).map(o -> o.substring(flag.length())).findFirst()
+                .orElse(null);
+        if (cache == null) {
+            return;
+        }
+        List<String> options = jvm.options().stream().filter(o -> !o.startsWith(flag)).toList();
+        Path file = AotCacheTraining.train(jvm.java(), options, settings.jar(), cache,
+                settings.workDir().resolve("function-train-" + cache + ".log"));
+        say("  trained " + cache + " (" + Files.size(file) / (1024 * 1024) + " MB) with " + jvm.jdk() + " " + String.join(" ", options));
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------

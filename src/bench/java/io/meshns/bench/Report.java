@@ -301,13 +301,23 @@ final class Report {
         md.append("The calls: 10 registerCluster, then enableInjection, getNamespace, disableInjection, listNamespaces and ")
                 .append("listClusters in turn, over 10 clusters that answer at once. `-Dbench.start-options` sets the ")
                 .append("options compared, sets separated by `;`, a word `java=PATH` naming another JDK's java; by default ")
-                .append("none, then the package's `app-cds.jsa`. `-Dbench.only=start` runs this part alone.\n\n");
+                .append("none, then the package's `app-cds.jsa`. A set with `-XX:AOTCache=FILE` (JDK 25) gets its cache from a ")
+                .append("training run of the same set first (`AotCacheTraining`, as `./mvnw package -Daot.java=…` makes ")
+                .append("`app.aot`). `-Dbench.only=start` runs this part alone.\n\n");
         double median = Stats.median(s.startMillis());
         Benchmark.StartJvm last = s.jvms().get(s.jvms().size() - 1);
+        StringBuilder others = new StringBuilder();
+        for (Benchmark.StartJvm jvm : s.jvms().subList(0, s.jvms().size() - 1)) {
+            others.append(others.length() == 0 ? "; the other sets: " : ", ").append(ms(Stats.median(jvm.startMillis())))
+                    .append(" ms (").append(jvm.jdk()).append(jvm.options().isEmpty() ? "" : ", `" + String.join(" ", jvm.options()) + "`")
+                    .append(")");
+        }
         return new Goal(START_GOAL, ms(median) + " ms, " + mb(s.rssReadyKb()) + " resident (" + last.jdk()
-                + (last.options().isEmpty() ? "" : ", `" + String.join(" ", last.options()) + "`") + ")",
+                + (last.options().isEmpty() ? "" : ", `" + String.join(" ", last.options()) + "`") + ")" + others,
                 median <= 1000 ? "met" : "not met",
-                "`./mvnw -B -Pbench verify -Dbench.only=start` ([3](#3-start-and-memory-jvm-java--jar-targetquarkus-appquarkus-runjar))");
+                "`./mvnw -B -Pbench verify -Dbench.only=start"
+                        + ("auto".equals(System.getProperty("bench.start-options", "auto")) ? "" : " -Dbench.start-options=…")
+                        + "` ([3](#3-start-and-memory-jvm-java--jar-targetquarkus-appquarkus-runjar), the sets in its table)");
     }
 
     private static List<Goal> roundTrips(StringBuilder md, Benchmark.Settings settings, RoundTrips.Result r) {
