@@ -216,7 +216,8 @@ public final class Benchmark {
             say("looking before a change (only this part)");
             LookBenchmark.LookResult look = LookBenchmark.run(settings);
             String section = LookBenchmark.markdown(settings, look);
-            String merged = Report.withGoals(LookBenchmark.merged(existing(settings), section), LookBenchmark.goals(look));
+            String merged = Report.withGoals(LookBenchmark.merged(existing(settings), section), LookBenchmark.goals(look),
+                    Report.load(machine.withEnd((System.nanoTime() - began) / 6e10)));
             Files.writeString(settings.output(), merged, StandardCharsets.UTF_8);
             System.out.println(section);
             say("written to " + settings.output());
@@ -238,16 +239,18 @@ public final class Benchmark {
         if ("migrate".equals(System.getProperty("bench.only"))) {
             say("a fleet upgrade: migrateRevision (only this part)");
             MigrateBenchmark.Result migrate = MigrateBenchmark.run(settings);
-            writePart(settings, MigrateBenchmark.NUMBER, MigrateBenchmark.markdown(settings,
-                    machine.withEnd((System.nanoTime() - began) / 6e10), migrate), MigrateBenchmark.goals(migrate));
+            Machine measured = machine.withEnd((System.nanoTime() - began) / 6e10);
+            writePart(settings, MigrateBenchmark.NUMBER, MigrateBenchmark.markdown(settings, measured, migrate),
+                    MigrateBenchmark.goals(migrate), measured);
             return;
         }
 
         if ("revisions".equals(System.getProperty("bench.only"))) {
             say("describeRevisions over large clusters (only this part)");
             RevisionsBenchmark.Result revisions = RevisionsBenchmark.run(settings);
-            writePart(settings, RevisionsBenchmark.NUMBER, RevisionsBenchmark.markdown(settings,
-                    machine.withEnd((System.nanoTime() - began) / 6e10), revisions), RevisionsBenchmark.goals(revisions));
+            Machine measured = machine.withEnd((System.nanoTime() - began) / 6e10);
+            writePart(settings, RevisionsBenchmark.NUMBER, RevisionsBenchmark.markdown(settings, measured, revisions),
+                    RevisionsBenchmark.goals(revisions), measured);
             return;
         }
 
@@ -325,12 +328,14 @@ public final class Benchmark {
         double minutes = (System.nanoTime() - began) / 6e10;
         String report = Report.markdown(settings, machine.withEnd(minutes), kubectl.map(Kubectl::version), fanOut,
                 reconcile, start, roundTrips, existing(settings));
+        String load = Report.load(machine.withEnd(minutes));
         report = Report.withGoals(LookBenchmark.merged(report, LookBenchmark.markdown(settings, look)),
-                LookBenchmark.goals(look));
+                LookBenchmark.goals(look), load);
         report = Report.withGoals(Report.withSection(report, MigrateBenchmark.NUMBER,
-                MigrateBenchmark.markdown(settings, migrated, migrate)), MigrateBenchmark.goals(migrate));
+                MigrateBenchmark.markdown(settings, migrated, migrate)), MigrateBenchmark.goals(migrate), Report.load(migrated));
         report = Report.withGoals(Report.withSection(report, RevisionsBenchmark.NUMBER,
-                RevisionsBenchmark.markdown(settings, revised, revisions)), RevisionsBenchmark.goals(revisions));
+                RevisionsBenchmark.markdown(settings, revised, revisions)), RevisionsBenchmark.goals(revisions),
+                Report.load(revised));
         System.out.println();
         System.out.println(report);
         Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
@@ -338,9 +343,10 @@ public final class Benchmark {
     }
 
     /** Writes one part run alone: its numbered section and its goals replace those in the file, the rest stays. */
-    private static void writePart(Settings settings, int number, String section, List<Report.Goal> goals) throws IOException {
-        Files.writeString(settings.output(), Report.withGoals(Report.withSection(existing(settings), number, section), goals),
-                StandardCharsets.UTF_8);
+    private static void writePart(Settings settings, int number, String section, List<Report.Goal> goals, Machine machine)
+            throws IOException {
+        Files.writeString(settings.output(), Report.withGoals(Report.withSection(existing(settings), number, section), goals,
+                Report.load(machine)), StandardCharsets.UTF_8);
         System.out.println(section);
         say("written to " + settings.output());
     }

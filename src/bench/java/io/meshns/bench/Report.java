@@ -22,6 +22,8 @@ final class Report {
     static final String GOALS_START = "<!-- goals: a benchmark run rewrites the rows of the goals it measures and keeps the others -->";
     static final String GOALS_END = "<!-- /goals -->";
     static final String METHOD = "## How it is measured";
+    /** A cell with nothing to say. */
+    static final String NONE = "–";
 
     static final String FULL_RUN = "`" + Benchmark.COMMAND + "`";
     static final String START_GOAL = "Start-up: process start to the first answered `listNamespaces` ≤ 1 s";
@@ -62,7 +64,7 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
         md.append("```\n").append(Benchmark.COMMAND).append("\n```\n\n");
-        md.append("## Goals\n\n").append(goalsTable(existing, goals)).append("\n");
+        md.append("## Goals\n\n").append(goalsTable(existing, goals, load(machine))).append("\n");
         md.append("This one command packages the function, runs the benchmark against the packaged jar and rewrites this ")
                 .append("file with the figures of that run (about ").append(Math.max(1, Math.round(machine.minutes())))
                 .append(" min on the machine below, after the build). It needs a JDK 17+ and, for the comparison, ")
@@ -113,40 +115,68 @@ final class Report {
         return at < 0 ? report + "\n" + text : report.substring(0, at) + text + report.substring(at);
     }
 
-    /** {@code report} with the rows of {@code measured} written afresh in its goals table, the other rows kept. */
-    static String withGoals(String report, List<Goal> measured) {
+    /**
+     * {@code report} with the rows of {@code measured} written afresh in its goals table, measured at
+     * {@code load} (the machine's load average), the other rows kept.
+     */
+    static String withGoals(String report, List<Goal> measured, String load) {
         int start = report.indexOf(GOALS_START);
         int end = report.indexOf(GOALS_END);
         if (start < 0 || end < start) {
             return report;
         }
-        return report.substring(0, start) + goalsTable(report, measured).strip() + report.substring(end + GOALS_END.length());
+        return report.substring(0, start) + goalsTable(report, measured, load).strip()
+                + report.substring(end + GOALS_END.length());
+    }
+
+    /** The goals table of {@code existing}, as it is. */
+    static String goalsTable(String existing) {
+        return goalsTable(existing, List.of(), NONE);
     }
 
     /**
      * The goals table: the rows of {@code existing}'s table in their order, each replaced by the goal
-     * of {@code measured} with the same text, then the measured goals it did not have yet.
+     * of {@code measured} with the same text, then the measured goals it did not have yet. A goal
+     * measured now keeps the figure the table had as its figure before, and gets {@code load}.
      */
-    static String goalsTable(String existing, List<Goal> measured) {
-        Map<String, String> rows = new LinkedHashMap<>();
+    static String goalsTable(String existing, List<Goal> measured, String load) {
+        Map<String, List<String>> rows = new LinkedHashMap<>();
         int start = existing == null ? -1 : existing.indexOf(GOALS_START);
         int end = existing == null ? -1 : existing.indexOf(GOALS_END);
         if (start >= 0 && end > start) {
             existing.substring(start + GOALS_START.length(), end).lines()
                     .filter(line -> line.startsWith("| ") && !line.startsWith("| goal |"))
-                    .forEach(line -> rows.put(firstCell(line), line));
+                    .map(Report::cells)
+                    .forEach(cells -> rows.put(cells.get(0), cells));
         }
-        measured.forEach(goal -> rows.put(goal.goal(), "| " + goal.goal() + " | " + goal.figure() + " | " + goal.met()
-                + " | " + goal.command() + " |"));
+        for (Goal goal : measured) {
+            List<String> was = rows.get(goal.goal());
+            rows.put(goal.goal(), List.of(goal.goal(), was == null ? NONE : was.get(2), goal.figure(), goal.met(), load,
+                    goal.command()));
+        }
         StringBuilder table = new StringBuilder(GOALS_START).append("\n");
-        table.append("| goal | figure | met | measured by |\n|---|---|---|---|\n");
-        rows.values().forEach(row -> table.append(row).append("\n"));
+        table.append("| goal | figure before | figure after | met | load average (1 min) | measured by |\n")
+                .append("|---|---|---|---|---|---|\n");
+        rows.values().forEach(cells -> table.append("| ").append(String.join(" | ", cells)).append(" |\n"));
         return table.append(GOALS_END).append("\n").toString();
     }
 
-    private static String firstCell(String row) {
-        int next = row.indexOf(" | ", 2);
-        return (next < 0 ? row.substring(2) : row.substring(2, next)).strip();
+    /** "1.65 before, 2.19 after": the machine's 1-minute load average around a run. */
+    static String load(Benchmark.Machine machine) {
+        return firstWord(machine.loadBefore()) + " before, " + firstWord(machine.loadAfter()) + " after";
+    }
+
+    private static String firstWord(String text) {
+        return text == null || text.isBlank() ? NONE : text.strip().split("\\s+")[0];
+    }
+
+    /**
+     * A row's cells: goal, figure before, figure after, met, load, command. A row of four cells (goal,
+     * figure, met, command) has no figure before and no load.
+     */
+    private static List<String> cells(String row) {
+        List<String> cells = List.of(row.substring(2, row.length() - (row.endsWith(" |") ? 2 : 0)).split(" \\| ", -1));
+        return cells.size() == 4 ? List.of(cells.get(0), NONE, cells.get(1), cells.get(2), NONE, cells.get(3)) : cells;
     }
 
     /**
