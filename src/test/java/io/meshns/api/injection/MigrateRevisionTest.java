@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshns.testing.EastAndWest;
+import io.meshns.testing.Events;
+import io.meshns.testing.Requests;
 import io.meshns.testing.Snapshot;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -76,6 +78,25 @@ class MigrateRevisionTest extends EastAndWest {
                 .body("history[0].change", equalTo("RevisionMigrated"));
         assertEquals(List.of(), migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}")
                 .getList("results"));
+    }
+
+    @Test
+    void aMeshWideMoveLabelsTheControlPlaneFromTheCopyItReadWithoutReadingItAgain() throws Exception {
+        Events.settled();
+        Requests.drain(controlPlane.getKubernetesMockServer());
+
+        migrate("{\"from\": \"1-24-0\", \"to\": \"canary\", \"namespaces\": [\"" + ns + "\"]}");
+
+        Events.settled();
+        List<String> requests = Requests.drain(controlPlane.getKubernetesMockServer());
+        String namespace = "/api/v1/namespaces/" + ns;
+        String state = "PUT /api/v1/namespaces/meshns-system/configmaps/namespace-" + ns;
+        // One read of the namespace to find what moves; under the lock, one PATCH conditional on that copy.
+        assertEquals(1, requests.stream().filter(r -> r.equals("GET " + namespace)).count(), requests.toString());
+        assertEquals(1, requests.stream().filter(r -> r.equals("PATCH " + namespace)).count(), requests.toString());
+        // The lock, then the outcomes with the release.
+        assertEquals(2, requests.stream().filter(state::equals).count(), requests.toString());
+        assertEquals(ON_CANARY, injection(cp(), ns));
     }
 
     @Test
