@@ -26,24 +26,56 @@ function notice(errors) {
   box.hidden = unique.length === 0;
 }
 
-/** Reads everything again; one refused read (say a 403 on listClusters) does not hide the others. */
-async function refresh() {
+/**
+ * Reads everything again; one refused read (say a 403 on listClusters) does not hide the others.
+ * The clusters first: without describeMesh, the grid's columns are the registered clusters. Then
+ * describeMesh and every view's load at once, as each reads every cluster live: the page waits for
+ * the slowest, not for their sum.
+ */
+async function readAll() {
   busy(1);
   const errors = [];
   try {
-    // The clusters first: without describeMesh, the grid's columns are the registered clusters.
-    for (const load of [loadClusters, loadMesh, ...VIEWS.map((view) => view.load).filter(Boolean)]) {
-      try {
-        await load();
-      } catch (error) {
-        errors.push(error);
-      }
+    try {
+      await loadClusters();
+    } catch (error) {
+      errors.push(error);
     }
+    const loads = [loadMesh, ...VIEWS.map((view) => view.load).filter(Boolean)];
+    const settled = await Promise.allSettled(loads.map(async (load) => load()));
+    errors.push(...settled.filter((s) => s.status === "rejected").map((s) => s.reason));
     notice(errors);
   } finally {
     VIEWS.forEach((view) => view.render());
     busy(-1);
   }
+}
+
+/** The read under way, and the one to start when it ends (shared by every refresh asked for meanwhile). */
+let current = null;
+let next = null;
+
+/**
+ * Reads everything again, one read at a time: a refresh asked for while one runs (a click, or a
+ * change applied) waits for it and then reads afresh, so what it shows was read after it was asked
+ * for, and two reads never write the page's state in turns. Any number asked for meanwhile are one
+ * read. The page shows it is busy from the ask until that read is shown.
+ */
+function refresh() {
+  if (!current) {
+    current = readAll().finally(() => {
+      current = null;
+    });
+    return current;
+  }
+  if (!next) {
+    busy(1);
+    next = current.catch(() => {}).then(() => {
+      next = null;
+      return refresh();
+    }).finally(() => busy(-1));
+  }
+  return next;
 }
 
 function mount() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -58,6 +59,35 @@ public class ConsolePage {
     ConsolePage refresh() {
         driver.findElement(By.id("refresh")).click();
         return waitIdle();
+    }
+
+    /** Clicks Refresh {@code times} times in one go, as fast as a script can, and waits until the page is idle again. */
+    ConsolePage refreshRepeatedly(int times) {
+        ((JavascriptExecutor) driver).executeScript("for (let i = 0; i < arguments[0]; i++) document.getElementById('refresh').click()",
+                times);
+        return waitIdle();
+    }
+
+    /**
+     * The functions the page has called, in the order it sent them, each with when it was sent and when
+     * its answer had arrived, as the browser's own resource timing records them (ms since the page opened).
+     */
+    List<Call> calls() {
+        List<?> entries = (List<?>) ((JavascriptExecutor) driver).executeScript("return performance.getEntriesByType('resource')"
+                + ".filter((e) => e.initiatorType === 'fetch')"
+                + ".map((e) => [new URL(e.name).pathname.split('/').pop(), e.startTime, e.responseEnd])");
+        return entries.stream().map(e -> (List<?>) e)
+                .map(e -> new Call((String) e.get(0), ((Number) e.get(1)).doubleValue(), ((Number) e.get(2)).doubleValue()))
+                .toList();
+    }
+
+    /** Forgets the calls recorded so far: {@link #calls()} then lists only those sent from now on. */
+    ConsolePage forgetCalls() {
+        ((JavascriptExecutor) driver).executeScript("performance.clearResourceTimings()");
+        return this;
+    }
+
+    record Call(String function, double sent, double answered) {
     }
 
     /** The cluster columns, left to right, by the name each header shows. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +46,8 @@ class RevisionsBrowserTest extends BrowserSession {
     private static final String OLD = "1-24-0";
     private static final String NEW = "1-25-0";
     private static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+    /** How long a data plane takes to answer in the tests of how the page reads: long enough to tell reads at once from reads in turn. */
+    private static final Duration SLOW = Duration.ofMillis(400);
     private static int counter;
 
     private MockApiServer canary;
@@ -150,6 +153,56 @@ class RevisionsBrowserTest extends BrowserSession {
                 + "' }.clusters.find { it.cluster == 'canary' }.namespaces"));
         assertEquals(true, revisions.getBoolean("revisions.find { it.revision == '" + NEW + "' }.inUse"));
         assertEquals(List.of(), browser.consoleErrors());
+    }
+
+    @Test
+    void theMeshAndTheRevisionsAreReadAtOnceAfterTheClusters() {
+        canary.latency(SLOW);
+        stable.latency(SLOW);
+        ConsolePage page = open();
+        assertNull(page.notice());
+        assertEquals(List.of("canary", "stable"), page.clusterColumns());
+        assertEquals(List.of(OLD, NEW), page.revisions().revisions());
+
+        List<ConsolePage.Call> calls = page.calls();
+        assertEquals(List.of("describeMesh", "describeRevisions", "listClusters"),
+                calls.stream().map(ConsolePage.Call::function).sorted().toList(), "one read of each: " + calls);
+        ConsolePage.Call clusters = call(calls, "listClusters");
+        ConsolePage.Call mesh = call(calls, "describeMesh");
+        ConsolePage.Call revisions = call(calls, "describeRevisions");
+        // Both read every data plane, so each takes at least their latency.
+        assertTrue(mesh.answered() - mesh.sent() >= SLOW.toMillis() && revisions.answered() - revisions.sent() >= SLOW.toMillis(),
+                "slow reads: " + calls);
+        assertTrue(mesh.sent() >= clusters.answered() && revisions.sent() >= clusters.answered(), "the clusters first: " + calls);
+        assertTrue(revisions.sent() < mesh.answered() && mesh.sent() < revisions.answered(),
+                "describeMesh and describeRevisions under way together: " + calls);
+    }
+
+    @Test
+    void refreshesAskedForWhileOneRunsWaitForItAndAreReadOnceTogether() {
+        ConsolePage page = open();
+        canary.latency(SLOW);
+        stable.latency(SLOW);
+        page.forgetCalls().refreshRepeatedly(3);
+        assertNull(page.notice());
+        assertEquals(List.of(OLD, NEW), page.revisions().revisions());
+
+        // The first click's read, then one more for the two clicks made while it ran, started once it was shown.
+        List<ConsolePage.Call> calls = page.calls();
+        assertEquals(6, calls.size(), "two reads of everything: " + calls);
+        List<ConsolePage.Call> first = calls.subList(0, 3);
+        List<ConsolePage.Call> second = calls.subList(3, 6);
+        for (List<ConsolePage.Call> read : List.of(first, second)) {
+            assertEquals(List.of("describeMesh", "describeRevisions", "listClusters"),
+                    read.stream().map(ConsolePage.Call::function).sorted().toList(), "one read of each: " + calls);
+        }
+        double firstEnded = first.stream().mapToDouble(ConsolePage.Call::answered).max().orElseThrow();
+        double secondStarted = second.stream().mapToDouble(ConsolePage.Call::sent).min().orElseThrow();
+        assertTrue(secondStarted >= firstEnded, "the second read starts after the first has ended: " + calls);
+    }
+
+    private static ConsolePage.Call call(List<ConsolePage.Call> calls, String function) {
+        return calls.stream().filter(c -> c.function().equals(function)).findFirst().orElseThrow();
     }
 
     @Test
