@@ -81,6 +81,10 @@ export async function call(fn, input) {
         body = null;
       }
       if (response.status === 401) {
+        // Calls run side by side: when another's prompt gave a new token while this one was on its
+        // way, this refusal is of the old token, so the call is sent again with the new one.
+        const now = sessionStorage.getItem(TOKEN_KEY);
+        if (now && now !== token) continue;
         if (token) forgetToken();
         const given = await signIn(body && body.message);
         if (given) continue;
