@@ -3,7 +3,6 @@ package io.meshns.service;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -171,14 +170,9 @@ public class InjectionService {
      */
     private List<Outcome> label(Look look, String namespace, Injection wanted, DataPlaneLabeler.Read trust,
             ChangeOptions options, Deadline deadline) {
-        Map<String, Outcome> labelled = fanOut.acrossClusters(look.readable(), deadline, (cluster, d) -> {
-            LiveReader.Live read = look.of(cluster);
-            Namespace seen = read.namespace(namespace);
-            CompletableFuture<Outcome.Result> result = seen == null ? CompletableFuture.completedFuture(Outcome.Result.ABSENT)
-                    : DataPlaneLabeler.applyFrom(cluster.client(), namespace, seen, trust, wanted, d, options.dryRun());
-            return result.thenApply(r -> check.annotate(new Outcome(cluster.name(), r, null), read, namespace, wanted,
-                    options.force()));
-        }, (cluster, why) -> Outcome.failed(cluster.name(), why));
+        Map<String, Outcome> labelled = fanOut.acrossClusters(look.readable(), deadline,
+                (cluster, d) -> ClusterLabel.fromRead(cluster, look.of(cluster), namespace, wanted, trust, d, options, check),
+                (cluster, why) -> Outcome.failed(cluster.name(), why));
         return look.clusters().stream()
                 .map(c -> labelled.getOrDefault(c.name(), unread(c.name(), look.of(c), wanted, options))).toList();
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -255,10 +256,11 @@ public class MigrationService {
      */
     private Judged judge(String ns, NamespaceState state, Injection from, Injection to, Set<String> selected,
             List<String> registered, Deadline deadline) {
+        Function<Namespace, RevisionMigration.Step> stepFrom = namespace -> RevisionMigration.step(
+                state.intent().rollout(namespace.getMetadata().getLabels()), from, to, selected, registered);
         Namespace listed = controlPlane.lastKnown(ns).orElse(null);
         if (listed != null) {
-            RevisionMigration.Step step = RevisionMigration.step(state.intent().rollout(listed.getMetadata().getLabels()), from,
-                    to, selected, registered);
+            RevisionMigration.Step step = stepFrom.apply(listed);
             if (step.meshWideMoves()) {
                 Optional<Namespace> labelled = controlPlane.labelIfUnchanged(listed, step.after().meshWide(), deadline);
                 if (labelled.isPresent()) {
@@ -267,8 +269,7 @@ public class MigrationService {
             }
         }
         Namespace current = controlPlane.get(ns);
-        RevisionMigration.Step step = RevisionMigration.step(state.intent().rollout(current.getMetadata().getLabels()), from, to,
-                selected, registered);
+        RevisionMigration.Step step = stepFrom.apply(current);
         Namespace labelled = step.meshWideMoves() ? controlPlane.label(ns, step.after().meshWide(), deadline) : current;
         return new Judged(labelled, step);
     }
@@ -279,14 +280,11 @@ public class MigrationService {
         List<DataPlane> clusters = step.clusters().stream().map(planes::get).filter(java.util.Objects::nonNull).toList();
         Map<String, Outcome> labelled = fanOut.acrossClusters(clusters, deadline, (cluster, d) -> {
             LiveReader.Live read = live.get(cluster.name());
-            Injection wanted = step.after().in(cluster.name());
             if (read.failure() != null) {
                 return CompletableFuture.completedFuture(Outcome.failed(cluster.name(), read.failure()));
             }
-            Namespace seen = read.namespace(ns);
-            CompletableFuture<Outcome.Result> result = seen == null ? CompletableFuture.completedFuture(Outcome.Result.ABSENT)
-                    : DataPlaneLabeler.applyFrom(cluster.client(), ns, seen, DataPlaneLabeler.Read.EARLIER, wanted, d, false);
-            return result.thenApply(r -> check.annotate(new Outcome(cluster.name(), r, null), read, ns, wanted, options.force()));
+            return ClusterLabel.fromRead(cluster, read, ns, step.after().in(cluster.name()), DataPlaneLabeler.Read.EARLIER, d,
+                    options, check);
         }, (cluster, why) -> Outcome.failed(cluster.name(), why));
         return step.clusters().stream()
                 .map(c -> labelled.getOrDefault(c, Outcome.failed(c, "no longer registered")).withWanted(step.after().in(c)))
