@@ -48,7 +48,7 @@ final class MigrateBenchmark {
             Duration control = ProcessHandle.current().descendants()
                     .filter(p -> p.info().command().map(c -> c.contains("kube-apiserver") || c.endsWith("etcd")).orElse(false))
                     .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO)).reduce(Duration.ZERO, Duration::plus);
-            return new Cpu(function.cpu(), control, ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO));
+            return new Cpu(function.cpu(), control, Duration.ofNanos(ThousandClusters.ownCpuNanos()));
         }
     }
 

@@ -222,7 +222,7 @@ final class ThousandClusters {
     }
 
     /** This process' CPU time: the simulated clusters, the control plane's mock and the caller. */
-    private static long ownCpuNanos() {
+    static long ownCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
