@@ -1,63 +1,67 @@
 package io.meshns.testing;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.meshns.mock.MockApiServer;
 
 /**
- * Makes a JDK 25 AOT cache of the packaged function (JEP 483, 514, 515: classes loaded and linked,
- * and method profiles) by a training run: the function, started from its directory with
- * {@code -XX:AOTCacheOutput} and the C1 compiler alone, answers the calls of a first start against a
- * CRUD mock control plane, and writes the cache next to the jar as it exits. The {@code aot} profile runs it at package, the
- * start benchmark before it measures a start from a cache.
+ * Makes a JDK 25 AOT cache of the packaged function with src/main/docker/train-aot-cache.sh, the
+ * training the container image runs, but against a CRUD mock control plane, so the calls answer 200.
+ * The {@code aot} profile runs it at package, the start benchmark before it measures a start from a cache.
  */
 public final class AotCacheTraining {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final Path SCRIPT = Path.of("src", "main", "docker", "train-aot-cache.sh");
+    /** The namespace the script's getNamespace asks for. */
     private static final String NAMESPACE = "training";
-    private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
     private AotCacheTraining() {
     }
 
     /**
      * Trains {@code cache} (a file name beside {@code jar}) with {@code java} started with
-     * {@code options}, replacing any earlier cache; returns the cache's path.
+     * {@code options}, replacing any earlier cache; returns the cache's path. The script's output goes
+     * to {@code log}, the function's beside it.
      */
     public static Path train(String java, List<String> options, Path jar, String cache, Path log) throws Exception {
-        Path file = jar.toAbsolutePath().getParent().resolve(cache);
-        Files.deleteIfExists(file);
-        List<String> recording = new ArrayList<>(options);
-        // Trained without C2, the cache keeps the loaded and linked classes but no method profiles: with
-        // profiles, C2 compiles the trained methods as the JVM starts, about 0.9 s of CPU before the first
-        // answer on two cores. C2 still compiles what grows hot afterwards.
-        if (!recording.contains(C1_ONLY)) {
-            recording.add(C1_ONLY);
+        Path directory = jar.toAbsolutePath().getParent();
+        if (!jar.getFileName().toString().equals("quarkus-run.jar")) {
+            throw new IllegalArgumentException("the script trains quarkus-run.jar, not " + jar);
         }
-        recording.add("-XX:AOTCacheOutput=" + cache);
         try (MockApiServer control = MockApiServer.start()) {
             control.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
                     .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
-            try (FunctionProcess training = FunctionProcess.startFromItsDirectory(java, recording, jar, control.url(), log)) {
-                training.awaitFirstAnswer("listNamespaces", PATIENCE);
-                for (int i = 0; i < 50; i++) {
-                    training.ok("listNamespaces", "{}");
-                    training.ok("getNamespace", "{\"name\": \"" + NAMESPACE + "\"}");
-                    training.ok("listClusters", "{}");
-                }
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            ProcessBuilder training = new ProcessBuilder("bash", SCRIPT.toAbsolutePath().toString(), cache)
+                    .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            training.environment().put("JAVA", java);
+            training.environment().put("TRAINING_OPTIONS", String.join(" ", options));
+            training.environment().put("CONTROL_PLANE", control.url());
+            training.environment().put("TRAINING_PORT", Integer.toString(freePort()));
+            training.environment().put("TRAINING_LOG", log.toAbsolutePath() + ".function");
+            Process process = training.start();
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the training run did not end within 3 minutes; see " + log);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("the training run failed: " + Files.readString(log));
             }
         }
-        // The JVM writes the cache as it exits: a training run that failed leaves none.
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("the training run made no AOT cache " + file + "; see " + log);
+        return directory.resolve(cache);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
-        return file;
     }
 
     /** {@code java jar cache [options...]}: trains the cache as {@link #train} does, its log beside the jar's directory. */
