@@ -35,6 +35,11 @@ class DockerfilesIT {
     private static final Path JVM = Path.of("src", "main", "docker", "Dockerfile.jvm");
     private static final Path NATIVE = Path.of("src", "main", "docker", "Dockerfile.native");
     private static final Path APP = Path.of("target", "quarkus-app");
+    /**
+     * Files of the package the image does without: a build report, and the start-up archives of the
+     * machine that built it (the image trains its own AOT cache with its own JVM).
+     */
+    private static final List<String> NOT_IN_THE_IMAGE = List.of("quarkus-app-dependencies.txt", "app-cds.jsa", "app.aot");
 
     /** One instruction: its keyword and its arguments as written. */
     private record Instruction(String keyword, String arguments) {
@@ -48,15 +53,14 @@ class DockerfilesIT {
     void theJvmImageHoldsEveryFileOfTheFastJarAndRunsQuarkusRun() throws IOException {
         Assumptions.assumeTrue(Files.isDirectory(APP), "a native build (-Dnative) makes no " + APP);
         List<Instruction> instructions = instructions(JVM);
-        String from = only(instructions, "FROM");
-        assertTrue(from.matches("registry\\.access\\.redhat\\.com/ubi9/openjdk-(17|21)-runtime:[0-9.]+"), from);
+        assertEquals("${JAVA_IMAGE}", only(instructions, "FROM"));
+        assertTrue(only(instructions, "ARG").matches("JAVA_IMAGE=eclipse-temurin:2[5-9]-jre"), only(instructions, "ARG"));
 
         List<Copy> copies = copies(instructions);
         List<String> uncovered = new ArrayList<>();
         try (Stream<Path> files = Files.walk(APP)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                // A build report, not read at run time.
-                if (file.getFileName().toString().equals("quarkus-app-dependencies.txt")) {
+                if (NOT_IN_THE_IMAGE.contains(file.getFileName().toString())) {
                     continue;
                 }
                 if (copies.stream().flatMap(c -> c.sources().stream()).noneMatch(source -> covers(source, file))) {
@@ -71,56 +75,38 @@ class DockerfilesIT {
                 assertTrue(admittedByDockerignore(source), source + " is left out of the build context by .dockerignore");
             }
         }
-
-        Map<String, String> env = env(instructions);
-        assertEquals("/deployments/quarkus-run.jar", env.get("JAVA_APP_JAR"));
-        // quarkus-run.jar lands there: the COPY of the package's jars into /deployments/.
+        // quarkus-run.jar lands in the working directory: the COPY of the package's jars into /deployments/.
         assertTrue(copies.stream().anyMatch(c -> c.destination().equals("/deployments/")
                 && c.sources().stream().anyMatch(s -> covers(s, APP.resolve("quarkus-run.jar")))));
-        assertEquals(List.of("/opt/jboss/container/java/run/run-java.sh"), entrypoint(instructions));
+        assertEquals("/deployments", only(instructions, "WORKDIR"));
+        List<String> entrypoint = entrypoint(instructions);
+        assertEquals("java", entrypoint.get(0));
+        assertEquals(List.of("-jar", "quarkus-run.jar"), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
+        assertTrue(entrypoint.contains("-Dquarkus.http.host=0.0.0.0"), entrypoint.toString());
         assertEquals("185", only(instructions, "USER"));
-        assertTrue(env.get("JAVA_OPTS_APPEND").contains("-Dquarkus.http.host=0.0.0.0"), env.get("JAVA_OPTS_APPEND"));
     }
 
     /**
-     * The start-up archive: `./mvnw package` writes it, the image holds it beside quarkus-run.jar and
-     * the JVM is told to use it, started from the directory whose relative class path it records. The
-     * build command the file gives makes it in the image the file runs (an archive fits one JVM build).
+     * The AOT cache: the image's own build trains it, with the script .dockerignore lets into the
+     * context, in the directory the JVM starts from, and the JVM is told to use it.
      */
     @Test
-    void theJvmImageStartsWithTheArchiveMadeInItsOwnImage() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(APP), "a native build (-Dnative) makes no " + APP);
-        Path archive = APP.resolve("app-cds.jsa");
-        assertTrue(Files.isRegularFile(archive), "./mvnw package wrote no " + archive);
+    void theJvmImageTrainsItsAotCacheInItsOwnBuildAndStartsFromIt() throws IOException {
         List<Instruction> instructions = instructions(JVM);
-        List<Copy> copies = copies(instructions);
-        Copy copy = copies.stream().filter(c -> c.sources().stream().anyMatch(s -> covers(s, archive))).findFirst()
-                .orElseThrow(() -> new AssertionError("no COPY of " + archive));
-        assertEquals("/deployments/", copy.destination());
-        assertEquals("/deployments", only(instructions, "WORKDIR"));
-        List<String> options = Arrays.asList(env(instructions).get("JAVA_OPTS_APPEND").split("\\s+"));
-        assertTrue(options.contains("-XX:SharedArchiveFile=/deployments/app-cds.jsa"), options.toString());
-
-        String builder = "-Dquarkus.package.jar.appcds.builder-image=";
-        List<String> images = Files.readAllLines(JVM).stream().filter(line -> line.startsWith("#") && line.contains(builder))
-                .map(line -> line.substring(line.indexOf(builder) + builder.length()).split("\\s+")[0]).toList();
-        assertEquals(List.of(only(instructions, "FROM")), images, "the archive is made in the image the file runs");
+        String run = only(instructions, "RUN");
+        String script = "src/main/docker/train-aot-cache.sh";
+        assertTrue(Files.isRegularFile(Path.of(script)), script);
+        assertTrue(run.startsWith("--mount=type=bind,source=" + script + ","), run);
+        assertTrue(admittedByDockerignore(script), script + " is left out of the build context by .dockerignore");
+        assertTrue(run.contains("train-aot-cache.sh app.aot"), run);
+        assertTrue(entrypoint(instructions).contains("-XX:AOTCache=app.aot"), entrypoint(instructions).toString());
     }
 
-    /**
-     * run-java.sh puts its own heap share and collector on the command line, after function.yaml's
-     * JAVA_TOOL_OPTIONS, so they win: they are told the same.
-     */
+    /** The training and the function run with the JVM flags function.yaml sets. */
     @Test
     void theJvmImageSizesTheJvmAsFunctionYamlDoes() throws IOException {
         Map<String, String> env = env(instructions(JVM));
-        List<String> flags = FunctionYaml.javaToolOptions();
-        String percentage = flags.stream().filter(f -> f.startsWith("-XX:MaxRAMPercentage=")).findFirst().orElseThrow()
-                .substring("-XX:MaxRAMPercentage=".length());
-        assertEquals(Double.parseDouble(percentage), Double.parseDouble(env.get("JAVA_MAX_MEM_RATIO")));
-        List<String> collector = Arrays.asList(env.get("GC_CONTAINER_OPTIONS").trim().split("\\s+"));
-        assertTrue(flags.containsAll(collector), collector + " against function.yaml's " + flags);
-        assertFalse(env.containsKey("JAVA_OPTS"), "JAVA_OPTS would replace run-java.sh's container sizing");
+        assertEquals(FunctionYaml.javaToolOptions(), Arrays.asList(env.get("JAVA_TOOL_OPTIONS").split("\\s+")));
     }
 
     @Test
