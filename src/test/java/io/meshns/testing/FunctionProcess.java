@@ -19,9 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The packaged function ({@code java -jar quarkus-run.jar}) in its own process, talking to a given
- * control plane, called over HTTP as a user with curl would. Used by the benchmark and by the tests
- * against real API servers.
+ * The packaged function ({@code java -jar quarkus-run.jar}, or its container image) in its own process,
+ * talking to a given control plane, called over HTTP as a user with curl would. Used by the benchmark
+ * and by the tests against real API servers and of the image.
  */
 public final class FunctionProcess implements AutoCloseable {
 
@@ -60,8 +60,7 @@ public final class FunctionProcess implements AutoCloseable {
      * going to {@code log}. Does not wait.
      */
     public static FunctionProcess start(Path jar, String controlPlane, Path log) throws IOException {
-        return start(jar, Map.of(), List.of("-Dquarkus.kubernetes-client.api-server-url=" + controlPlane,
-                "-Dmeshns.allow-plaintext-clusters=true", "-Dmeshns.auth.enabled=false"), log);
+        return start(jar, Map.of(), againstPlainHttp(controlPlane), log);
     }
 
     /**
@@ -82,10 +81,32 @@ public final class FunctionProcess implements AutoCloseable {
     public static FunctionProcess startFromItsDirectory(String java, List<String> jvmOptions, Path jar,
             String controlPlane, Path log) throws IOException {
         List<String> options = new ArrayList<>(jvmOptions);
-        options.addAll(List.of("-Dquarkus.kubernetes-client.api-server-url=" + controlPlane,
-                "-Dmeshns.allow-plaintext-clusters=true", "-Dmeshns.auth.enabled=false"));
+        options.addAll(againstPlainHttp(controlPlane));
         Path directory = jar.toAbsolutePath().getParent();
         return start(java, directory, directory.relativize(jar.toAbsolutePath()), Map.of(), options, log);
+    }
+
+    /**
+     * Starts {@code image} in the foreground with {@code podman run} on the host's network, against a
+     * plain-http {@code controlPlane} with caller auth off, as {@link #start(Path, String, Path)} does: the
+     * image's own command line, with {@code jvmOptions} and those properties given in JDK_JAVA_OPTIONS.
+     * Closing it stops and removes the container.
+     */
+    public static FunctionProcess startContainer(String image, List<String> jvmOptions, String controlPlane, Path log)
+            throws IOException {
+        int port = freePort();
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.addAll(againstPlainHttp(controlPlane));
+        options.add("-Dquarkus.http.port=" + port);
+        ProcessBuilder podman = Podman.command(List.of("run", "--rm", "--network", "host",
+                "-e", "JDK_JAVA_OPTIONS=" + String.join(" ", options), image), log);
+        long started = System.nanoTime();
+        return new FunctionProcess(podman.start(), URI.create("http://127.0.0.1:" + port + "/"), started, log);
+    }
+
+    private static List<String> againstPlainHttp(String controlPlane) {
+        return List.of("-Dquarkus.kubernetes-client.api-server-url=" + controlPlane,
+                "-Dmeshns.allow-plaintext-clusters=true", "-Dmeshns.auth.enabled=false");
     }
 
     private static FunctionProcess start(String java, Path directory, Path jar, Map<String, String> environment,
