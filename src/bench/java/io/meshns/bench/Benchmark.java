@@ -245,6 +245,15 @@ public final class Benchmark {
             return;
         }
 
+        if ("image".equals(System.getProperty("bench.only"))) {
+            say("start-up in the container image (only this part)");
+            ImageBenchmark.Result image = ImageBenchmark.run(settings);
+            Machine measured = machine.withEnd((System.nanoTime() - began) / 6e10);
+            writePart(settings, ImageBenchmark.NUMBER, ImageBenchmark.markdown(settings, measured, image),
+                    ImageBenchmark.goals(image), measured);
+            return;
+        }
+
         if ("revisions".equals(System.getProperty("bench.only"))) {
             say("describeRevisions over large clusters (only this part)");
             RevisionsBenchmark.Result revisions = RevisionsBenchmark.run(settings);

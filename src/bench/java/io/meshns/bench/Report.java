@@ -75,7 +75,7 @@ final class Report {
                 .append("`-Dbench.namespaces=1000`, `-Dbench.reconcile-clusters=20`, `-Dbench.drift-percent=5`, ")
                 .append("`-Dbench.calls=1000`, `-Dbench.cp-latency-ms=50`, `-Dbench.cp-clusters=1,20`, ")
                 .append("`-Dbench.only=round-trips` (that part alone; also `fan-out`, `look`, `thousand`, `large`, `migrate`, ")
-                .append("`revisions`, `start`), `-Dbench.starts=5`, `-Dbench.start-options=…` (section 3), ")
+                .append("`revisions`, `start`, `image`), `-Dbench.starts=5`, `-Dbench.start-options=…` (section 3), ")
                 .append("`-Dbench.baseline-jar=JAR` or `label=JAR,…` (earlier jars beside this one, for the ")
                 .append("parts that compare: `fan-out`, `round-trips`, `look`, `thousand`, `large`) and ")
                 .append("`-Dbench.output=FILE` change what it does. A part run alone replaces its own section and goals ")

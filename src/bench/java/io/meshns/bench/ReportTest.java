@@ -39,7 +39,7 @@ class ReportTest {
 
         assertEquals(Report.goalsTable(existing), Report.goalsTable(report));
         assertEquals(Report.numberedSections(existing), Report.numberedSections(report));
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9), List.copyOf(Report.numberedSections(report).keySet()));
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), List.copyOf(Report.numberedSections(report).keySet()));
         assertTrue(report.indexOf("## Goals") < report.indexOf("## Machine"), "the goals open the file");
         assertTrue(report.stripTrailing().endsWith(existing.substring(existing.indexOf(Report.METHOD)).stripTrailing()),
                 "how it is measured is written as the file has it");
