@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -78,6 +80,23 @@ public final class Benchmark {
     /** Makes a part's table. */
     private interface Table {
         String make() throws Exception;
+    }
+
+    /** Runs one measured part. */
+    private interface Part<R> {
+        R run() throws Exception;
+    }
+
+    /**
+     * Runs one part alone, {@code what} it measures: its section ({@code markdown}, given the machine as
+     * measured) and its rows of the goals table replace those in the existing file, the rest stays.
+     */
+    private static <R> void partAlone(Settings settings, Machine machine, long began, String what, int number, Part<R> part,
+            BiFunction<Machine, R, String> markdown, Function<R, List<Report.Goal>> goals) throws Exception {
+        say(what + " (only this part)");
+        R result = part.run();
+        Machine measured = machine.withEnd((System.nanoTime() - began) / 6e10);
+        writePart(settings, number, markdown.apply(measured, result), goals.apply(result), measured);
     }
 
     /** Runs one part alone: its table goes to the work directory, for merging by hand. */
@@ -237,29 +256,23 @@ public final class Benchmark {
         }
 
         if ("migrate".equals(System.getProperty("bench.only"))) {
-            say("a fleet upgrade: migrateRevision (only this part)");
-            MigrateBenchmark.Result migrate = MigrateBenchmark.run(settings);
-            Machine measured = machine.withEnd((System.nanoTime() - began) / 6e10);
-            writePart(settings, MigrateBenchmark.NUMBER, MigrateBenchmark.markdown(settings, measured, migrate),
-                    MigrateBenchmark.goals(migrate), measured);
+            partAlone(settings, machine, began, "a fleet upgrade: migrateRevision", MigrateBenchmark.NUMBER,
+                    () -> MigrateBenchmark.run(settings), (measured, r) -> MigrateBenchmark.markdown(settings, measured, r),
+                    MigrateBenchmark::goals);
             return;
         }
 
         if ("image".equals(System.getProperty("bench.only"))) {
-            say("start-up in the container image (only this part)");
-            ImageBenchmark.Result image = ImageBenchmark.run(settings);
-            Machine measured = machine.withEnd((System.nanoTime() - began) / 6e10);
-            writePart(settings, ImageBenchmark.NUMBER, ImageBenchmark.markdown(settings, measured, image),
-                    ImageBenchmark.goals(image), measured);
+            partAlone(settings, machine, began, "start-up in the container image", ImageBenchmark.NUMBER,
+                    () -> ImageBenchmark.run(settings), (measured, r) -> ImageBenchmark.markdown(settings, measured, r),
+                    ImageBenchmark::goals);
             return;
         }
 
         if ("revisions".equals(System.getProperty("bench.only"))) {
-            say("describeRevisions over large clusters (only this part)");
-            RevisionsBenchmark.Result revisions = RevisionsBenchmark.run(settings);
-            Machine measured = machine.withEnd((System.nanoTime() - began) / 6e10);
-            writePart(settings, RevisionsBenchmark.NUMBER, RevisionsBenchmark.markdown(settings, measured, revisions),
-                    RevisionsBenchmark.goals(revisions), measured);
+            partAlone(settings, machine, began, "describeRevisions over large clusters", RevisionsBenchmark.NUMBER,
+                    () -> RevisionsBenchmark.run(settings), (measured, r) -> RevisionsBenchmark.markdown(settings, measured, r),
+                    RevisionsBenchmark::goals);
             return;
         }
 
