@@ -71,6 +71,44 @@ class HistoryCodecTest {
     }
 
     @Test
+    void anEntryIsStoredWithItsClustersGroupedByOutcomeInAThirdFewerBytes() {
+        Map<String, String> clusters = new LinkedHashMap<>();
+        for (int c = 0; c < 20; c++) {
+            clusters.put("cluster-" + c, c == 7 ? "failed" : c == 12 ? "absent" : "applied");
+        }
+        HistoryEntry entry = new HistoryEntry("2026-01-02T03:04:05Z", "admin", "InjectionEnabled", clusters);
+        String stored = HistoryCodec.encode(List.of(entry), HistoryCodec.BUDGET);
+
+        assertEquals(List.of(entry), HistoryCodec.decode(stored));
+        assertTrue(stored.contains("\"outcomes\":{\"applied\":[\"cluster-0\","), stored);
+        assertTrue(stored.contains("\"failed\":[\"cluster-7\"]"), stored);
+        String shown = "[{\"time\":\"2026-01-02T03:04:05Z\",\"by\":\"admin\",\"change\":\"InjectionEnabled\",\"clusters\":"
+                + clusters.entrySet().stream().map(c -> "\"" + c.getKey() + "\":\"" + c.getValue() + "\"")
+                        .collect(java.util.stream.Collectors.joining(",", "{", "}")) + "}]";
+        assertTrue(stored.length() * 100 / shown.length() <= 70, stored.length() + " against " + shown.length() + " bytes");
+    }
+
+    @Test
+    void aHistoryStoredAsGetNamespaceShowsItIsReadToo() {
+        String shown = "[{\"time\":\"2026-01-02T03:04:05Z\",\"by\":\"admin\",\"change\":\"InjectionEnabled\","
+                + "\"clusters\":{\"east\":\"applied\",\"west\":\"failed\"}},"
+                + "{\"time\":\"2026-01-02T03:04:04Z\",\"by\":\"admin\",\"change\":\"NamespaceCreated\",\"clusters\":{}}]";
+
+        assertEquals(List.of(
+                new HistoryEntry("2026-01-02T03:04:05Z", "admin", "InjectionEnabled", Map.of("east", "applied", "west", "failed")),
+                new HistoryEntry("2026-01-02T03:04:04Z", "admin", "NamespaceCreated", Map.of())), HistoryCodec.decode(shown));
+        assertEquals("2026-01-02T03:04:04Z", HistoryCodec.newestTimeOf(shown, "NamespaceCreated"));
+    }
+
+    @Test
+    void aHandEditedHistoryIsLostButNothingElse() {
+        assertEquals(List.of(), HistoryCodec.decode("[{\"time\":\"t\",\"outcomes\":{\"applied\":[{\"east\":1}]}}]"));
+        assertEquals(List.of(), HistoryCodec.decode("[{\"time\":\"t\",\"clusters\":{\"east\":[\"applied\"]}}]"));
+        assertEquals(List.of(), HistoryCodec.decode("[{\"time\":"));
+        assertEquals(List.of(), HistoryCodec.decode("{\"time\":\"t\"}"));
+    }
+
+    @Test
     void aStateWithOnlyHistoryManagesNothing() {
         NamespaceState created = NamespaceState.EMPTY.withHistory(entry(0, 0));
 
