@@ -96,6 +96,17 @@ class FunctionYamlTest {
         assertEquals(String.valueOf(128L * 1024 * 1024), chosen.get("MaxHeapSize"));
     }
 
+    /** The container meets the restricted Pod Security Standard, with fields Knative Serving accepts. */
+    @Test
+    void theContainerRunsAsAnUnprivilegedUser() {
+        Map<?, ?> context = (Map<?, ?>) FunctionYaml.at(FunctionYaml.service(), "spec", "template", "spec", "containers", "0",
+                "securityContext");
+        assertEquals(Boolean.TRUE, context.get("runAsNonRoot"));
+        assertEquals(Boolean.FALSE, context.get("allowPrivilegeEscalation"));
+        assertEquals(Map.of("drop", List.of("ALL")), context.get("capabilities"));
+        assertEquals(Map.of("type", "RuntimeDefault"), context.get("seccompProfile"));
+    }
+
     /** The flags a JVM (this test's) settles on with {@code flags}: -XX:+PrintFlagsFinal, by name. */
     private static Map<String, String> finalJvmFlags(List<String> flags) throws Exception {
         List<String> command = new ArrayList<>();
