@@ -64,6 +64,26 @@ class ContainerImageIT {
         }
     }
 
+    /**
+     * As function.yaml's securityContext has it run (no capability, no privilege escalation), and as a
+     * platform that picks the user runs it: a user id of its own, in group 0.
+     */
+    @Test
+    void theImageRunsAsAnyUserWithoutPrivilege() throws Exception {
+        try (MockApiServer control = MockApiServer.start();
+                FunctionProcess function = FunctionProcess.startContainer(IMAGE, List.of("--user", "1000650000:0",
+                        "--cap-drop", "ALL", "--security-opt", "no-new-privileges"), List.of("-XX:AOTMode=on"), control.url(),
+                        LOGS.resolve("run-unprivileged.log"))) {
+            try {
+                function.awaitFirstAnswer("listNamespaces", Duration.ofSeconds(60));
+            } catch (IllegalStateException e) {
+                throw new AssertionError(e.getMessage() + ":\n" + function.log(), e);
+            }
+            FunctionProcess.Answer created = function.call("createNamespace", "{\"name\": \"shop\"}");
+            assertEquals(200, created.status(), created.body().toString());
+        }
+    }
+
     @Test
     void theImageHoldsTheCacheButNotItsTrainingAndRunsAsFunctionYamlSays() throws Exception {
         Podman.Result inspect = Podman.run(List.of("image", "inspect", "--format", "{{json .Config}}", IMAGE),

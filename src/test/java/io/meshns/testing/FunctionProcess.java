@@ -94,12 +94,20 @@ public final class FunctionProcess implements AutoCloseable {
      */
     public static FunctionProcess startContainer(String image, List<String> jvmOptions, String controlPlane, Path log)
             throws IOException {
+        return startContainer(image, List.of(), jvmOptions, controlPlane, log);
+    }
+
+    /** As {@link #startContainer(String, List, String, Path)}, with {@code podmanOptions} given to podman run. */
+    public static FunctionProcess startContainer(String image, List<String> podmanOptions, List<String> jvmOptions,
+            String controlPlane, Path log) throws IOException {
         int port = freePort();
         List<String> options = new ArrayList<>(jvmOptions);
         options.addAll(againstPlainHttp(controlPlane));
         options.add("-Dquarkus.http.port=" + port);
-        ProcessBuilder podman = Podman.command(List.of("run", "--rm", "--network", "host",
-                "-e", "JDK_JAVA_OPTIONS=" + String.join(" ", options), image), log);
+        List<String> run = new ArrayList<>(List.of("run", "--rm", "--network", "host"));
+        run.addAll(podmanOptions);
+        run.addAll(List.of("-e", "JDK_JAVA_OPTIONS=" + String.join(" ", options), image));
+        ProcessBuilder podman = Podman.command(run, log);
         long started = System.nanoTime();
         return new FunctionProcess(podman.start(), URI.create("http://127.0.0.1:" + port + "/"), started, log);
     }
