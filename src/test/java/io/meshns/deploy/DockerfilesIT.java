@@ -26,7 +26,7 @@ import io.meshns.testing.FunctionYaml;
 
 /**
  * The container files, checked by their structure against what `./mvnw package` really produced
- * (no container engine is needed): every file the fast-jar layout needs reaches the image, from
+ * (no container engine is needed): every file of the package's layout reaches the image, from
  * sources the build context lets through, and the image starts quarkus-run.jar with the JVM
  * function.yaml asks for.
  */
@@ -50,7 +50,7 @@ class DockerfilesIT {
     }
 
     @Test
-    void theJvmImageHoldsEveryFileOfTheFastJarAndRunsQuarkusRun() throws IOException {
+    void theJvmImageHoldsEveryFileOfThePackageAndRunsQuarkusRun() throws IOException {
         Assumptions.assumeTrue(Files.isDirectory(APP), "a native build (-Dnative) makes no " + APP);
         List<Instruction> instructions = instructions(JVM);
         assertEquals("${JAVA_IMAGE}", only(instructions, "FROM"));
