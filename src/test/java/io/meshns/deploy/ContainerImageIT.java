@@ -50,11 +50,7 @@ class ContainerImageIT {
                     .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
             try (FunctionProcess function = FunctionProcess.startContainer(IMAGE, List.of("-XX:AOTMode=on"), control.url(),
                     LOGS.resolve("run.log"))) {
-                try {
-                    function.awaitFirstAnswer("listNamespaces", Duration.ofSeconds(60));
-                } catch (IllegalStateException e) {
-                    throw new AssertionError(e.getMessage() + ":\n" + function.log(), e);
-                }
+                awaitFirstAnswer(function);
                 FunctionProcess.Answer answer = function.call("listNamespaces", "{}");
                 assertEquals(200, answer.status(), answer.body().toString());
                 JsonNode shop = answer.body().path("items").get(0);
@@ -74,13 +70,18 @@ class ContainerImageIT {
                 FunctionProcess function = FunctionProcess.startContainer(IMAGE, List.of("--user", "1000650000:0",
                         "--cap-drop", "ALL", "--security-opt", "no-new-privileges"), List.of("-XX:AOTMode=on"), control.url(),
                         LOGS.resolve("run-unprivileged.log"))) {
-            try {
-                function.awaitFirstAnswer("listNamespaces", Duration.ofSeconds(60));
-            } catch (IllegalStateException e) {
-                throw new AssertionError(e.getMessage() + ":\n" + function.log(), e);
-            }
+            awaitFirstAnswer(function);
             FunctionProcess.Answer created = function.call("createNamespace", "{\"name\": \"shop\"}");
             assertEquals(200, created.status(), created.body().toString());
+        }
+    }
+
+    /** Waits for the container's first answer; one that exits first fails the test with its output. */
+    private static void awaitFirstAnswer(FunctionProcess function) throws Exception {
+        try {
+            function.awaitFirstAnswer("listNamespaces", Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + ":\n" + function.log(), e);
         }
     }
 
