@@ -1,7 +1,5 @@
 package io.meshns.testing;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,7 +42,7 @@ public final class AotCacheTraining {
             training.environment().put("JAVA", java);
             training.environment().put("TRAINING_OPTIONS", String.join(" ", options));
             training.environment().put("CONTROL_PLANE", control.url());
-            training.environment().put("TRAINING_PORT", Integer.toString(freePort()));
+            training.environment().put("TRAINING_PORT", Integer.toString(FunctionProcess.freePort()));
             training.environment().put("TRAINING_LOG", log.toAbsolutePath() + ".function");
             Process process = training.start();
             if (!process.waitFor(3, TimeUnit.MINUTES)) {
@@ -56,12 +54,6 @@ public final class AotCacheTraining {
             }
         }
         return directory.resolve(cache);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** {@code java jar cache [options...]}: trains the cache as {@link #train} does, its log beside the jar's directory. */
