@@ -36,8 +36,7 @@ final class ImageBenchmark {
         String javaImage = System.getProperty("bench.java-image", Podman.JAVA_IMAGE);
         Path logs = settings.workDir();
         Benchmark.say("  podman build FROM " + javaImage);
-        Podman.Result build = Podman.run(List.of("build", "--build-arg", "JAVA_IMAGE=" + javaImage,
-                "-f", "src/main/docker/Dockerfile.jvm", "-t", IMAGE, "."), logs.resolve("image-build.log"));
+        Podman.Result build = Podman.buildJvmImage(IMAGE, javaImage, logs.resolve("image-build.log"));
         if (build.exit() != 0) {
             throw new IllegalStateException("podman build failed:\n" + build.output());
         }

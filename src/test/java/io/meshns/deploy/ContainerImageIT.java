@@ -38,8 +38,7 @@ class ContainerImageIT {
 
     @BeforeAll
     static void build() throws Exception {
-        Podman.Result build = Podman.run(List.of("build", "--build-arg", "JAVA_IMAGE=" + Podman.JAVA_IMAGE,
-                "-f", "src/main/docker/Dockerfile.jvm", "-t", IMAGE, "."), LOGS.resolve("build.log"));
+        Podman.Result build = Podman.buildJvmImage(IMAGE, Podman.JAVA_IMAGE, LOGS.resolve("build.log"));
         assertEquals(0, build.exit(), build.output());
     }
 

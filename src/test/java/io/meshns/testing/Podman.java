@@ -73,6 +73,15 @@ public final class Podman implements ExecutionCondition {
         return builder;
     }
 
+    /**
+     * Builds src/main/docker/Dockerfile.jvm from this directory as {@code tag}, FROM {@code javaImage},
+     * its output kept in {@code log}.
+     */
+    public static Result buildJvmImage(String tag, String javaImage, Path log) throws IOException {
+        return run(List.of("build", "--build-arg", "JAVA_IMAGE=" + javaImage, "-f", "src/main/docker/Dockerfile.jvm", "-t", tag,
+                "."), log);
+    }
+
     /** One finished podman command: its exit status and its output. */
     public record Result(int exit, String output) {
     }
