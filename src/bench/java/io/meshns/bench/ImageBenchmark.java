@@ -111,8 +111,6 @@ final class ImageBenchmark {
     }
 
     private static String row(String start, List<Double> millis) {
-        return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f–%,.0f |%n", start, Stats.median(millis),
-                millis.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-                millis.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        return String.format(Locale.ROOT, "| %s | %,.0f | %s |%n", start, Stats.median(millis), Stats.range(millis));
     }
 }

@@ -215,10 +215,10 @@ final class MigrateBenchmark {
                 .append("| ratio to `enableInjection` | goal |\n")
                 .append("|---|---:|---:|---:|---:|---:|---|\n");
         md.append(String.format(Locale.ROOT, "| `enableInjection`, 1 namespace × %d clusters | %,.0f | %s | – | – | 1.00 | – |%n",
-                r.clusters(), enable, range(r.enable())));
+                r.clusters(), enable, Stats.range(r.enable())));
         md.append(String.format(Locale.ROOT,
                 "| `migrateRevision`, %d namespaces × %d clusters | %,.0f | %s | %,.0f (%,.0f) | %,d of %,d | %.2f | ≤ %.1f %s |%n",
-                r.namespaces(), r.clusters(), migrate, range(r.migrate()), cpu, cpu * 1000 / (r.namespaces() * r.clusters()),
+                r.namespaces(), r.clusters(), migrate, Stats.range(r.migrate()), cpu, cpu * 1000 / (r.namespaces() * r.clusters()),
                 r.leastApplied(), r.namespaces() * r.clusters(), migrate / enable, GOAL,
                 migrate / enable <= GOAL ? "met" : "**not met**"));
         double control = Stats.median(r.controlCpu());
@@ -244,10 +244,5 @@ final class MigrateBenchmark {
         }
         md.append("\nGoals: see the opening table.\n\n");
         return md.toString();
-    }
-
-    private static String range(List<Double> millis) {
-        return String.format(Locale.ROOT, "%,.0f–%,.0f", millis.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-                millis.stream().mapToDouble(Double::doubleValue).max().orElse(0));
     }
 }

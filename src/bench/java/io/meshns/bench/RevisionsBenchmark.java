@@ -217,21 +217,16 @@ final class RevisionsBenchmark {
                 .append(machine.loadAfter()).append(" after.\n\n");
         md.append("| call | median ms | min–max ms | ratio |\n|---|---:|---:|---:|\n");
         md.append(String.format(Locale.ROOT, "| one cluster's pod LIST, pages of %d (%d requests) | %,.0f | %s | 1.00 |%n", POD_PAGE,
-                r.pods() / POD_PAGE, paged, range(r.onePaged())));
+                r.pods() / POD_PAGE, paged, Stats.range(r.onePaged())));
         md.append(String.format(Locale.ROOT, "| one cluster's pod LIST, one request | %,.0f | %s | %.2f |%n", whole,
-                range(r.oneWhole()), whole / paged));
+                Stats.range(r.oneWhole()), whole / paged));
         md.append(String.format(Locale.ROOT, "| `describeRevisions`, %d clusters (%,d pods counted) | %,.0f | %s | %.2f |%n",
-                r.clusters(), r.podsCounted(), describe, range(r.describe()), describe / paged));
+                r.clusters(), r.podsCounted(), describe, Stats.range(r.describe()), describe / paged));
         md.append(String.format(Locale.ROOT, "%nLIST requests per cluster per describeRevisions: %d. The function's heap: at most "
                 + "%d MB in use after any full collection during the measured calls, %d MB after a full collection at their end; "
                 + "RSS %,d MB.%n%n", r.podListsPerCall(), r.mostHeapDuringMb(), r.heapAfterMb(), r.rssAfterKb() / 1024));
         md.append(String.format(Locale.ROOT, "Goal: within %.1f × one cluster's pod LIST (read in the same pages): **%s** (%.2f).%n%n",
                 GOAL, describe / paged <= GOAL ? "met" : "not met", describe / paged));
         return md.toString();
-    }
-
-    private static String range(List<Double> millis) {
-        return String.format(Locale.ROOT, "%,.0f–%,.0f", millis.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-                millis.stream().mapToDouble(Double::doubleValue).max().orElse(0));
     }
 }

@@ -2,6 +2,7 @@ package io.meshns.bench;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /** Medians and ranges of measured times. */
 final class Stats {
@@ -22,5 +23,11 @@ final class Stats {
 
     static double max(List<Double> values) {
         return Collections.max(values);
+    }
+
+    /** "least–most", in whole milliseconds ("0–0" for none). */
+    static String range(List<Double> millis) {
+        return String.format(Locale.ROOT, "%,.0f–%,.0f", millis.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                millis.stream().mapToDouble(Double::doubleValue).max().orElse(0));
     }
 }
