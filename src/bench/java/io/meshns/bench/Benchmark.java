@@ -77,12 +77,7 @@ public final class Benchmark {
         }
     }
 
-    /** Makes a part's table. */
-    private interface Table {
-        String make() throws Exception;
-    }
-
-    /** Runs one measured part. */
+    /** Runs one measured part: its result, or its table. */
     private interface Part<R> {
         R run() throws Exception;
     }
@@ -100,9 +95,9 @@ public final class Benchmark {
     }
 
     /** Runs one part alone: its table goes to the work directory, for merging by hand. */
-    private static void tableAlone(Settings settings, String part, String file, Table table) throws Exception {
+    private static void tableAlone(Settings settings, String part, String file, Part<String> table) throws Exception {
         say(part + " (only this part)");
-        String markdown = table.make();
+        String markdown = table.run();
         Path written = settings.workDir().resolve(file);
         ThousandClusters.write(written, markdown);
         System.out.println(markdown);
