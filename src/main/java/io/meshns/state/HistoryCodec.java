@@ -181,8 +181,8 @@ public final class HistoryCodec {
         StringBuilder json = new StringBuilder("[");
         int bytes = 2;
         for (HistoryEntry entry : entries) {
-            String one = stored(json.length() == 1 ? fitting(entry, budget - 2) : entry);
-            int size = one.getBytes(StandardCharsets.UTF_8).length + (json.length() == 1 ? 0 : 1);
+            String one = json.length() == 1 ? storedFitting(entry, budget - 2) : stored(entry);
+            int size = size(one) + (json.length() == 1 ? 0 : 1);
             if (json.length() > 1 && bytes + size > budget) {
                 break;
             }
@@ -192,10 +192,11 @@ public final class HistoryCodec {
         return json.append(']').toString();
     }
 
-    /** The newest entry is always kept: when it alone is too large, with as many clusters as fit. */
-    private static HistoryEntry fitting(HistoryEntry entry, int budget) {
-        if (size(stored(entry)) <= budget) {
-            return entry;
+    /** The newest entry, always kept, as stored: when it alone is too large, with as many clusters as fit. */
+    private static String storedFitting(HistoryEntry entry, int budget) {
+        String whole = stored(entry);
+        if (size(whole) <= budget) {
+            return whole;
         }
         Map<String, String> kept = new LinkedHashMap<>();
         Set<String> groups = new HashSet<>();
@@ -213,7 +214,7 @@ public final class HistoryCodec {
             bytes += size;
         }
         kept.put(MORE, (entry.clusters().size() - kept.size()) + " more clusters");
-        return new HistoryEntry(entry.time(), entry.by(), entry.change(), kept);
+        return stored(new HistoryEntry(entry.time(), entry.by(), entry.change(), kept));
     }
 
     private static int size(String json) {
